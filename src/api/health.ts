@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors } from '../errors.ts';
+import { ErrorBody } from '../http/error-body.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Store } from '../store/store.ts';
+
+/** `/health` (the process answers), `/ready` (store open, migrations done), `/metrics` (Prometheus text). No API key. */
+export async function healthRoutes(app: FastifyInstance, options: { store: Store; metrics: Metrics }): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/health', {
+    schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }));
+
+  api.get('/ready', {
+    schema: {
+      summary: 'Readiness: the store is open and migrated', tags: ['operations'],
+      response: { 200: z.object({ status: z.literal('ready'), store: z.object({ driver: z.string(), schemaVersion: z.number() }) }), 503: ErrorBody },
+    },
+  }, async () => {
+    const status = await options.store.status().catch(() => ({ open: false, schemaVersion: 0, latestVersion: 0 }));
+    if (!status.open) throw errors.NOT_READY({ reason: 'the store is closed' });
+    if (status.schemaVersion < status.latestVersion) throw errors.NOT_READY({ reason: `store schema at ${status.schemaVersion}, needs ${status.latestVersion}` });
+    return { status: 'ready' as const, store: { driver: options.store.driver, schemaVersion: status.schemaVersion } };
+  });
+
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], produces: ['text/plain'] } }, async (_request, reply) => {
+    reply.type(options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+}

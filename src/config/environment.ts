@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+
+/** The process-level settings Parley reads from the environment (ARCHITECTURE.md "Fixed interfaces"). */
+export interface Environment {
+  /** Interface to listen on (`HOST`, default `0.0.0.0`). */
+  host: string;
+  /** TCP port (`PORT`, default 3000). */
+  port: number;
+  /** Absolute path of the YAML config (`PARLEY_CONFIG`, default `./parley.yaml`). */
+  configPath: string;
+  /** Absolute path of the data folder (`PARLEY_DATA_DIR`, default `./data`). */
+  dataDir: string;
+  /** pino level (`LOG_LEVEL`, default `info`). */
+  logLevel: string;
+  /** The whole environment, for `${VAR}` substitution in the config. */
+  variables: Readonly<Record<string, string | undefined>>;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A setting of the environment that is out of range. */
+export interface EnvironmentProblem { variable: string; problem: string }
+
+/**
+ * Reads the environment. The only place in Parley that looks at `process.env`; everything else
+ * gets an `Environment`. Returns problems instead of throwing, so start-up can list them all.
+ */
+export function readEnvironment(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()):
+  { environment: Environment; problems: EnvironmentProblem[] } {
+  const problems: EnvironmentProblem[] = [];
+  const portText = env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) problems.push({ variable: 'PORT', problem: `"${portText}" is not a TCP port (0-65535)` });
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) problems.push({ variable: 'LOG_LEVEL', problem: `"${env.LOG_LEVEL}" is not one of ${LOG_LEVELS.join(', ')}` });
+  return {
+    environment: {
+      host: env.HOST || '0.0.0.0',
+      port,
+      configPath: resolve(cwd, env.PARLEY_CONFIG || './parley.yaml'),
+      dataDir: resolve(cwd, env.PARLEY_DATA_DIR || './data'),
+      logLevel,
+      variables: env,
+    },
+    problems,
+  };
+}

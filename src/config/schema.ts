@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+// YAML and `${VAR}` substitution both produce strings; accept "3000" where a number is meant.
+const numberFromText = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), schema);
+
+const booleanFromText = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+
+/** The API key scopes, weakest first: each scope includes the ones before it. */
+export const Scope = z.enum(['read', 'operate', 'admin']);
+export type Scope = z.infer<typeof Scope>;
+
+export const ApiKeyConfig = z.object({
+  /** A label for logs; the key itself is never logged. */
+  name: z.string().min(1),
+  key: z.string().min(16, 'an API key needs at least 16 characters'),
+  scope: Scope,
+}).strict();
+
+/** Keys every source block has, whatever its connector; the rest goes to the connector's own schema. */
+export const SourceCommonConfig = z.object({
+  /** Built-in connector id; defaults to the block's name. */
+  connector: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  /** A plugin's module name or path, instead of a built-in connector. */
+  module: z.string().min(1).optional(),
+  /** Largest body accepted, in bytes (default: the connector's, 1 MiB for the built-ins). */
+  bodyLimitBytes: numberFromText(z.number().int().min(1024).max(64 * 1024 * 1024)).optional(),
+  enabled: booleanFromText.default(true),
+});
+export const SOURCE_COMMON_KEYS = ['connector', 'module', 'bodyLimitBytes', 'enabled'] as const;
+
+export const ServerConfig = z.object({
+  /** Longest a client may take to send a whole request (Node `requestTimeout`), ms. */
+  requestTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(15_000),
+  /** Longest a client may take to send the request headers (Node `headersTimeout`), ms. */
+  headersTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(10_000),
+  /** Idle socket timeout (Fastify `connectionTimeout`), ms. */
+  connectionTimeoutMs: numberFromText(z.number().int().min(100).max(3_600_000)).default(60_000),
+  /** How long an idle keep-alive connection stays open, ms. */
+  keepAliveTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(5_000),
+  /** How often Node checks requests against the timeouts above, ms. */
+  timeoutCheckIntervalMs: numberFromText(z.number().int().min(10).max(60_000)).default(1_000),
+}).strict();
+
+export const StoreConfig = z.object({
+  driver: z.literal('sqlite').default('sqlite'),
+  sqlite: z.object({
+    /** Database file, relative to PARLEY_DATA_DIR unless absolute. */
+    file: z.string().min(1).default('parley.db'),
+    /**
+     * `full` fsyncs every commit (survives power loss); `normal` survives a crashed or killed
+     * process but may lose the last commits on power loss. See SQLite's PRAGMA synchronous.
+     */
+    synchronous: z.enum(['full', 'normal']).default('full'),
+  }).strict().default({ file: 'parley.db', synchronous: 'full' }),
+}).strict();
+
+export const IntakeConfig = z.object({
+  /** How long an event key is remembered for deduplication, in hours. */
+  dedupWindowHours: numberFromText(z.number().positive().max(24 * 365)).default(72),
+  /** Most deliveries committed in one transaction. */
+  maxBatchDeliveries: numberFromText(z.number().int().min(1).max(10_000)).default(1_000),
+}).strict();
+
+/** The whole `parley.yaml`, after `${VAR}` substitution. */
+export const ParleyConfig = z.object({
+  server: ServerConfig.default(ServerConfig.parse({})),
+  store: StoreConfig.default(StoreConfig.parse({})),
+  intake: IntakeConfig.default(IntakeConfig.parse({})),
+  apiKeys: z.array(ApiKeyConfig).default([]),
+  sources: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a source id is lower-case kebab-case'),
+    SourceCommonConfig.catchall(z.unknown())).default({}),
+}).strict();
+export type ParleyConfig = z.infer<typeof ParleyConfig>;
+export type SourceBlock = ParleyConfig['sources'][string];

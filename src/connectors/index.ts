@@ -1,0 +1,8 @@
+/**
+ * The connector SDK: the only module a connector imports. It re-exports the canonical model so a
+ * connector (built in or a plugin) never reaches into Parley's internals.
+ */
+export * from './source.ts';
+export * from './signature.ts';
+export { SDK_VERSION } from './sdk-version.ts';
+export * from '../model/index.ts';

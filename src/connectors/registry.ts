@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import semver from 'semver';
+import { z } from 'zod';
+import { keyedIssues } from '../config/zod-issues.ts';
+import { SOURCE_COMMON_KEYS, type SourceBlock } from '../config/schema.ts';
+import { errors } from '../errors.ts';
+import { SDK_VERSION } from './sdk-version.ts';
+import type { SourceDefinition } from './source.ts';
+
+/** A configured, validated source: its definition, its own config, and its effective limits. */
+export interface ActiveSource {
+  /** The config block's name, which is also the webhook path segment (`/webhooks/<id>`). */
+  id: string;
+  definition: SourceDefinition<unknown>;
+  config: unknown;
+  /** Largest body accepted, in bytes. */
+  bodyLimitBytes: number;
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+
+// The shape every source definition must have, checked at load so a broken plugin fails at boot.
+const SourceDefinitionShape = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'kebab-case'),
+  displayName: z.string().min(1),
+  sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^1.0.0'),
+  configSchema: z.custom((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'a zod schema'),
+  signatureHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name'),
+  contentTypes: z.array(z.string().min(1)).min(1),
+  bodyLimitBytes: z.number().int().positive(),
+  handshake: fn.optional(),
+  verify: fn,
+  parse: fn,
+});
+
+// Built-in connectors live in `connectors/<id>/` at the project root: two levels up from here,
+// whether running from source (src/connectors) or compiled (dist/src/connectors).
+const BUILT_IN_ROOT = fileURLToPath(new URL('../../connectors/', import.meta.url));
+
+async function importConnector(key: string, block: SourceBlock, name: string, cwd: string): Promise<unknown> {
+  const ref = block.module ?? block.connector ?? name;
+  let url: string;
+  if (block.module) {
+    url = block.module.startsWith('.') || isAbsolute(block.module) ? pathToFileURL(resolve(cwd, block.module)).href : block.module;
+  } else {
+    const file = ['index.ts', 'index.js'].map((f) => resolve(BUILT_IN_ROOT, ref, f)).find((f) => existsSync(f));
+    if (!file) throw errors.CONNECTOR_UNKNOWN({ key, connector: ref });
+    url = pathToFileURL(file).href;
+  }
+  try {
+    const module = (await import(url)) as { default?: unknown };
+    return module.default;
+  } catch (cause) {
+    throw errors.CONNECTOR_UNKNOWN({ key, connector: ref }, { cause });
+  }
+}
+
+/**
+ * Checks a loaded value is a source definition this SDK can run.
+ * @throws PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH
+ */
+export function validateSourceDefinition(value: unknown, name: string): SourceDefinition<unknown> {
+  const shape = SourceDefinitionShape.safeParse(value);
+  if (!shape.success) throw errors.CONNECTOR_INVALID_DEFINITION({ connector: name, issues: keyedIssues(shape.error) });
+  if (!semver.satisfies(SDK_VERSION, shape.data.sdk)) {
+    throw errors.CONNECTOR_SDK_MISMATCH({ connector: shape.data.id, wants: shape.data.sdk, sdk: SDK_VERSION });
+  }
+  return value as SourceDefinition<unknown>;
+}
+
+/**
+ * Loads and validates every enabled source of the config: the connector's definition (built in by
+ * id, or a plugin by module), then the block's own keys against the connector's config schema.
+ *
+ * @throws PARLEY_CONNECTOR_UNKNOWN, PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH,
+ *   PARLEY_CONFIG_INVALID (a source block that its connector's schema refuses; keys are `sources.<id>.…`)
+ */
+export async function loadSources(blocks: Record<string, SourceBlock>, options: { configPath: string; cwd: string }): Promise<ActiveSource[]> {
+  const active: ActiveSource[] = [];
+  for (const [id, block] of Object.entries(blocks)) {
+    if (!block.enabled) continue;
+    const key = `sources.${id}`;
+    const definition = validateSourceDefinition(await importConnector(key, block, id, options.cwd), block.module ?? block.connector ?? id);
+    const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SOURCE_COMMON_KEYS as readonly string[]).includes(k)));
+    const parsed = (definition.configSchema as z.ZodType).safeParse(own);
+    if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sources', id]) });
+    active.push({ id, definition, config: parsed.data, bodyLimitBytes: block.bodyLimitBytes ?? definition.bodyLimitBytes });
+  }
+  return active;
+}

@@ -1,0 +1,106 @@
+/**
+ * The one catalogue of Parley's errors. Every failure a user or operator can see has a stable
+ * `PARLEY_<AREA>_<WHAT>` code, an HTTP status and a message template; `docs/errors.md` lists them
+ * all, and a test fails when the two disagree.
+ *
+ * Errors are recognised by their brand (`isParleyError`), never by `instanceof`: a plugin may bundle
+ * its own copy of the SDK, and two copies of a class are two classes.
+ */
+
+const BRAND = Symbol.for('parley.error');
+
+/** Details attached to an error; rendered as `error.details` in the HTTP body. */
+export type ErrorDetails = Record<string, unknown>;
+
+/** A typed failure with a stable code. Rendered as `{ error: { code, message, details } }`. */
+export class ParleyError extends Error {
+  readonly [BRAND] = true;
+  /** Stable code from the catalogue, e.g. `PARLEY_INTAKE_BAD_SIGNATURE`. */
+  readonly code: string;
+  /** HTTP status used when this error reaches a client. */
+  readonly status: number;
+  readonly details: ErrorDetails;
+
+  constructor(code: string, status: number, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ParleyError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** True for any Parley error, including one made by another copy of this module. */
+export function isParleyError(value: unknown): value is ParleyError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** A catalogue entry: call it with details to make the error. */
+export interface ErrorFactory<D extends ErrorDetails> {
+  (details: D, options?: { cause?: unknown }): ParleyError;
+  readonly code: string;
+  readonly status: number;
+  readonly template: string;
+}
+
+/**
+ * Defines one catalogue entry. `template` may name details as `{key}`; they are filled in from
+ * the details given when the error is made.
+ *
+ * @example const E = defineError<{ source: string }>('PARLEY_INTAKE_UNKNOWN_SOURCE', 404, 'No source "{source}"');
+ */
+export function defineError<D extends ErrorDetails = ErrorDetails>(code: string, status: number, template: string): ErrorFactory<D> {
+  const make = (details: D, options?: { cause?: unknown }) =>
+    new ParleyError(code, status, fillTemplate(template, details), details, options);
+  return Object.assign(make, { code, status, template });
+}
+
+function fillTemplate(template: string, details: ErrorDetails): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in details ? String(details[key]) : whole));
+}
+
+/** Every error Parley raises. Keep in step with docs/errors.md. */
+export const errors = {
+  // Configuration and start-up
+  CONFIG_NOT_FOUND: defineError<{ path: string }>('PARLEY_CONFIG_NOT_FOUND', 500, 'Config file {path} does not exist'),
+  CONFIG_UNREADABLE: defineError<{ path: string; reason: string }>('PARLEY_CONFIG_UNREADABLE', 500, 'Config file {path} is not valid YAML: {reason}'),
+  CONFIG_INVALID: defineError<{ path: string; issues: Array<{ key: string; problem: string }> }>(
+    'PARLEY_CONFIG_INVALID', 500, 'Config file {path} is invalid'),
+  CONFIG_MISSING_VARIABLE: defineError<{ key: string; variable: string }>(
+    'PARLEY_CONFIG_MISSING_VARIABLE', 500, 'Config key {key} uses ${{variable}}, which is not set and has no default'),
+  CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded'),
+  CONNECTOR_INVALID_DEFINITION: defineError<{ connector: string; issues: Array<{ key: string; problem: string }> }>(
+    'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),
+  CONNECTOR_SDK_MISMATCH: defineError<{ connector: string; wants: string; sdk: string }>(
+    'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Connector "{connector}" supports SDK {wants}, but this Parley has SDK {sdk}'),
+  STORE_MIGRATION_FAILED: defineError<{ version: number; reason: string }>('PARLEY_STORE_MIGRATION_FAILED', 500, 'Store migration {version} failed: {reason}'),
+  STORE_UNAVAILABLE: defineError<{ reason: string }>('PARLEY_STORE_UNAVAILABLE', 503, 'The store could not commit: {reason}'),
+
+  // Webhook intake
+  INTAKE_UNKNOWN_SOURCE: defineError<{ source: string }>('PARLEY_INTAKE_UNKNOWN_SOURCE', 404, 'No webhook source "{source}" is configured'),
+  INTAKE_MISSING_SIGNATURE: defineError<{ header: string }>('PARLEY_INTAKE_MISSING_SIGNATURE', 401, 'The {header} header is missing'),
+  INTAKE_MALFORMED_SIGNATURE: defineError<{ header: string }>('PARLEY_INTAKE_MALFORMED_SIGNATURE', 401, 'The {header} header is not in the expected format'),
+  INTAKE_BAD_SIGNATURE: defineError<{ header: string }>('PARLEY_INTAKE_BAD_SIGNATURE', 401, 'The {header} signature does not match the body'),
+  INTAKE_UNSUPPORTED_MEDIA_TYPE: defineError<{ contentType: string; expected: string[] }>(
+    'PARLEY_INTAKE_UNSUPPORTED_MEDIA_TYPE', 415, 'Content type "{contentType}" is not accepted here'),
+  INTAKE_INVALID_JSON: defineError<{ reason: string }>('PARLEY_INTAKE_INVALID_JSON', 400, 'The body is not valid JSON: {reason}'),
+  INTAKE_BODY_TOO_LARGE: defineError<{ limitBytes: number }>('PARLEY_INTAKE_BODY_TOO_LARGE', 413, 'The body is larger than {limitBytes} bytes'),
+  INTAKE_BAD_HANDSHAKE: defineError<{ reason: string }>('PARLEY_INTAKE_BAD_HANDSHAKE', 400, 'The handshake request is invalid: {reason}'),
+  INTAKE_HANDSHAKE_REFUSED: defineError<{ reason: string }>('PARLEY_INTAKE_HANDSHAKE_REFUSED', 403, 'The handshake was refused: {reason}'),
+  INTAKE_NO_HANDSHAKE: defineError<{ source: string }>('PARLEY_INTAKE_NO_HANDSHAKE', 405, 'Source "{source}" has no handshake'),
+
+  // Ops API and HTTP
+  API_UNAUTHORIZED: defineError<{ reason: string }>('PARLEY_API_UNAUTHORIZED', 401, 'A valid API key is required: {reason}'),
+  API_FORBIDDEN: defineError<{ required: string; scope: string }>('PARLEY_API_FORBIDDEN', 403, 'This needs the "{required}" scope; the key has "{scope}"'),
+  API_INVALID_REQUEST: defineError<{ issues: Array<{ key: string; problem: string }> }>('PARLEY_API_INVALID_REQUEST', 400, 'The request is invalid'),
+  API_BAD_CURSOR: defineError<{ cursor: string }>('PARLEY_API_BAD_CURSOR', 400, 'The cursor is not one this API issued'),
+  API_EVENT_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_EVENT_NOT_FOUND', 404, 'No event {id}'),
+  API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
+  HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),
+  HTTP_BAD_REQUEST: defineError<{ reason: string }>('PARLEY_HTTP_BAD_REQUEST', 400, 'Bad request: {reason}'),
+  HTTP_TIMEOUT: defineError<{ timeoutMs: number }>('PARLEY_HTTP_TIMEOUT', 408, 'The request took longer than {timeoutMs} ms'),
+  INTERNAL: defineError<{ reqId?: string }>('PARLEY_INTERNAL', 500, 'Internal error; the log has the details'),
+  NOT_READY: defineError<{ reason: string }>('PARLEY_NOT_READY', 503, 'Not ready: {reason}'),
+} as const;
+
+export type ErrorName = keyof typeof errors;

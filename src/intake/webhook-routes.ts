@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ActiveSource } from '../connectors/registry.ts';
+import { isPayloadError } from '../connectors/source.ts';
+import { errors, type ParleyError } from '../errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { ParsedEvent } from '../model/index.ts';
+import type { Intake } from './intake-service.ts';
+
+export interface WebhookRoutesOptions {
+  sources: ActiveSource[];
+  intake: Intake;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => Date;
+}
+
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) });
+const Receipt = z.object({
+  deliveryId: z.string(),
+  stored: z.number().int().describe('events stored by this delivery'),
+  duplicates: z.number().int().describe('events already seen within the dedup window'),
+  deadLetterId: z.string().nullable().describe('set when the payload could not be parsed and was kept as a dead letter'),
+});
+const SourceParams = z.object({ source: z.string() });
+
+/**
+ * `GET|POST /webhooks/:source`. The body reaches the handler as the exact bytes received (a
+ * catch-all buffer parser, whatever the content type), because signatures are computed over them.
+ * Order matters: signature first (401 even for a non-JSON body), then media type (415), then JSON (400).
+ */
+export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutesOptions): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  for (const source of options.sources) {
+    app.route({
+      method: 'GET', url: `/webhooks/${source.id}`,
+      schema: {
+        summary: `${source.definition.displayName}: handshake`, tags: ['webhooks'],
+        querystring: z.record(z.string(), z.string()),
+        response: { 200: z.unknown(), 400: ErrorBody, 403: ErrorBody, 405: ErrorBody },
+      },
+      handler: (request, reply) => handshake(source, request, reply),
+    });
+    app.route({
+      method: 'POST', url: `/webhooks/${source.id}`, bodyLimit: source.bodyLimitBytes,
+      schema: {
+        summary: `${source.definition.displayName}: a signed delivery`, tags: ['webhooks'],
+        description: `Signed with \`${source.definition.signatureHeader}\` over the raw body. Answered 200 only once its events are durable.`,
+        response: { 200: Receipt, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
+      },
+      handler: (request, reply) => deliver(source, request, reply, options),
+    });
+  }
+
+  // Any other source id: a clear 404 without reading the body.
+  const unknown = async (request: FastifyRequest): Promise<never> => {
+    const { source } = request.params as { source: string };
+    options.metrics.intakeRejected.inc({ source: 'unknown', reason: 'unknown_source' });
+    throw errors.INTAKE_UNKNOWN_SOURCE({ source });
+  };
+  app.route({
+    method: ['GET', 'POST'], url: '/webhooks/:source', schema: { hide: true, params: SourceParams },
+    onRequest: unknown, handler: unknown,
+  });
+}
+
+function handshake(source: ActiveSource, request: FastifyRequest, reply: FastifyReply) {
+  const answer = source.definition.handshake;
+  if (!answer) throw errors.INTAKE_NO_HANDSHAKE({ source: source.id });
+  const result = answer({ headers: request.headers, query: request.query as Record<string, string> }, source.config);
+  if (!result.ok) {
+    throw result.reason === 'refused' ? errors.INTAKE_HANDSHAKE_REFUSED({ reason: result.message }) : errors.INTAKE_BAD_HANDSHAKE({ reason: result.message });
+  }
+  reply.code(result.status ?? 200).type(result.contentType);
+  return result.contentType === 'application/json' ? JSON.stringify(result.body) : result.body;
+}
+
+function reject(options: WebhookRoutesOptions, source: ActiveSource, reason: string, error: ParleyError): never {
+  options.metrics.intakeRejected.inc({ source: source.id, reason });
+  throw error;
+}
+
+async function deliver(source: ActiveSource, request: FastifyRequest, reply: FastifyReply, options: WebhookRoutesOptions) {
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const { definition } = source;
+
+  const verdict = definition.verify({ headers: request.headers, rawBody: body }, source.config);
+  if (!verdict.ok) {
+    const header = verdict.header;
+    const error = verdict.reason === 'missing' ? errors.INTAKE_MISSING_SIGNATURE({ header })
+      : verdict.reason === 'malformed' ? errors.INTAKE_MALFORMED_SIGNATURE({ header }) : errors.INTAKE_BAD_SIGNATURE({ header });
+    reject(options, source, verdict.reason === 'mismatch' ? 'bad_signature' : `${verdict.reason}_signature`, error);
+  }
+
+  const contentType = request.headers['content-type'] ?? '';
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (!definition.contentTypes.includes(mediaType)) {
+    reject(options, source, 'unsupported_media_type', errors.INTAKE_UNSUPPORTED_MEDIA_TYPE({ contentType, expected: [...definition.contentTypes] }));
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (cause) {
+    reject(options, source, 'invalid_json', errors.INTAKE_INVALID_JSON({ reason: body.length === 0 ? 'the body is empty' : (cause as Error).message }));
+  }
+
+  const parsed = parseEvents(source, json, options.now());
+  if (!parsed.ok) {
+    if (parsed.reasonCode === 'PARSER_FAILED') request.log.error({ err: parsed.cause, source: source.id }, 'source parser failed');
+    const receipt = await options.intake.acceptDeadLetter({ source: source.id, contentType, body, ...parsed });
+    reply.header('x-parley-delivery-id', receipt.deliveryId);
+    return { deliveryId: receipt.deliveryId, stored: 0, duplicates: 0, deadLetterId: receipt.stored ? receipt.deadLetterId : null };
+  }
+  const receipt = await options.intake.acceptDelivery({ source: source.id, contentType, body, events: parsed.events });
+  reply.header('x-parley-delivery-id', receipt.deliveryId);
+  return { ...receipt, deadLetterId: null };
+}
+
+type ParseOutcome =
+  | { ok: true; events: ParsedEvent[] }
+  | { ok: false; reasonCode: 'PAYLOAD_INVALID' | 'PARSER_FAILED'; reason: string; details: Record<string, unknown>; cause?: unknown };
+
+/** Runs the connector's parser and checks its output against the canonical model. Never throws. */
+function parseEvents(source: ActiveSource, json: unknown, receivedAt: Date): ParseOutcome {
+  let events: unknown;
+  try {
+    events = source.definition.parse(json, { receivedAt });
+  } catch (cause) {
+    if (isPayloadError(cause)) return { ok: false, reasonCode: 'PAYLOAD_INVALID', reason: cause.message, details: { path: cause.path ?? null } };
+    return { ok: false, reasonCode: 'PARSER_FAILED', reason: `the ${source.id} parser failed: ${(cause as Error)?.message ?? String(cause)}`, details: {}, cause };
+  }
+  const checked = z.array(ParsedEvent).safeParse(events);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return {
+      ok: false, reasonCode: 'PARSER_FAILED', reason: `the ${source.id} parser produced an invalid canonical event`,
+      details: { path: issue?.path.join('.') ?? '', problem: issue?.message ?? '' },
+    };
+  }
+  return { ok: true, events: checked.data };
+}

@@ -1,0 +1,44 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Parley's Prometheus metrics, on a registry of their own (not prom-client's global one), so two
+ * apps in one process (tests) do not share counters.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** HTTP requests by method, route pattern and status. */
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  /** Deliveries by source and outcome: `accepted`, `duplicate`, `dead_letter`, `empty`. */
+  intakeAccepted: Counter<'source' | 'outcome'>;
+  /** Deliveries refused, by source and reason (`bad_signature`, `invalid_json`, `body_too_large`, …). */
+  intakeRejected: Counter<'source' | 'reason'>;
+  /** Canonical events by source, kind and outcome (`stored`, `duplicate`). */
+  intakeEvents: Counter<'source' | 'kind' | 'outcome'>;
+  /** Group-commit transaction latency, seconds. */
+  commitLatency: Histogram<'outcome'>;
+  /** Deliveries per group-commit transaction. */
+  commitBatchSize: Histogram;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers }),
+    httpDuration: new Histogram({
+      name: 'parley_http_request_duration_seconds', help: 'HTTP request duration in seconds', labelNames: ['method', 'route'], registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
+    intakeAccepted: new Counter({ name: 'parley_intake_accepted_total', help: 'Webhook deliveries answered 200, by source and outcome', labelNames: ['source', 'outcome'], registers }),
+    intakeRejected: new Counter({ name: 'parley_intake_rejected_total', help: 'Webhook deliveries refused, by source and reason', labelNames: ['source', 'reason'], registers }),
+    intakeEvents: new Counter({ name: 'parley_intake_events_total', help: 'Canonical events from deliveries, by source, kind and outcome', labelNames: ['source', 'kind', 'outcome'], registers }),
+    commitLatency: new Histogram({
+      name: 'parley_intake_commit_seconds', help: 'Group-commit transaction latency in seconds', labelNames: ['outcome'], registers,
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    }),
+    commitBatchSize: new Histogram({ name: 'parley_intake_commit_batch_deliveries', help: 'Deliveries per group-commit transaction', registers, buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
+  };
+}

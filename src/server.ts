@@ -1,0 +1,65 @@
+import { createServer } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createApiKeyChecker } from './api/api-keys.ts';
+import { deadLetterRoutes } from './api/dead-letters.ts';
+import { eventRoutes } from './api/events.ts';
+import { healthRoutes } from './api/health.ts';
+import type { ParleyConfig } from './config/schema.ts';
+import type { ActiveSource } from './connectors/registry.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { installRequestLog } from './http/request-log.ts';
+import type { Intake } from './intake/intake-service.ts';
+import { webhookRoutes } from './intake/webhook-routes.ts';
+import type { Logger } from './logging/logger.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import type { Store } from './store/store.ts';
+
+/** Everything the HTTP app needs, built by the caller (main.ts or a test). */
+export interface AppDependencies {
+  config: ParleyConfig;
+  store: Store;
+  intake: Intake;
+  sources: ActiveSource[];
+  logger: Logger;
+  metrics: Metrics;
+  now: () => Date;
+}
+
+/** Wires the HTTP app: no I/O of its own beyond what the dependencies do. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const server = deps.config.server;
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one plugins expect.
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    // Node's own timeouts guard against slow clients: a request must arrive whole within
+    // requestTimeoutMs (else 408 and the socket is closed), its headers within headersTimeoutMs.
+    serverFactory: (handler) => {
+      const http = createServer({
+        requestTimeout: server.requestTimeoutMs,
+        headersTimeout: Math.min(server.headersTimeoutMs, server.requestTimeoutMs),
+        keepAliveTimeout: server.keepAliveTimeoutMs,
+        connectionsCheckingInterval: server.timeoutCheckIntervalMs,
+      }, handler);
+      http.setTimeout(server.connectionTimeoutMs);
+      return http;
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app, { requestTimeoutMs: server.requestTimeoutMs });
+  installRequestLog(app, deps.metrics);
+  await registerOpenApi(app);
+
+  const auth = createApiKeyChecker(deps.config.apiKeys);
+  await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
+  await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics, logger: deps.logger, now: deps.now });
+  await app.register(eventRoutes, { store: deps.store, auth });
+  await app.register(deadLetterRoutes, { store: deps.store, auth });
+  return app;
+}

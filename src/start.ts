@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { loadConfig } from './config/load-config.ts';
+import type { Environment } from './config/environment.ts';
+import { loadSources } from './connectors/registry.ts';
+import { createIntake, type Intake } from './intake/intake-service.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { buildApp } from './server.ts';
+import { createStore } from './store/create-store.ts';
+import type { Store } from './store/store.ts';
+
+/** A running Parley: stop it to finish in-flight requests, commit what is queued and close the store. */
+export interface RunningParley {
+  app: FastifyInstance;
+  store: Store;
+  intake: Intake;
+  logger: Logger;
+  /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+// The documented demo key of the shipped parley.yaml; warn loudly when it is what protects the API.
+const DEMO_ADMIN_KEY = 'parley-demo-admin-key';
+const HOUR_MS = 3_600_000;
+
+/**
+ * Starts Parley from an environment: config, store (migrated), sources, HTTP.
+ * @throws ParleyError (config, connector or migration problems) before anything listens
+ */
+export async function start(environment: Environment): Promise<RunningParley> {
+  const config = loadConfig(environment.configPath, environment.variables);
+  const logger = createLogger(environment.logLevel);
+  const store = createStore(config.store, environment.dataDir);
+  try {
+    await store.migrate();
+    const sources = await loadSources(config.sources, { configPath: environment.configPath, cwd: process.cwd() });
+    const metrics = createMetrics();
+    const now = () => new Date();
+    const intake = createIntake({
+      store, metrics, now, newId: uuidv7, logger: logger.child({ component: 'intake' }),
+      dedupWindowMs: config.intake.dedupWindowHours * HOUR_MS, maxBatch: config.intake.maxBatchDeliveries,
+    });
+    const app = await buildApp({ config, store, intake, sources, logger, metrics, now });
+    if (config.apiKeys.some((k) => k.key === DEMO_ADMIN_KEY)) {
+      logger.warn('the ops API accepts the documented demo admin key; set PARLEY_ADMIN_KEY before exposing Parley');
+    }
+    const address = await app.listen({ host: environment.host, port: environment.port });
+    const prune = setInterval(() => {
+      intake.pruneDedupKeys().catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
+    }, HOUR_MS);
+    prune.unref();
+    logger.info({ address, sources: sources.map((s) => s.id), dataDir: environment.dataDir }, 'parley listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= (async () => {
+      clearInterval(prune);
+      await app.close();
+      await intake.drain();
+      await store.close();
+    })());
+    return { app, store, intake, logger, address, stop };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

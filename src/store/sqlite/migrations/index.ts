@@ -1,0 +1,6 @@
+import { sql as intake } from './0001-intake.ts';
+
+/** Append-only: a released migration is never edited; a change is a new, higher version. */
+export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, name: 'intake', sql: intake },
+];

@@ -1,0 +1,200 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { errors } from '../../errors.ts';
+import type { CanonicalData, EventKind, StoredEvent } from '../../model/index.ts';
+import type {
+  DeadLetterQuery, DeadLetterWrite, DeliveryWrite, EventQuery, IntakeWrite, IntakeWriteResult, Page, Store,
+  StoreStatus, StoredDeadLetter,
+} from '../store.ts';
+import { migrations } from './migrations/index.ts';
+
+/** Options of the embedded store. */
+export interface SqliteStoreOptions {
+  /** Database file path, or `:memory:`. */
+  file: string;
+  /** `full`: fsync on every commit; `normal`: durable across a killed process, not a power cut. */
+  synchronous: 'full' | 'normal';
+}
+
+interface EventRow { id: string; source: string; kind: EventKind; event_key: string; delivery_id: string; received_at: number; data: string; seq: number }
+interface DeadLetterRow {
+  seq: number; id: string; stage: 'intake'; source: string; delivery_id: string; reason_code: string; reason: string;
+  details: string; content_type: string; body: Buffer; created_at: number;
+}
+
+/**
+ * The embedded store: better-sqlite3 in WAL mode. Calls are synchronous underneath, so a commit
+ * holds the event loop for its fsync; intake's group commit amortises that over every delivery
+ * that arrived in the same event-loop turn.
+ */
+export class SqliteStore implements Store {
+  readonly driver = 'sqlite';
+  readonly #db: Database.Database;
+  #open = true;
+  // Statements are prepared once, after migrations created the tables.
+  #statements: Statements | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.#db = new Database(options.file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  }
+
+  async migrate(): Promise<{ applied: number[] }> {
+    const current = this.#schemaVersion();
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      try {
+        this.#db.transaction(() => {
+          this.#db.exec(migration.sql);
+          this.#db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
+        })();
+      } catch (cause) {
+        throw errors.STORE_MIGRATION_FAILED({ version: migration.version, reason: (cause as Error).message }, { cause });
+      }
+      applied.push(migration.version);
+    }
+    this.#statements = prepareStatements(this.#db);
+    return { applied };
+  }
+
+  #ready() {
+    if (!this.#open) throw errors.STORE_UNAVAILABLE({ reason: 'the store is closed' });
+    if (!this.#statements) throw errors.STORE_UNAVAILABLE({ reason: 'migrations have not run' });
+    return this.#statements;
+  }
+
+  async commitIntake(writes: IntakeWrite[], options: { dedupSince: Date }): Promise<IntakeWriteResult[]> {
+    const s = this.#ready();
+    const since = options.dedupSince.getTime();
+    const run = this.#db.transaction((batch: IntakeWrite[]) => batch.map((write) =>
+      write.type === 'delivery' ? this.#writeDelivery(s, write, since) : this.#writeDeadLetter(s, write, since)));
+    try {
+      return run(writes);
+    } catch (cause) {
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  #writeDelivery(s: Statements, write: DeliveryWrite, since: number): IntakeWriteResult {
+    const at = write.receivedAt.getTime();
+    const storedEventIds: string[] = [];
+    const duplicateKeys: string[] = [];
+    for (const event of write.events) {
+      if (s.claimKey.run(write.source, event.key, at, since).changes === 0) {
+        duplicateKeys.push(event.key);
+        continue;
+      }
+      if (storedEventIds.length === 0) s.insertDelivery.run(write.deliveryId, write.source, at, write.contentType, write.body);
+      s.insertEvent.run(event.id, write.source, event.kind, event.key, write.deliveryId, at, JSON.stringify(event.data));
+      storedEventIds.push(event.id);
+    }
+    return { type: 'delivery', storedEventIds, duplicateKeys };
+  }
+
+  #writeDeadLetter(s: Statements, write: DeadLetterWrite, since: number): IntakeWriteResult {
+    const at = write.receivedAt.getTime();
+    if (s.claimKey.run(write.source, write.key, at, since).changes === 0) return { type: 'dead-letter', stored: false };
+    s.insertDeadLetter.run(write.id, write.source, write.deliveryId, write.reasonCode, write.reason, JSON.stringify(write.details),
+      write.contentType, write.body, at);
+    return { type: 'dead-letter', stored: true };
+  }
+
+  async listEvents(query: EventQuery): Promise<Page<StoredEvent>> {
+    this.#ready();
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (query.source !== undefined) { where.push('source = ?'); params.push(query.source); }
+    if (query.kind !== undefined) { where.push('kind = ?'); params.push(query.kind); }
+    if (query.since !== undefined) { where.push('received_at >= ?'); params.push(query.since.getTime()); }
+    if (query.after !== undefined) { where.push('seq > ?'); params.push(Number(query.after)); }
+    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...params, query.limit + 1) as EventRow[];
+    return pageOf(rows, query.limit, toStoredEvent);
+  }
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const row = this.#ready().getEvent.get(id) as EventRow | undefined;
+    return row && toStoredEvent(row);
+  }
+
+  async listDeadLetters(query: DeadLetterQuery): Promise<Page<StoredDeadLetter>> {
+    this.#ready();
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (query.source !== undefined) { where.push('source = ?'); params.push(query.source); }
+    if (query.after !== undefined) { where.push('seq > ?'); params.push(Number(query.after)); }
+    const sql = `SELECT * FROM dead_letters ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...params, query.limit + 1) as DeadLetterRow[];
+    return pageOf(rows, query.limit, toStoredDeadLetter);
+  }
+
+  async getDeadLetter(id: string): Promise<StoredDeadLetter | undefined> {
+    const row = this.#ready().getDeadLetter.get(id) as DeadLetterRow | undefined;
+    return row && toStoredDeadLetter(row);
+  }
+
+  async pruneDedupKeys(before: Date): Promise<number> {
+    return this.#ready().prune.run(before.getTime()).changes;
+  }
+
+  async status(): Promise<StoreStatus> {
+    const latestVersion = migrations.at(-1)?.version ?? 0;
+    if (!this.#open) return { open: false, schemaVersion: 0, latestVersion };
+    return { open: true, schemaVersion: this.#schemaVersion(), latestVersion };
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#db.close();
+  }
+
+  #schemaVersion(): number {
+    const row = this.#db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+    return row.version ?? 0;
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    // Insert a new key, or re-arm one whose window has passed; `changes` is 0 for a duplicate.
+    claimKey: db.prepare(`INSERT INTO event_keys (source, event_key, seen_at) VALUES (?, ?, ?)
+      ON CONFLICT (source, event_key) DO UPDATE SET seen_at = excluded.seen_at WHERE event_keys.seen_at < ?`),
+    insertDelivery: db.prepare('INSERT INTO deliveries (id, source, received_at, content_type, body) VALUES (?, ?, ?, ?, ?)'),
+    insertEvent: db.prepare(`INSERT INTO events (id, source, kind, event_key, delivery_id, received_at, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    insertDeadLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at)
+      VALUES (?, 'intake', ?, ?, ?, ?, ?, ?, ?, ?)`),
+    getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
+    getDeadLetter: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
+    prune: db.prepare('DELETE FROM event_keys WHERE seen_at < ?'),
+  };
+}
+type Statements = ReturnType<typeof prepareStatements>;
+
+function pageOf<R extends { seq: number }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { items: page.map(map), next: more ? String(page.at(-1)!.seq) : null };
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id, source: row.source, kind: row.kind, key: row.event_key, deliveryId: row.delivery_id,
+    receivedAt: new Date(row.received_at).toISOString(), data: JSON.parse(row.data) as CanonicalData,
+  };
+}
+
+function toStoredDeadLetter(row: DeadLetterRow): StoredDeadLetter {
+  return {
+    id: row.id, stage: row.stage, source: row.source, deliveryId: row.delivery_id, reasonCode: row.reason_code,
+    reason: row.reason, details: JSON.parse(row.details) as Record<string, unknown>, contentType: row.content_type,
+    body: row.body.toString('utf8'), createdAt: new Date(row.created_at).toISOString(),
+  };
+}
