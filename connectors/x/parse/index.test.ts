@@ -102,7 +102,7 @@ describe('parseDelivery: errors', () => {
   });
 
   it('rejects a tweet with only a numeric id (it may have been rounded)', () => {
-    const { id_str: _omit, ...numericOnly } = tweet;
+    const numericOnly = { ...tweet, id_str: undefined };
     expect(payloadErrorOf(() => parse({ tweet_create_events: [numericOnly] })).path).toBe('tweet_create_events[0].id_str');
   });
 
