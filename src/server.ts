@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createApiKeyChecker } from './api/api-keys.ts';
 import { deadLetterRoutes } from './api/dead-letters.ts';
@@ -10,6 +10,7 @@ import type { ActiveSource } from './connectors/registry.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { installRequestLog } from './http/request-log.ts';
+import type { Deriver } from './intake/deriver.ts';
 import type { Intake } from './intake/intake-service.ts';
 import { webhookRoutes } from './intake/webhook-routes.ts';
 import type { Logger } from './logging/logger.ts';
@@ -21,6 +22,7 @@ export interface AppDependencies {
   config: ParleyConfig;
   store: Store;
   intake: Intake;
+  deriver: Deriver;
   sources: ActiveSource[];
   logger: Logger;
   metrics: Metrics;
@@ -33,7 +35,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one plugins expect.
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's two lines per request are replaced by one (http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
@@ -58,8 +61,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const auth = createApiKeyChecker(deps.config.apiKeys);
   await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
-  await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics, logger: deps.logger, now: deps.now });
-  await app.register(eventRoutes, { store: deps.store, auth });
+  await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics });
+  await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
   await app.register(deadLetterRoutes, { store: deps.store, auth });
   return app;
 }

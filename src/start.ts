@@ -3,9 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load-config.ts';
 import type { Environment } from './config/environment.ts';
 import { loadSources } from './connectors/registry.ts';
+import { createDeriver, type Deriver } from './intake/deriver.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
-import { createMetrics } from './metrics/metrics.ts';
+import { createMetrics, trackPending } from './metrics/metrics.ts';
 import { buildApp } from './server.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
@@ -15,6 +16,7 @@ export interface RunningParley {
   app: FastifyInstance;
   store: Store;
   intake: Intake;
+  deriver: Deriver;
   logger: Logger;
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   address: string;
@@ -38,17 +40,18 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const sources = await loadSources(config.sources, { configPath: environment.configPath, cwd: process.cwd() });
     const metrics = createMetrics();
     const now = () => new Date();
-    const intake = createIntake({
-      store, metrics, now, newId: uuidv7, logger: logger.child({ component: 'intake' }),
-      dedupWindowMs: config.intake.dedupWindowHours * HOUR_MS, maxBatch: config.intake.maxBatchDeliveries,
-    });
-    const app = await buildApp({ config, store, intake, sources, logger, metrics, now });
+    const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
+    const deriver = createDeriver({ store, sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs });
+    const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
+    trackPending(metrics, () => store.countPendingDeliveries());
+    const app = await buildApp({ config, store, intake, deriver, sources, logger, metrics, now });
     if (config.apiKeys.some((k) => k.key === DEMO_ADMIN_KEY)) {
       logger.warn('the ops API accepts the documented demo admin key; set PARLEY_ADMIN_KEY before exposing Parley');
     }
     const address = await app.listen({ host: environment.host, port: environment.port });
+    deriver.start();
     const prune = setInterval(() => {
-      intake.pruneDedupKeys().catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
+      store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
     prune.unref();
     logger.info({ address, sources: sources.map((s) => s.id), dataDir: environment.dataDir }, 'parley listening');
@@ -58,9 +61,11 @@ export async function start(environment: Environment): Promise<RunningParley> {
       clearInterval(prune);
       await app.close();
       await intake.drain();
+      await deriver.catchUp(5_000);
+      await deriver.stop();
       await store.close();
     })());
-    return { app, store, intake, logger, address, stop };
+    return { app, store, intake, deriver, logger, address, stop };
   } catch (error) {
     await store.close();
     throw error;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { errors } from '../errors.ts';
 import { ErrorBody } from '../http/error-body.ts';
 import { CanonicalData, EventKind } from '../model/index.ts';
+import type { Deriver } from '../intake/deriver.ts';
 import type { Store } from '../store/store.ts';
 import type { ApiKeyChecker } from './api-keys.ts';
 import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
@@ -27,7 +28,10 @@ const EventsQuery = z.object({
 }).strict();
 
 /** `GET /v1/events`, `GET /v1/events/:id` (scope `read`). */
-export async function eventRoutes(app: FastifyInstance, options: { store: Store; auth: ApiKeyChecker }): Promise<void> {
+/** Longest a list waits for stored deliveries to be derived before answering with what there is, ms. */
+const CATCH_UP_MS = 10_000;
+
+export async function eventRoutes(app: FastifyInstance, options: { store: Store; deriver: Deriver; auth: ApiKeyChecker }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const auth = options.auth.require('read');
   const errorsByStatus = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -36,9 +40,12 @@ export async function eventRoutes(app: FastifyInstance, options: { store: Store;
     preHandler: auth,
     schema: {
       summary: 'List canonical events, oldest first', tags: ['events'], security: [{ bearer: [] }],
+      description: 'Every delivery answered 200 before this request is derived first (up to 10 s; past that the list is answered as it is, with the header `x-parley-derivation-behind: true`).',
       querystring: EventsQuery, response: { 200: pageOf(EventResource), ...errorsByStatus },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
+    // Read-your-writes: every delivery answered 200 before this request shows up in the list.
+    if (!(await options.deriver.catchUp(CATCH_UP_MS))) reply.header('x-parley-derivation-behind', 'true');
     const q = request.query;
     const page = await options.store.listEvents({
       source: q.source, kind: q.kind, since: q.since ? new Date(q.since) : undefined, limit: q.limit, after: decodeCursor('events', q.cursor),
@@ -53,6 +60,7 @@ export async function eventRoutes(app: FastifyInstance, options: { store: Store;
       params: z.object({ id: z.string().max(100) }), response: { 200: EventResource, 404: ErrorBody, ...errorsByStatus },
     },
   }, async (request) => {
+    await options.deriver.catchUp(CATCH_UP_MS);
     const event = await options.store.getEvent(request.params.id);
     if (!event) throw errors.API_EVENT_NOT_FOUND({ id: request.params.id });
     return event;

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Parley's Prometheus metrics, on a registry of their own (not prom-client's global one), so two
@@ -9,8 +9,12 @@ export interface Metrics {
   /** HTTP requests by method, route pattern and status. */
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
-  /** Deliveries by source and outcome: `accepted`, `duplicate`, `dead_letter`, `empty`. */
+  /** Deliveries answered 200 (stored), by source. */
   intakeAccepted: Counter<'source' | 'outcome'>;
+  /** Deliveries derived into events, by source and outcome: `events`, `duplicate`, `empty`, `dead_letter`. */
+  derivedDeliveries: Counter<'source' | 'outcome'>;
+  /** Stored deliveries not yet derived; set by `trackPending`. */
+  pendingDeliveries: Gauge;
   /** Deliveries refused, by source and reason (`bad_signature`, `invalid_json`, `body_too_large`, …). */
   intakeRejected: Counter<'source' | 'reason'>;
   /** Canonical events by source, kind and outcome (`stored`, `duplicate`). */
@@ -32,7 +36,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'parley_http_request_duration_seconds', help: 'HTTP request duration in seconds', labelNames: ['method', 'route'], registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
-    intakeAccepted: new Counter({ name: 'parley_intake_accepted_total', help: 'Webhook deliveries answered 200, by source and outcome', labelNames: ['source', 'outcome'], registers }),
+    intakeAccepted: new Counter({ name: 'parley_intake_accepted_total', help: 'Webhook deliveries stored and answered 200, by source', labelNames: ['source', 'outcome'], registers }),
+    derivedDeliveries: new Counter({ name: 'parley_intake_derived_total', help: 'Stored deliveries turned into events, by source and outcome', labelNames: ['source', 'outcome'], registers }),
+    pendingDeliveries: new Gauge({ name: 'parley_intake_pending_deliveries', help: 'Stored deliveries not yet turned into events', registers }),
     intakeRejected: new Counter({ name: 'parley_intake_rejected_total', help: 'Webhook deliveries refused, by source and reason', labelNames: ['source', 'reason'], registers }),
     intakeEvents: new Counter({ name: 'parley_intake_events_total', help: 'Canonical events from deliveries, by source, kind and outcome', labelNames: ['source', 'kind', 'outcome'], registers }),
     commitLatency: new Histogram({
@@ -41,4 +47,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     commitBatchSize: new Histogram({ name: 'parley_intake_commit_batch_deliveries', help: 'Deliveries per group-commit transaction', registers, buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
   };
+}
+
+/** Reads the pending-delivery count from `count` at every scrape. */
+export function trackPending(metrics: Metrics, count: () => Promise<number>): void {
+  const gauge = metrics.pendingDeliveries as Gauge & { collect?: () => Promise<void> };
+  gauge.collect = async () => { gauge.set(await count()); };
 }

@@ -10,40 +10,42 @@ export interface NewEvent {
   data: CanonicalData;
 }
 
-/** A verified delivery and the events parsed from it. */
+/** A verified delivery, stored as received before anything parses it. */
 export interface DeliveryWrite {
-  type: 'delivery';
-  deliveryId: string;
+  /** Parley's id for it (UUIDv7). */
+  id: string;
   source: string;
   receivedAt: Date;
   contentType: string;
-  /** The raw body, kept so events can be re-derived if a parser is fixed. */
+  /** The raw body, byte for byte. */
   body: Buffer;
-  events: NewEvent[];
 }
 
-/** A verified delivery that could not be parsed, kept with its reason instead of being dropped. */
+/** A stored delivery not yet turned into events; `position` orders deliveries (commit order). */
+export interface PendingDelivery extends DeliveryWrite {
+  position: number;
+}
+
+/** A kept failure to derive events from a delivery. */
 export interface DeadLetterWrite {
-  type: 'dead-letter';
   id: string;
-  deliveryId: string;
-  source: string;
-  receivedAt: Date;
-  contentType: string;
-  body: Buffer;
-  /** Stable reason code, e.g. `PAYLOAD_INVALID`. */
+  /** Stable reason code: `PAYLOAD_INVALID` (the parser refused it) or `PARSER_FAILED` (the parser broke). */
   reasonCode: string;
   reason: string;
   details: Record<string, unknown>;
-  /** Dedup key (the body's SHA-256) so a sender's retries of the same bad body are kept once. */
+  /** Dedup key within the source (the body's SHA-256), so a sender's retries of one bad body are kept once. */
   key: string;
 }
 
-export type IntakeWrite = DeliveryWrite | DeadLetterWrite;
+/** What derivation made of one pending delivery. */
+export interface DerivedDelivery {
+  delivery: PendingDelivery;
+  outcome: { type: 'events'; events: NewEvent[] } | { type: 'dead-letter'; deadLetter: DeadLetterWrite };
+}
 
-/** What happened to one write of a batch, in the batch's order. */
-export type IntakeWriteResult =
-  | { type: 'delivery'; storedEventIds: string[]; duplicateKeys: string[] }
+/** Per derived delivery, in order: which events were new and which keys were already seen. */
+export type DerivedResult =
+  | { type: 'events'; storedEventIds: string[]; duplicateKeys: string[] }
   | { type: 'dead-letter'; stored: boolean };
 
 /** A page of a list: `next` is an opaque token for the following page, or null at the end. */
@@ -99,12 +101,23 @@ export interface Store {
   /** Applies pending migrations in order, each in its own transaction. Idempotent. */
   migrate(): Promise<{ applied: number[] }>;
   /**
-   * Commits a batch of intake writes in ONE transaction (group commit), deduplicating every event
-   * and dead letter by `(source, key)` against keys seen at or after `dedupSince` — including
-   * earlier writes of the same batch. Resolves only once the transaction is durable.
+   * Appends verified deliveries in ONE transaction (intake's group commit). Resolves only once the
+   * transaction is durable.
    * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
    */
-  commitIntake(writes: IntakeWrite[], options: { dedupSince: Date }): Promise<IntakeWriteResult[]>;
+  appendDeliveries(deliveries: DeliveryWrite[]): Promise<void>;
+  /** The oldest deliveries not yet derived, at most `limit`, in commit order. */
+  readPendingDeliveries(limit: number): Promise<PendingDelivery[]>;
+  /** How many stored deliveries are not yet derived. */
+  countPendingDeliveries(): Promise<number>;
+  /**
+   * Stores what derivation made of a run of pending deliveries and marks them derived, in ONE
+   * transaction. Events and dead letters are deduplicated by `(source, key)` against keys first
+   * seen at or after `dedupSince`, including earlier ones of the same batch; a key seen before
+   * the window is taken as new again. `batch` must be the oldest pending deliveries, in order.
+   * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
+   */
+  commitDerived(batch: DerivedDelivery[], options: { dedupSince: Date }): Promise<DerivedResult[]>;
   listEvents(query: EventQuery): Promise<Page<StoredEvent>>;
   getEvent(id: string): Promise<StoredEvent | undefined>;
   listDeadLetters(query: DeadLetterQuery): Promise<Page<StoredDeadLetter>>;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { CanonicalData, EventKind, StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeadLetterWrite, DeliveryWrite, EventQuery, IntakeWrite, IntakeWriteResult, Page, Store,
+  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, Page, PendingDelivery, Store,
   StoreStatus, StoredDeadLetter,
 } from '../store.ts';
 import { migrations } from './migrations/index.ts';
@@ -17,6 +17,7 @@ export interface SqliteStoreOptions {
   synchronous: 'full' | 'normal';
 }
 
+interface DeliveryRow { seq: number; id: string; source: string; received_at: number; content_type: string; body: Buffer }
 interface EventRow { id: string; source: string; kind: EventKind; event_key: string; delivery_id: string; received_at: number; data: string; seq: number }
 interface DeadLetterRow {
   seq: number; id: string; stage: 'intake'; source: string; delivery_id: string; reason_code: string; reason: string;
@@ -26,7 +27,7 @@ interface DeadLetterRow {
 /**
  * The embedded store: better-sqlite3 in WAL mode. Calls are synchronous underneath, so a commit
  * holds the event loop for its fsync; intake's group commit amortises that over every delivery
- * that arrived in the same event-loop turn.
+ * that arrived in the same event-loop turn, and derivation commits a run of deliveries at once.
  */
 export class SqliteStore implements Store {
   readonly driver = 'sqlite';
@@ -69,40 +70,65 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
-  async commitIntake(writes: IntakeWrite[], options: { dedupSince: Date }): Promise<IntakeWriteResult[]> {
+  async appendDeliveries(deliveries: DeliveryWrite[]): Promise<void> {
     const s = this.#ready();
-    const since = options.dedupSince.getTime();
-    const run = this.#db.transaction((batch: IntakeWrite[]) => batch.map((write) =>
-      write.type === 'delivery' ? this.#writeDelivery(s, write, since) : this.#writeDeadLetter(s, write, since)));
+    const run = this.#db.transaction((batch: DeliveryWrite[]) => {
+      for (const d of batch) s.insertDelivery.run(d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body);
+    });
     try {
-      return run(writes);
+      run(deliveries);
     } catch (cause) {
       throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
     }
   }
 
-  #writeDelivery(s: Statements, write: DeliveryWrite, since: number): IntakeWriteResult {
-    const at = write.receivedAt.getTime();
+  async readPendingDeliveries(limit: number): Promise<PendingDelivery[]> {
+    const rows = this.#ready().pending.all(limit) as DeliveryRow[];
+    return rows.map((r) => ({
+      position: r.seq, id: r.id, source: r.source, receivedAt: new Date(r.received_at), contentType: r.content_type, body: r.body,
+    }));
+  }
+
+  async countPendingDeliveries(): Promise<number> {
+    return (this.#ready().countPending.get() as { n: number }).n;
+  }
+
+  async commitDerived(batch: DerivedDelivery[], options: { dedupSince: Date }): Promise<DerivedResult[]> {
+    const s = this.#ready();
+    const since = options.dedupSince.getTime();
+    const run = this.#db.transaction((items: DerivedDelivery[]) => {
+      const results = items.map((item) => this.#writeDerived(s, item, since));
+      const last = items.at(-1);
+      if (last) s.advanceCursor.run(last.delivery.position);
+      return results;
+    });
+    try {
+      return run(batch);
+    } catch (cause) {
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  #writeDerived(s: Statements, { delivery, outcome }: DerivedDelivery, since: number): DerivedResult {
+    const at = delivery.receivedAt.getTime();
+    if (outcome.type === 'dead-letter') {
+      const letter = outcome.deadLetter;
+      if (s.claimKey.run(delivery.source, letter.key, at, since).changes === 0) return { type: 'dead-letter', stored: false };
+      s.insertDeadLetter.run(letter.id, delivery.source, delivery.id, letter.reasonCode, letter.reason, JSON.stringify(letter.details),
+        delivery.contentType, delivery.body, at);
+      return { type: 'dead-letter', stored: true };
+    }
     const storedEventIds: string[] = [];
     const duplicateKeys: string[] = [];
-    for (const event of write.events) {
-      if (s.claimKey.run(write.source, event.key, at, since).changes === 0) {
+    for (const event of outcome.events) {
+      if (s.claimKey.run(delivery.source, event.key, at, since).changes === 0) {
         duplicateKeys.push(event.key);
         continue;
       }
-      if (storedEventIds.length === 0) s.insertDelivery.run(write.deliveryId, write.source, at, write.contentType, write.body);
-      s.insertEvent.run(event.id, write.source, event.kind, event.key, write.deliveryId, at, JSON.stringify(event.data));
+      s.insertEvent.run(event.id, delivery.source, event.kind, event.key, delivery.id, at, JSON.stringify(event.data));
       storedEventIds.push(event.id);
     }
-    return { type: 'delivery', storedEventIds, duplicateKeys };
-  }
-
-  #writeDeadLetter(s: Statements, write: DeadLetterWrite, since: number): IntakeWriteResult {
-    const at = write.receivedAt.getTime();
-    if (s.claimKey.run(write.source, write.key, at, since).changes === 0) return { type: 'dead-letter', stored: false };
-    s.insertDeadLetter.run(write.id, write.source, write.deliveryId, write.reasonCode, write.reason, JSON.stringify(write.details),
-      write.contentType, write.body, at);
-    return { type: 'dead-letter', stored: true };
+    return { type: 'events', storedEventIds, duplicateKeys };
   }
 
   async listEvents(query: EventQuery): Promise<Page<StoredEvent>> {
@@ -167,6 +193,9 @@ function prepareStatements(db: Database.Database) {
     claimKey: db.prepare(`INSERT INTO event_keys (source, event_key, seen_at) VALUES (?, ?, ?)
       ON CONFLICT (source, event_key) DO UPDATE SET seen_at = excluded.seen_at WHERE event_keys.seen_at < ?`),
     insertDelivery: db.prepare('INSERT INTO deliveries (id, source, received_at, content_type, body) VALUES (?, ?, ?, ?, ?)'),
+  pending: db.prepare('SELECT * FROM deliveries WHERE seq > (SELECT last_seq FROM derive_cursor WHERE id = 1) ORDER BY seq LIMIT ?'),
+  countPending: db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE seq > (SELECT last_seq FROM derive_cursor WHERE id = 1)'),
+  advanceCursor: db.prepare('UPDATE derive_cursor SET last_seq = ? WHERE id = 1'),
     insertEvent: db.prepare(`INSERT INTO events (id, source, kind, event_key, delivery_id, received_at, data)
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     insertDeadLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at)

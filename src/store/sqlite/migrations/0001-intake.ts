@@ -1,12 +1,22 @@
-/** Intake: deliveries, canonical events, the dedup window and dead letters. */
+/** Intake: deliveries as received, canonical events, the dedup window and dead letters. */
 export const sql = `
+-- Verified deliveries, appended on the hot path with no index but the rowid: every index here
+-- would be paid for by every webhook before its 200.
 CREATE TABLE deliveries (
-  id            TEXT PRIMARY KEY,
+  seq           INTEGER PRIMARY KEY,         -- commit order; the derive cursor points into it
+  id            TEXT NOT NULL,
   source        TEXT NOT NULL,
   received_at   INTEGER NOT NULL,            -- epoch ms
   content_type  TEXT NOT NULL,
   body          BLOB NOT NULL
-) WITHOUT ROWID;
+);
+
+-- How far derivation (deliveries -> events) has got: every delivery with seq <= last_seq is derived.
+CREATE TABLE derive_cursor (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  last_seq      INTEGER NOT NULL
+);
+INSERT INTO derive_cursor (id, last_seq) VALUES (1, 0);
 
 CREATE TABLE events (
   seq           INTEGER PRIMARY KEY,         -- list order and cursor

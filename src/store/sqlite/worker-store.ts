@@ -1,0 +1,85 @@
+import { Worker } from 'node:worker_threads';
+import { ParleyError, errors } from '../../errors.ts';
+import type { Store } from '../store.ts';
+import type { SqliteStoreOptions } from './sqlite-store.ts';
+import type { StoreCall, StoreReply } from './store-worker.ts';
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+// Running from TypeScript sources (npm start, tests), the worker registers tsx first; compiled, it is plain JS.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './store-worker-from-source.mjs' : './store-worker.js', import.meta.url);
+
+/**
+ * The SQLite store on a worker thread. better-sqlite3 is synchronous: on the main thread every
+ * commit's fsync would stall the event loop (and every webhook with it) for milliseconds. Here the
+ * main thread only posts the batch and goes on serving; group commit keeps batches large.
+ * Buffers come back from the worker as Uint8Array and are re-wrapped where the interface says Buffer.
+ */
+export class WorkerSqliteStore implements Store {
+  readonly driver = 'sqlite';
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed = false;
+  #failure: Error | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#worker = new Worker(WORKER_URL, { workerData: options });
+    this.#worker.on('message', (reply: StoreReply) => this.#settle(reply));
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`the store worker exited with code ${code}`)));
+  }
+
+  #settle(reply: StoreReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply.value);
+    else if (reply.error.code) pending.reject(new ParleyError(reply.error.code, reply.error.status ?? 500, reply.error.message, reply.error.details));
+    else pending.reject(errors.STORE_UNAVAILABLE({ reason: reply.error.message }));
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const pending of this.#pending.values()) pending.reject(errors.STORE_UNAVAILABLE({ reason: error.message }));
+    this.#pending.clear();
+  }
+
+  #call<T>(method: keyof Store, ...args: unknown[]): Promise<T> {
+    if (this.#failure) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: this.#failure.message }));
+    if (this.#closed) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: 'the store is closed' }));
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ id, method, args } satisfies StoreCall);
+    });
+  }
+
+  migrate: Store['migrate'] = () => this.#call('migrate');
+  appendDeliveries: Store['appendDeliveries'] = (deliveries) => this.#call('appendDeliveries', deliveries);
+  readPendingDeliveries: Store['readPendingDeliveries'] = async (limit) => {
+    const rows = await this.#call<Awaited<ReturnType<Store['readPendingDeliveries']>>>('readPendingDeliveries', limit);
+    return rows.map((row) => ({ ...row, body: Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength) }));
+  };
+  countPendingDeliveries: Store['countPendingDeliveries'] = () => this.#call('countPendingDeliveries');
+  commitDerived: Store['commitDerived'] = (batch, options) => this.#call('commitDerived', batch, options);
+  listEvents: Store['listEvents'] = (query) => this.#call('listEvents', query);
+  getEvent: Store['getEvent'] = (id) => this.#call('getEvent', id);
+  listDeadLetters: Store['listDeadLetters'] = (query) => this.#call('listDeadLetters', query);
+  getDeadLetter: Store['getDeadLetter'] = (id) => this.#call('getDeadLetter', id);
+  pruneDedupKeys: Store['pruneDedupKeys'] = (before) => this.#call('pruneDedupKeys', before);
+
+  async status(): ReturnType<Store['status']> {
+    if (this.#closed || this.#failure) return { open: false, schemaVersion: 0, latestVersion: 0 };
+    return this.#call('status');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (!this.#failure) await this.#call('close');
+    this.#closed = true;
+    this.#worker.removeAllListeners('exit');
+    await this.#worker.terminate();
+  }
+}
