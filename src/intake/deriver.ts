@@ -38,20 +38,26 @@ export interface DeriverOptions {
   newId: () => string;
   /** How long an event key deduplicates, ms. */
   dedupWindowMs: number;
-  /** Deliveries per transaction when intake is quiet (default 256). */
+  /** Deliveries per transaction (default 256). */
   chunk?: number;
-  /** Deliveries per step while webhooks keep arriving (default 16). */
+  /** Deliveries per step while webhooks keep arriving (default 32). */
   busyChunk?: number;
-  /** Pause between steps while webhooks keep arriving, ms (default 25). */
-  busyIntervalMs?: number;
+  /**
+   * Share of the event loop derivation may take while webhooks keep arriving (default 0.05): after
+   * a step of d ms it waits d × (1 − share) / share ms, so the 200s stay fast under a burst while
+   * a steady stream well below the peak is still derived as it comes.
+   */
+  busyShare?: number;
   /** Pause before retrying after a failed step, ms (default 1000). */
   retryMs?: number;
 }
 
 export function createDeriver(options: DeriverOptions): Deriver {
   const chunk = options.chunk ?? 256;
-  const busyChunk = options.busyChunk ?? 16;
-  const busyIntervalMs = options.busyIntervalMs ?? 25;
+  const busyChunk = options.busyChunk ?? 32;
+  const busyShare = options.busyShare ?? 0.05;
+  // Intake counts as busy when it committed within this many ms.
+  const busyWindowMs = 50;
   const retryMs = options.retryMs ?? 1000;
   const sources = new Map(options.sources.map((s) => [s.id, s]));
   const log = options.logger;
@@ -104,10 +110,14 @@ export function createDeriver(options: DeriverOptions): Deriver {
     if (stopped || timer) return;
     const run = () => {
       timer = undefined;
-      const busy = Date.now() - lastNotified < busyIntervalMs * 2;
+      const started = performance.now();
+      const busy = Date.now() - lastNotified < busyWindowMs;
       const limit = busy ? busyChunk : chunk;
       step(limit).then(
-        (n) => { if (n === limit) schedule(busy ? busyIntervalMs : 0); },
+        (n) => {
+          const took = performance.now() - started;
+          if (n === limit) schedule(busy ? Math.max(1, (took * (1 - busyShare)) / busyShare) : 0);
+        },
         (err: unknown) => { log.warn({ err }, 'deriving events failed; retrying'); schedule(retryMs); },
       );
     };
@@ -121,7 +131,7 @@ export function createDeriver(options: DeriverOptions): Deriver {
     },
     notify() {
       lastNotified = Date.now();
-      schedule(busyIntervalMs);
+      schedule(0);
     },
     async catchUp(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
