@@ -50,7 +50,7 @@ describe('X webhook intake', () => {
   it('refuses the same body with one byte changed', async () => {
     const body = fixture('zammad-follow.json');
     const changed = Buffer.from(body);
-    changed[changed.length - 5] ^= 1;
+    changed[changed.length - 5]! ^= 1;
     const response = await postX(p.base, changed, { 'x-twitter-webhooks-signature': signX(p.secret, body) });
     expect(response.status).toBe(401);
     expect(response.json.error).toMatchObject({ code: 'PARLEY_INTAKE_BAD_SIGNATURE', details: { header: 'x-twitter-webhooks-signature' } });

@@ -56,7 +56,7 @@ export function signX(secret: string, body: string | Buffer): string {
 }
 
 export async function postX(base: string, body: string | Buffer, headers: Record<string, string>) {
-  const response = await fetch(`${base}/webhooks/x`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(`${base}/webhooks/x`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await response.text();
   let json: unknown = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CanonicalData } from '../model/index.ts';
+import type { DerivedDelivery, NewEvent, PendingDelivery, Store } from './store.ts';
+
+/**
+ * The Store contract: every implementation runs this suite (SQLite in-thread and on a worker now,
+ * PostgreSQL later). `open` gives a fresh, migrated store; `reopen`, when given, opens the same
+ * database again after `close`, to show what was committed survives.
+ */
+export function describeStoreContract(name: string, open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>): void {
+  describe(`Store contract: ${name}`, () => {
+    const opened: Store[] = [];
+    const fresh = async () => { const o = await open(); opened.push(o.store); return o; };
+    afterEach(async () => { for (const s of opened.splice(0)) await s.close(); });
+
+    const at = (ms: number) => new Date(Date.UTC(2026, 10, 30) + ms);
+    const delivery = (id: string, source = 'x', body: Buffer = Buffer.from(`{"id":"${id}"}`)) =>
+      ({ id, source, receivedAt: at(0), contentType: 'application/json', body });
+    const post = (id: string, key: string, text = 'hi'): NewEvent => ({
+      id, kind: 'interaction', key,
+      data: { kind: 'interaction', network: 'x', networkId: key, activity: 'post', direction: 'inbound', author: { key: 'x:1', userId: '1' }, text, occurredAt: at(0).toISOString() } as CanonicalData,
+    });
+    const derive = (d: PendingDelivery, events: NewEvent[]): DerivedDelivery => ({ delivery: d, outcome: { type: 'events', events } });
+
+    it('migrates idempotently to the latest version', async () => {
+      const { store } = await fresh();
+      expect((await store.migrate()).applied).toEqual([]);
+      const status = await store.status();
+      expect(status.open).toBe(true);
+      expect(status.schemaVersion).toBe(status.latestVersion);
+    });
+
+    it('keeps deliveries byte for byte, in commit order, until derived', async () => {
+      const { store } = await fresh();
+      const binary = Buffer.from([0xff, 0x00, 0xfe, 0x7b]);
+      await store.appendDeliveries([delivery('d1'), delivery('d2', 'x', binary)]);
+      await store.appendDeliveries([delivery('d3', 'facebook')]);
+      const pending = await store.readPendingDeliveries(10);
+      expect(pending.map((p) => p.id)).toEqual(['d1', 'd2', 'd3']);
+      expect(Buffer.compare(pending[1]!.body, binary)).toBe(0);
+      expect(pending[2]).toMatchObject({ source: 'facebook', contentType: 'application/json', receivedAt: at(0) });
+      expect(await store.countPendingDeliveries()).toBe(3);
+      await store.commitDerived([derive(pending[0]!, [post('e1', 'tweet:1')]), derive(pending[1]!, [])], { dedupSince: at(-1000) });
+      expect((await store.readPendingDeliveries(10)).map((p) => p.id)).toEqual(['d3']);
+      expect(await store.countPendingDeliveries()).toBe(1);
+    });
+
+    it('deduplicates events by (source, key) within the window only', async () => {
+      const { store } = await fresh();
+      await store.appendDeliveries([delivery('d1'), delivery('d2'), delivery('d3', 'facebook')]);
+      const [d1, d2, d3] = await store.readPendingDeliveries(10);
+      const first = await store.commitDerived([derive(d1!, [post('e1', 'k1'), post('e2', 'k1')])], { dedupSince: at(-1000) });
+      expect(first).toEqual([{ type: 'events', storedEventIds: ['e1'], duplicateKeys: ['k1'] }]);
+      const second = await store.commitDerived([derive(d2!, [post('e3', 'k1')]), derive(d3!, [post('e4', 'k1')])], { dedupSince: at(-1000) });
+      expect(second).toEqual([{ type: 'events', storedEventIds: [], duplicateKeys: ['k1'] }, { type: 'events', storedEventIds: ['e4'], duplicateKeys: [] }]);
+      // A key first seen before the window is new again.
+      await store.appendDeliveries([delivery('d4')]);
+      const [d4] = await store.readPendingDeliveries(10);
+      expect(await store.commitDerived([derive(d4!, [post('e5', 'k1')])], { dedupSince: at(1) })).toEqual([{ type: 'events', storedEventIds: ['e5'], duplicateKeys: [] }]);
+    });
+
+    it('keeps a dead letter once per key', async () => {
+      const { store } = await fresh();
+      await store.appendDeliveries([delivery('d1'), delivery('d2')]);
+      const [d1, d2] = await store.readPendingDeliveries(10);
+      const letter = (id: string): DerivedDelivery['outcome'] => ({ type: 'dead-letter', deadLetter: { id, reasonCode: 'PAYLOAD_INVALID', reason: 'no user', details: { path: 'a.b' }, key: 'dead-letter:abc' } });
+      expect(await store.commitDerived([{ delivery: d1!, outcome: letter('l1') }, { delivery: d2!, outcome: letter('l2') }], { dedupSince: at(-1000) }))
+        .toEqual([{ type: 'dead-letter', stored: true }, { type: 'dead-letter', stored: false }]);
+      const page = await store.listDeadLetters({ limit: 10 });
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0]).toMatchObject({ id: 'l1', source: 'x', deliveryId: 'd1', reasonCode: 'PAYLOAD_INVALID', details: { path: 'a.b' }, body: '{"id":"d1"}' });
+      expect(await store.getDeadLetter('l1')).toEqual(page.items[0]);
+      expect(await store.getDeadLetter('nope')).toBeUndefined();
+    });
+
+    it('lists events oldest first with filters and gap-free paging', async () => {
+      const { store } = await fresh();
+      await store.appendDeliveries(Array.from({ length: 7 }, (_, i) => ({ ...delivery(`d${i}`, i % 2 ? 'facebook' : 'x'), receivedAt: at(i * 1000) })));
+      const pending = await store.readPendingDeliveries(10);
+      await store.commitDerived(pending.map((d, i) => derive(d, [post(`e${i}`, `k${i}`, `text ${i}`)])), { dedupSince: at(-1000) });
+      const ids: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.listEvents({ limit: 3, after });
+        ids.push(...page.items.map((e) => e.id));
+        after = page.next ?? undefined;
+      } while (after);
+      expect(ids).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+      expect((await store.listEvents({ limit: 10, source: 'facebook' })).items.map((e) => e.id)).toEqual(['e1', 'e3', 'e5']);
+      expect((await store.listEvents({ limit: 10, kind: 'identity' })).items).toEqual([]);
+      expect((await store.listEvents({ limit: 10, since: at(4000) })).items.map((e) => e.id)).toEqual(['e4', 'e5', 'e6']);
+      const one = await store.getEvent('e2');
+      expect(one).toEqual({ id: 'e2', source: 'x', kind: 'interaction', key: 'k2', deliveryId: 'd2', receivedAt: at(2000).toISOString(), data: post('e2', 'k2', 'text 2').data });
+      expect(await store.getEvent('nope')).toBeUndefined();
+    });
+
+    it('prunes dedup keys seen before a date', async () => {
+      const { store } = await fresh();
+      await store.appendDeliveries([delivery('d1'), delivery('d2')]);
+      const [d1, d2] = await store.readPendingDeliveries(10);
+      await store.commitDerived([derive(d1!, [post('e1', 'k1')])], { dedupSince: at(-1000) });
+      expect(await store.pruneDedupKeys(at(1))).toBe(1);
+      expect(await store.commitDerived([derive(d2!, [post('e2', 'k1')])], { dedupSince: at(-1000) })).toEqual([{ type: 'events', storedEventIds: ['e2'], duplicateKeys: [] }]);
+    });
+
+    it('keeps what was committed across close and reopen', async () => {
+      const { store, reopen } = await fresh();
+      if (!reopen) return;
+      await store.appendDeliveries([delivery('d1'), delivery('d2')]);
+      const [d1] = await store.readPendingDeliveries(1);
+      await store.commitDerived([derive(d1!, [post('e1', 'k1')])], { dedupSince: at(-1000) });
+      await store.close();
+      const again = await reopen();
+      opened.push(again);
+      await again.migrate();
+      expect((await again.readPendingDeliveries(10)).map((d) => d.id)).toEqual(['d2']);
+      expect((await again.getEvent('e1'))?.key).toBe('k1');
+    });
+  });
+}
