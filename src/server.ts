@@ -13,6 +13,7 @@ import { installRequestLog } from './http/request-log.ts';
 import type { Deriver } from './intake/deriver.ts';
 import type { Intake } from './intake/intake-service.ts';
 import { webhookRoutes } from './intake/webhook-routes.ts';
+import { LazyChildLogger } from './logging/lazy-child.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { Store } from './store/store.ts';
@@ -37,6 +38,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by one (http/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ActiveSource } from '../connectors/registry.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -9,9 +10,9 @@ import { deadLetterKey, deriveEvents } from './derive-events.ts';
  *
  * Why not parse before the 200: parsing, validating and writing 2–3 events costs several times
  * what verifying and appending the raw body does (BENCHMARKS.md), and the sender only needs to know
- * the delivery is safe. Storing first also means a parser bug can never lose a delivery. While
- * webhooks keep arriving, derivation takes small steps so the 200s stay fast; when intake is quiet
- * it catches up in large ones. Readers that must see every event (`GET /v1/events`) call `catchUp`.
+ * the delivery is safe. Storing first also means a parser bug can never lose a delivery.
+ * While webhooks keep arriving, derivation takes a small share of the event loop (`pace`), so the
+ * 200s stay fast through a burst, and it catches up as soon as intake is quiet. Readers that must see every event (`GET /v1/events`) call `catchUp`.
  */
 export interface Deriver {
   /** Starts on whatever is pending (deliveries left by a previous run). */
@@ -38,30 +39,51 @@ export interface DeriverOptions {
   newId: () => string;
   /** How long an event key deduplicates, ms. */
   dedupWindowMs: number;
-  /** Deliveries per transaction (default 256). */
+  /** Deliveries per step, and per transaction of `catchUp` (default 64). */
   chunk?: number;
-  /** Deliveries per step while webhooks keep arriving (default 32). */
-  busyChunk?: number;
-  /**
-   * Share of the event loop derivation may take while webhooks keep arriving (default 0.05): after
-   * a step of d ms it waits d × (1 − share) / share ms, so the 200s stay fast under a burst while
-   * a steady stream well below the peak is still derived as it comes.
-   */
-  busyShare?: number;
+  /** Pacing while webhooks keep arriving (see `pace`). */
+  saturated?: Partial<SaturatedPacing>;
   /** Pause before retrying after a failed step, ms (default 1000). */
   retryMs?: number;
 }
 
+/** How derivation yields to webhooks while they keep arriving. */
+export interface SaturatedPacing {
+  /** Deliveries per step while webhooks keep arriving (default 16). */
+  chunk: number;
+  /** Share of the event loop derivation takes while webhooks keep arriving and it lags less than `maxLagMs` (default 0.03). */
+  share: number;
+  /** Past this lag (ms), derivation takes `lagShare` of the loop even while webhooks arrive (default 30 000). */
+  maxLagMs: number;
+  /** Share taken once the lag is past `maxLagMs` (default 0.5). */
+  lagShare: number;
+}
+
+/** Intake counts as busy when it committed within this many ms. */
+const BUSY_WINDOW_MS = 50;
+
+/**
+ * The next step's size and delay. Quiet intake: full steps, back to back. Busy intake: small steps
+ * taking a small share of the loop, so a burst's 200s stay fast — unless derivation already lags
+ * by more than `maxLagMs`, when it takes a larger share so the lag stays bounded under steady load.
+ * Pure, so the policy is tested apart from timers.
+ */
+export function pace(state: { busy: boolean; lagMs: number; lastStepMs: number }, chunk: number, saturated: SaturatedPacing): { limit: number; delayMs: number } {
+  if (!state.busy) return { limit: chunk, delayMs: 0 };
+  const share = state.lagMs > saturated.maxLagMs ? saturated.lagShare : saturated.share;
+  return { limit: saturated.chunk, delayMs: Math.max(1, (state.lastStepMs * (1 - share)) / share) };
+}
+
 export function createDeriver(options: DeriverOptions): Deriver {
-  const chunk = options.chunk ?? 256;
-  const busyChunk = options.busyChunk ?? 32;
-  const busyShare = options.busyShare ?? 0.05;
-  // Intake counts as busy when it committed within this many ms.
-  const busyWindowMs = 50;
+  const chunk = options.chunk ?? 64;
+  const saturated: SaturatedPacing = { chunk: 16, share: 0.03, maxLagMs: 30_000, lagShare: 0.5, ...options.saturated };
   const retryMs = options.retryMs ?? 1000;
   const sources = new Map(options.sources.map((s) => [s.id, s]));
   const log = options.logger;
+  let lastStepMs = 0;
   let lastNotified = 0;
+  // Age of the oldest delivery the last step found pending, ms: how far derivation lags behind.
+  let lagMs = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   let stopped = false;
   let current: Promise<number> = Promise.resolve(0);
@@ -84,6 +106,7 @@ export function createDeriver(options: DeriverOptions): Deriver {
   const runStep = async (limit: number): Promise<number> => {
     const pending = await options.store.readPendingDeliveries(limit);
     if (pending.length === 0) return 0;
+    lagMs = options.now().getTime() - pending[0]!.receivedAt.getTime();
     const batch = pending.map(derive);
     const results = await options.store.commitDerived(batch, { dedupSince: new Date(options.now().getTime() - options.dedupWindowMs) });
     results.forEach((result, i) => {
@@ -106,19 +129,27 @@ export function createDeriver(options: DeriverOptions): Deriver {
     return current;
   };
 
+  // One scheduled-or-running step at a time; a notify during it only marks that more may be pending.
+  let scheduled = false;
+  let more = false;
   const schedule = (delayMs: number): void => {
-    if (stopped || timer) return;
+    if (stopped) return;
+    if (scheduled) { more = true; return; }
+    scheduled = true;
+    more = false;
     const run = () => {
       timer = undefined;
+      const busy = Date.now() - lastNotified < BUSY_WINDOW_MS;
+      const { limit } = pace({ busy, lagMs, lastStepMs }, chunk, saturated);
       const started = performance.now();
-      const busy = Date.now() - lastNotified < busyWindowMs;
-      const limit = busy ? busyChunk : chunk;
       step(limit).then(
         (n) => {
-          const took = performance.now() - started;
-          if (n === limit) schedule(busy ? Math.max(1, (took * (1 - busyShare)) / busyShare) : 0);
+          scheduled = false;
+          lastStepMs = performance.now() - started;
+          const next = pace({ busy, lagMs, lastStepMs }, chunk, saturated);
+          if (n === limit || more) schedule(next.delayMs);
         },
-        (err: unknown) => { log.warn({ err }, 'deriving events failed; retrying'); schedule(retryMs); },
+        (err: unknown) => { scheduled = false; log.warn({ err }, 'deriving events failed; retrying'); schedule(retryMs); },
       );
     };
     timer = delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run);
@@ -143,7 +174,7 @@ export function createDeriver(options: DeriverOptions): Deriver {
     step,
     async stop() {
       stopped = true;
-      if (timer) { clearTimeout(timer as NodeJS.Timeout); clearImmediate(timer as NodeJS.Immediate); timer = undefined; }
+      if (timer) { clearTimeout(timer as NodeJS.Timeout); clearImmediate(timer as NodeJS.Immediate); timer = undefined; scheduled = false; }
       await current.catch(() => 0);
     },
   };

@@ -49,11 +49,14 @@ export function createIntake(options: IntakeOptions): Intake {
     },
   });
 
+  const acceptedBySource = new Map<string, { inc: () => void }>();
   return {
     async accept(delivery) {
       const deliveryId = newId();
       await committer.submit({ id: deliveryId, source: delivery.source, receivedAt: now(), contentType: delivery.contentType, body: delivery.body });
-      metrics.intakeAccepted.inc({ source: delivery.source, outcome: 'stored' });
+      let accepted = acceptedBySource.get(delivery.source);
+      if (!accepted) acceptedBySource.set(delivery.source, accepted = metrics.intakeAccepted.labels(delivery.source, 'stored'));
+      accepted.inc();
       return { deliveryId };
     },
     drain: () => committer.drain(),
