@@ -1,28 +1,44 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and better-sqlite3 (from source where no prebuilt binary can be fetched).
+# Parley in a container:
+#   docker build -t parley .
+#   docker run -p 3000:3000 -v parley-data:/data -e PARLEY_ADMIN_KEY=... -e X_CONSUMER_SECRET=... parley
+# The image runs the shipped demo config (/app/parley.yaml); mount another and set PARLEY_CONFIG to replace it.
+
+# ---- build: compile the TypeScript into dist/ and keep only the production dependencies.
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 compiles its native module from source when no prebuilt binary can be fetched.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# Dependencies first, so this layer is reused until the lockfile changes. --ignore-scripts keeps
+# package.json's `prepare` (a build) from running before the sources are here; better-sqlite3's
+# install script, the one the service needs, is then run on its own.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-COPY connectors ./connectors
-RUN npm run build && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && npm rebuild better-sqlite3
+# The context is only what .dockerignore lets through: manifests, tsconfigs, parley.yaml, src/, connectors/, mappings/.
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --ignore-scripts \
+ && mkdir -p mappings
 
-# Run: the compiled service as the unprivileged `node` user, data in a volume.
+# ---- runtime: the compiled service, run by the unprivileged `node` user. The app files stay
+# root-owned (read-only to the service); only the data volume is writable.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 PARLEY_DATA_DIR=/data PARLEY_CONFIG=/app/parley.yaml
+ENV NODE_ENV=production PARLEY_DATA_DIR=/data HOST=0.0.0.0 PORT=3000
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json parley.yaml ./
+COPY --from=build /app/package.json /app/parley.yaml ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/mappings ./mappings
+# Created and chowned before VOLUME: changes to a volume's path after its declaration are discarded.
 RUN mkdir -p /data && chown node:node /data
-VOLUME ["/data"]
+VOLUME /data
 USER node
 EXPOSE 3000
+# The slim image has no curl: Node's own fetch asks /health.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node as PID 1 is fine here: Parley handles SIGTERM/SIGINT itself (close-with-grace) and starts no child processes.
 CMD ["node", "dist/src/main.js"]

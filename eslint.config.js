@@ -1,56 +1,90 @@
-// ESLint flat config. Besides the recommended rules, it enforces the dependency direction of
-// STYLE.md: the core never imports a connector, and a connector imports only the SDK.
+// ESLint flat config: the recommended rules (not type-checked, to stay fast), plus the dependency
+// direction of STYLE.md as `no-restricted-imports` rules, per folder:
+//   src/**          never imports connectors/ (the registry loads connectors by path at runtime)
+//   src/model/**    imports nothing else of Parley's but src/errors.ts
+//   src/store/**    imports only src/model/, src/errors.ts and its own folder
+//   connectors/**   imports only the SDK barrel src/connectors/index.ts and files of its own folder
+// test/lint-rules.test.ts shows each of these bites.
+//
+// The rule matches the import specifier as written, not the resolved file, and `../connectors/`
+// means src/connectors (the SDK) in one folder and the root connectors/ in another. So the rules are
+// made per depth: a file N folders below src/ reaches the repository root with exactly N+1 `../`.
+// A regex with a negative look-ahead then says "leaves this folder, except to go to X" exactly,
+// which gitignore-style `group` patterns cannot (a negation cannot re-include below an excluded folder).
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-const SRC_AREAS = ['api', 'config', 'http', 'intake', 'logging', 'metrics', 'model', 'store', 'server', 'start', 'main', 'errors'];
+/** Deepest nesting the per-depth rules cover (src/store/sqlite/migrations/x.ts is 3). */
+const MAX_DEPTH = 8;
+const SOURCE_FILES = '*.{ts,mts,js,mjs}';
 
-export default tseslint.config(
+/** Exactly `n` leading `../` segments, as a regex fragment. */
+const up = (n) => `(?:\\.\\./){${n}}`;
+/** Glob for the files exactly `depth` folders below `folder`. */
+const filesAt = (folder, depth) => [`${folder}/${'*/'.repeat(depth)}${SOURCE_FILES}`];
+const depths = (from) => Array.from({ length: MAX_DEPTH - from + 1 }, (_, i) => from + i);
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+// `depth` counts folders below src/ (src/server.ts: 0, src/intake/x.ts: 1).
+const coreRule = (depth) => ({
+  regex: `^${up(depth + 1)}connectors(?:/|$)`,
+  message: 'The core never imports a connector: the registry loads connectors by id (STYLE.md, Dependency direction).',
+});
+const modelRule = (depth) => ({
+  regex: `^${up(depth)}(?!model/|errors\\.ts$)`,
+  message: 'src/model/ depends on nothing else in Parley but src/errors.ts (STYLE.md, Dependency direction).',
+});
+const storeRule = (depth) => ({
+  regex: `^${up(depth)}(?!model/|store/|errors\\.ts$)`,
+  message: 'src/store/ depends only on src/model/ and src/errors.ts (STYLE.md, Dependency direction).',
+});
+// `depth` counts folders below connectors/ (connectors/x/verify.ts: 1); `up(depth)` leaves the connector's folder.
+const connectorRule = (depth) => ({
+  regex: depth === 0 ? `^\\.\\./(?!src/connectors/index\\.ts$)` : `^${up(depth)}(?!\\.\\./src/connectors/index\\.ts$)`,
+  message: 'A connector imports only the SDK, through src/connectors/index.ts, and files of its own folder.',
+});
+
+// Node's globals, for the few plain .js/.mjs files (TypeScript checks names in .ts files itself).
+const NODE_GLOBALS = Object.fromEntries([
+  'process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'fetch', 'performance', 'structuredClone', 'queueMicrotask',
+  'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'AbortController', 'TextEncoder', 'TextDecoder',
+].map((name) => [name, 'readonly']));
+
+export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scratch/**', 'data/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', setImmediate: 'readonly', clearTimeout: 'readonly', clearImmediate: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', performance: 'readonly' } },
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: NODE_GLOBALS },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {
-    // Tests read JSON bodies of any shape; `any` there is honest.
-    files: ['test/**/*.ts', '**/*.test.ts'],
+    // Cross-module tests read JSON bodies of any shape; `any` there is honest. src/ and connectors/
+    // keep the rule, their tests included.
+    files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src/**/*.ts'],
-    rules: {
-      'no-console': 'error',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/connectors/*/**', '**/connectors/*/*', '!**/src/connectors/**'], message: 'The core never imports a connector: the registry loads connectors by id.' }] }],
-    },
+    files: ['src/**'],
+    rules: { 'no-console': 'error' },
   },
+  // Later blocks replace the options of earlier ones for the same file, so the model and store
+  // rules (which forbid leaving src/ altogether) come after the core rule.
+  ...depths(0).map((d) => ({ files: filesAt('src', d), rules: restrict(coreRule(d)) })),
+  ...depths(1).map((d) => ({ files: filesAt('src/model', d - 1), rules: restrict(modelRule(d)) })),
+  ...depths(1).map((d) => ({ files: filesAt('src/store', d - 1), rules: restrict(storeRule(d)) })),
   {
-    files: ['src/model/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!../model/**'], message: 'The canonical model depends on nothing else in src/.' }] }],
-    },
+    // The factory that picks an implementation from the config is wiring, not a store: it may read
+    // the config's type. The implementations themselves stay free of it.
+    files: ['src/store/create-store.ts'],
+    rules: restrict(coreRule(1)),
   },
-  {
-    files: ['src/store/**/*.ts'],
-    ignores: ['src/store/create-store.ts', 'src/store/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: SRC_AREAS.filter((a) => !['model', 'errors', 'store'].includes(a)).flatMap((a) => [`**/src/${a}/**`, `../${a}/**`, `../../${a}/**`, `../../${a}.ts`, `../${a}.ts`]), message: 'The store depends only on the model and the error catalogue.' }] }],
-    },
-  },
-  {
-    files: ['connectors/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{
-        group: SRC_AREAS.flatMap((a) => [`**/src/${a}/**`, `**/src/${a}.ts`]),
-        message: 'A connector imports only the SDK (src/connectors/index.ts).',
-      }, {
-        group: ['**/src/connectors/*', '!**/src/connectors/index.ts'],
-        message: 'Import the SDK through src/connectors/index.ts.',
-      }] }],
-    },
-  },
+  ...depths(0).map((d) => ({ files: filesAt('connectors', d), rules: restrict(connectorRule(d)) })),
 );

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ActiveSource } from '../connectors/registry.ts';
 import { errors, type ParleyError } from '../errors.ts';
+import { ErrorBody } from '../http/error-body.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Intake } from './intake-service.ts';
 
@@ -11,7 +12,6 @@ export interface WebhookRoutesOptions {
   metrics: Metrics;
 }
 
-const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) });
 const Receipt = z.object({
   deliveryId: z.string().describe('Parley\'s id of the stored delivery; its events carry it as deliveryId'),
 });
@@ -31,7 +31,8 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutes
       method: 'GET', url: `/webhooks/${source.id}`,
       schema: {
         summary: `${source.definition.displayName}: handshake`, tags: ['webhooks'],
-        querystring: z.record(z.string(), z.string()),
+        // Not z.record: @fastify/swagger would document a record's JSON-schema keywords as query parameters.
+        querystring: z.object({}).catchall(z.string()),
         response: { 200: z.unknown(), 400: ErrorBody, 403: ErrorBody, 405: ErrorBody },
       },
       handler: (request, reply) => handshake(source, request, reply),
