@@ -35,6 +35,29 @@ describe('group commit', () => {
     expect(await Promise.all(later)).toEqual([2, 3, 4]);
   });
 
+  it('with maxInFlight, sends each turn\'s batch while earlier ones are still committing, in order', async () => {
+    const batches: number[][] = [];
+    const releases: Array<() => void> = [];
+    const committer = createGroupCommitter<number, number>({
+      maxBatch: 10, maxInFlight: 2,
+      commit: (items) => { batches.push(items); return new Promise((resolve) => { releases.push(() => resolve(items)); }); },
+    });
+    const first = [1, 2].map((i) => committer.submit(i));
+    await new Promise((r) => setImmediate(r));
+    const second = [3].map((i) => committer.submit(i));
+    await new Promise((r) => setImmediate(r));
+    const third = [4, 5].map((i) => committer.submit(i));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1, 2], [3]]); // two outstanding; 4 and 5 wait
+    releases[1]!(); // the second finishing first frees a slot
+    expect(await Promise.all(second)).toEqual([3]);
+    await vi.waitFor(() => expect(batches).toEqual([[1, 2], [3], [4, 5]]));
+    releases[0]!();
+    releases[2]!();
+    expect(await Promise.all([...first, ...third])).toEqual([1, 2, 4, 5]);
+    await committer.drain();
+  });
+
   it('fails every item of a failed commit, and goes on with the next', async () => {
     let fail = true;
     const committer = createGroupCommitter<number, number>({

@@ -38,6 +38,7 @@ export function createIntake(options: IntakeOptions): Intake {
   const { store, metrics, now, newId } = options;
   const committer = createGroupCommitter<DeliveryWrite, void>({
     maxBatch: options.maxBatch,
+    maxInFlight: store.appendConcurrency,
     commit: async (writes) => {
       await store.appendDeliveries(writes);
       options.onCommitted?.();

@@ -45,6 +45,18 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.countPendingDeliveries()).toBe(1);
     });
 
+    it('applies up to appendConcurrency outstanding appends in call order', async () => {
+      const { store } = await fresh();
+      expect(store.appendConcurrency).toBeGreaterThanOrEqual(1);
+      const calls = Array.from({ length: Math.max(3, store.appendConcurrency) }, (_, i) =>
+        [delivery(`p${i}a`, 'x', Buffer.from(`{"n":${i}}`)), delivery(`p${i}b`)]);
+      // Not awaited one by one: as intake sends them, several in flight at once.
+      await Promise.all(calls.map((batch) => store.appendDeliveries(batch)));
+      const pending = await store.readPendingDeliveries(100);
+      expect(pending.map((p) => p.id)).toEqual(calls.flat().map((d) => d.id));
+      expect(pending[2]!.body.toString()).toBe('{"n":1}');
+    });
+
     it('deduplicates events by (source, key) within the window only', async () => {
       const { store } = await fresh();
       await store.appendDeliveries([delivery('d1'), delivery('d2'), delivery('d3', 'facebook')]);

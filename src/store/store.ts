@@ -98,6 +98,11 @@ export interface StoreStatus {
  */
 export interface Store {
   readonly driver: string;
+  /**
+   * How many `appendDeliveries` calls intake may have outstanding at once (1 or more). Above 1 the
+   * store must apply them in call order, since delivery positions follow commit order.
+   */
+  readonly appendConcurrency: number;
   /** Applies pending migrations in order, each in its own transaction. Idempotent. */
   migrate(): Promise<{ applied: number[] }>;
   /**

@@ -31,6 +31,8 @@ interface DeadLetterRow {
  */
 export class SqliteStore implements Store {
   readonly driver = 'sqlite';
+  // Synchronous: a second outstanding commit could not start before the first ended anyway.
+  readonly appendConcurrency = 1;
   readonly #db: Database.Database;
   #open = true;
   // Statements are prepared once, after migrations created the tables.

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import { ParleyError, errors } from '../../errors.ts';
 import type { Store } from '../store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
-import type { StoreCall, StoreReply } from './store-worker.ts';
+import { packDeliveries } from './packed-deliveries.ts';
+import { APPEND_PACKED, type StoreCall, type StoreReply } from './store-worker-protocol.ts';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -18,6 +19,8 @@ const WORKER_URL = new URL(FROM_SOURCE ? './store-worker-from-source.mjs' : './s
  */
 export class WorkerSqliteStore implements Store {
   readonly driver = 'sqlite';
+  // The worker runs calls in the order sent and merges queued appends into one transaction.
+  readonly appendConcurrency = 16;
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
@@ -47,17 +50,24 @@ export class WorkerSqliteStore implements Store {
   }
 
   #call<T>(method: keyof Store, ...args: unknown[]): Promise<T> {
+    return this.#send<T>({ id: 0, method, args });
+  }
+
+  #send<T>(call: StoreCall, transfer: TransferListItem[] = []): Promise<T> {
     if (this.#failure) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: this.#failure.message }));
     if (this.#closed) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: 'the store is closed' }));
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#worker.postMessage({ id, method, args } satisfies StoreCall);
+      this.#worker.postMessage({ ...call, id } satisfies StoreCall, transfer);
     });
   }
 
   migrate: Store['migrate'] = () => this.#call('migrate');
-  appendDeliveries: Store['appendDeliveries'] = (deliveries) => this.#call('appendDeliveries', deliveries);
+  appendDeliveries: Store['appendDeliveries'] = (deliveries) => {
+    const packed = packDeliveries(deliveries);
+    return this.#send({ id: 0, method: APPEND_PACKED, args: [packed] }, [packed.bodies]);
+  };
   readPendingDeliveries: Store['readPendingDeliveries'] = async (limit) => {
     const rows = await this.#call<Awaited<ReturnType<Store['readPendingDeliveries']>>>('readPendingDeliveries', limit);
     return rows.map((row) => ({ ...row, body: Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength) }));
