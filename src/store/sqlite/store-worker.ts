@@ -17,24 +17,32 @@ import { APPEND_PACKED, type StoreCall, type StoreReply } from './store-worker-p
 const store = new SqliteStore(workerData as SqliteStoreOptions);
 const port = parentPort!;
 let queue: StoreCall[] = [];
+let running = false;
 
 port.on('message', (call: StoreCall) => {
-  if (queue.push(call) === 1) setImmediate(runQueue);
+  if (queue.push(call) === 1 && !running) setImmediate(runQueue);
 });
 
 async function runQueue(): Promise<void> {
+  running = true;
   const calls = queue;
   queue = [];
-  for (let i = 0; i < calls.length;) {
-    if (calls[i]!.method === APPEND_PACKED) {
-      let end = i;
-      while (end < calls.length && calls[end]!.method === APPEND_PACKED) end++;
-      await appendTogether(calls.slice(i, end));
-      i = end;
-    } else {
-      await settle(calls[i]!, run(calls[i]!));
-      i++;
+  try {
+    for (let i = 0; i < calls.length;) {
+      if (calls[i]!.method === APPEND_PACKED) {
+        let end = i;
+        while (end < calls.length && calls[end]!.method === APPEND_PACKED) end++;
+        await appendTogether(calls.slice(i, end));
+        i = end;
+      } else {
+        await settle(calls[i]!, run(calls[i]!));
+        i++;
+      }
     }
+  } finally {
+    running = false;
+    // Calls that came in while these ran (a store method that awaited real I/O) go next, in order.
+    if (queue.length > 0) setImmediate(runQueue);
   }
 }
 

@@ -19,8 +19,9 @@ const WORKER_URL = new URL(FROM_SOURCE ? './store-worker-from-source.mjs' : './s
  */
 export class WorkerSqliteStore implements Store {
   readonly driver = 'sqlite';
-  // The worker runs calls in the order sent and merges queued appends into one transaction.
-  readonly appendConcurrency = 16;
+  // The worker runs calls in the order sent and merges queued appends into one transaction. Two:
+  // one committing while the next gathers; more only adds thread wake-ups (measured, BENCHMARKS.md).
+  readonly appendConcurrency = 2;
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
