@@ -12,6 +12,9 @@ import { signX, syntheticTweet } from './synthetic-x.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// `full` (the shipped parley.yaml) or `normal`: the shipped config with store.sqlite.synchronous changed.
+const SYNCHRONOUS = process.env.BENCH_SYNCHRONOUS ?? 'full';
+if (SYNCHRONOUS !== 'full' && SYNCHRONOUS !== 'normal') throw new Error('BENCH_SYNCHRONOUS must be full or normal');
 const CONNECTIONS = 50;
 const root = new URL('..', import.meta.url).pathname;
 
@@ -76,11 +79,20 @@ const bare = fork(join(root, 'bench/bare-fastify.ts'), [], { env: { ...process.e
 await new Promise((resolve) => bare.once('message', resolve));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+/** The shipped parley.yaml, with `synchronous` as asked. */
+function benchConfig(): string {
+  const shipped = readFileSync(join(root, 'parley.yaml'), 'utf8');
+  const changed = shipped.replace(/^(\s*synchronous:\s*)full\b/m, `$1${SYNCHRONOUS}`);
+  if (SYNCHRONOUS === 'normal' && changed === shipped) throw new Error('parley.yaml has no `synchronous: full` line to change');
+  const file = join(dataDir, 'parley.yaml');
+  writeFileSync(file, changed);
+  return file;
+}
 const port = await freePort();
 // Exactly what users run: `npm start` (the compiled service, with its Node flags from package.json).
 const parley = spawn('npm', ['start', '--silent'], {
   cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, X_CONSUMER_SECRET: secret, LOG_LEVEL: 'warn', PARLEY_ADMIN_KEY: 'bench-admin-key-0123456789' },
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_CONFIG: benchConfig(), X_CONSUMER_SECRET: secret, LOG_LEVEL: 'warn', PARLEY_ADMIN_KEY: 'bench-admin-key-0123456789' },
 });
 const base = `http://127.0.0.1:${port}`;
 try {
@@ -116,7 +128,7 @@ try {
   const { backlog, drainSeconds } = median;
   const ratio = parleyRun.rps / bareRun.rps;
   const lines = [
-    `bench:intake — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, bodies ≈ ${avgBytes} bytes`,
+    `bench:intake — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, bodies ≈ ${avgBytes} bytes, store.sqlite.synchronous: ${SYNCHRONOUS}`,
     ...rounds.map((r, i) => `  round ${i + 1}: bare ${r.bare.rps.toFixed(0)} req/s, Parley ${r.parley.rps.toFixed(0)} req/s (p99 ${r.parley.p99} ms), ratio ${ratioOf(r).toFixed(2)}`),
     `  median round:`,
     `  bare Fastify (no verify, no store): ${bareRun.rps.toFixed(0)} req/s  p50 ${bareRun.p50} ms  p99 ${bareRun.p99} ms`,
@@ -129,7 +141,7 @@ try {
   if (process.env.BENCH_WRITE !== '0') {
     const file = join(root, 'BENCHMARKS.md');
     const current = readFileSync(file, 'utf8');
-    const marker = '<!-- bench:intake -->';
+    const marker = SYNCHRONOUS === 'full' ? '<!-- bench:intake -->' : '<!-- bench:intake:normal -->';
     const section = `${marker}\n\`\`\`\n$ npm run bench:intake\n${lines.join('\n')}\n\`\`\`\n${marker}`;
     const next = current.includes(marker) ? current.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), section) : `${current.trimEnd()}\n\n${section}\n`;
     writeFileSync(file, next);
