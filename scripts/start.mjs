@@ -28,4 +28,15 @@ if (stale) {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
+// npm runs this through `sh -c`, and on SIGTERM npm exits without passing the signal down, which
+// would leave the service running with no parent. So the service follows its parent: once the
+// parent is gone, it stops as on SIGTERM (draining what it has accepted).
+const parent = process.ppid;
+const watchParent = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(watchParent);
+  process.kill(process.pid, 'SIGTERM');
+}, 500);
+watchParent.unref();
+
 await import('../dist/src/main.js');

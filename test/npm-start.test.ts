@@ -63,4 +63,30 @@ describe('npm start', () => {
     process.kill(deepestDescendant(child.pid!), 'SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);
+
+  it('stops the service when npm itself is sent SIGTERM (npm does not pass it on)', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: root, detached: true, stdio: 'ignore',
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PARLEY_CONFIG: '' },
+    });
+    child = npm;
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    let healthy = false;
+    while (!healthy && Date.now() < deadline) {
+      try { healthy = (await fetch(base + '/health')).ok; } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    expect(healthy).toBe(true);
+    const service = deepestDescendant(npm.pid!);
+    expect(service).not.toBe(npm.pid);
+    npm.kill('SIGTERM');
+    const gone = Date.now() + 15_000;
+    while (Date.now() < gone && isRunning(service)) await new Promise((r) => setTimeout(r, 100));
+    expect(isRunning(service), 'the service outlived npm').toBe(false);
+  }, 60_000);
 });
+
+function isRunning(pid: number): boolean {
+  try { process.kill(pid, 0); return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z'); } catch { return false; }
+}
