@@ -98,6 +98,7 @@ export const errors = {
   API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
   HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),
   HTTP_BAD_REQUEST: defineError<{ reason: string }>('PARLEY_HTTP_BAD_REQUEST', 400, 'Bad request: {reason}'),
+  HTTP_HEADERS_TOO_LARGE: defineError<Record<string, never>>('PARLEY_HTTP_HEADERS_TOO_LARGE', 431, 'The request headers are larger than the server accepts'),
   HTTP_TIMEOUT: defineError<{ timeoutMs: number }>('PARLEY_HTTP_TIMEOUT', 408, 'The request took longer than {timeoutMs} ms'),
   INTERNAL: defineError<{ reqId?: string }>('PARLEY_INTERNAL', 500, 'Internal error; the log has the details'),
   NOT_READY: defineError<{ reason: string }>('PARLEY_NOT_READY', 503, 'Not ready: {reason}'),

@@ -7,6 +7,7 @@ import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
 import type { ParleyConfig } from './config/schema.ts';
 import type { ActiveSource } from './connectors/registry.ts';
+import { createClientErrorHandler } from './http/client-error.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { installRequestLog } from './http/request-log.ts';
@@ -42,6 +43,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
+    clientErrorHandler: createClientErrorHandler({ requestTimeoutMs: server.requestTimeoutMs, logger: deps.logger.child({ component: 'http' }) }),
     // Node's own timeouts guard against slow clients: a request must arrive whole within
     // requestTimeoutMs (else 408 and the socket is closed), its headers within headersTimeoutMs.
     serverFactory: (handler) => {

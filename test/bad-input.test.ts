@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
@@ -62,6 +62,8 @@ describe('bad input gets a clear 4xx and loses nothing already accepted', () => 
       pump();
     });
     expect(status).toBe(413);
+    const metrics = await (await fetch(p.base + '/metrics')).text();
+    expect(metrics).toMatch(/parley_intake_rejected_total\{source="x",reason="body_too_large"\} [1-9]/);
   });
 
   it('times out a slow client while other deliveries still get through', async () => {
@@ -80,5 +82,29 @@ describe('bad input gets a clear 4xx and loses nothing already accepted', () => 
     const text = await Promise.race([answer, new Promise<string>((r) => setTimeout(() => r('still open'), 8000))]);
     socket.destroy();
     expect(text).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'PARLEY_HTTP_TIMEOUT', details: { timeoutMs: expect.any(Number) } } });
+  });
+
+  it.each([
+    ['a non-numeric Content-Length', 'POST /webhooks/x HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n{}', 400, 'PARLEY_HTTP_BAD_REQUEST'],
+    ['a header line without a colon', 'POST /webhooks/x HTTP/1.1\r\nHost: localhost\r\nthis is not a header\r\nContent-Length: 2\r\n\r\n{}', 400, 'PARLEY_HTTP_BAD_REQUEST'],
+    ['a garbled request line', 'HELLO THERE\r\n\r\n', 400, 'PARLEY_HTTP_BAD_REQUEST'],
+    ['20 KB of headers', `POST /webhooks/x HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`, 431, 'PARLEY_HTTP_HEADERS_TOO_LARGE'],
+  ] as const)('answers %s, which Node\'s parser refuses, with the error body', async (_name, request, status, code) => {
+    const url = new URL(p.base);
+    const socket = connect(Number(url.port), url.hostname);
+    const text = await new Promise<string>((resolve) => {
+      let received = '';
+      socket.on('data', (d) => { received += d.toString(); });
+      socket.on('close', () => resolve(received));
+      socket.on('error', () => resolve(received));
+      socket.write(request);
+    });
+    expect(text.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code, message: expect.any(String), details: expect.any(Object) } });
+    // The service is still up and still taking deliveries.
+    const body = tweetDelivery(44);
+    expect((await postX(p.base, body, { 'x-twitter-webhooks-signature': signX(p.secret, body) })).status).toBe(200);
+    accepted = (await listAll(p.base, '/v1/events?source=x', p.adminKey)).length;
   });
 });

@@ -46,6 +46,11 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutes
         response: { 200: Receipt, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
       },
       handler: (request, reply) => deliver(source, request, reply, options),
+      // Refused while the body was read, before the handler: counted here.
+      onError: (_request, _reply, error, done) => {
+        if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') options.metrics.intakeRejected.inc({ source: source.id, reason: 'body_too_large' });
+        done();
+      },
     });
   }
 
