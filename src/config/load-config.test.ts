@@ -38,8 +38,22 @@ describe('parley.yaml', () => {
     expect(error.details).toEqual({ key: 'apiKeys.0.key', variable: 'NOPE' });
   });
 
-  it('reports invalid YAML', () => {
+  it('reports invalid YAML with its line', () => {
     expect(failure(() => parseConfig('server: [unclosed\n', 'p', {})).code).toBe('PARLEY_CONFIG_UNREADABLE');
+    const misindented = failure(() => parseConfig('store:\n  driver: sqlite\nintake:\n  dedupWindowHours: 2\n   maxBatchDeliveries: 5\n', 'p', {}));
+    expect(misindented.code).toBe('PARLEY_CONFIG_UNREADABLE');
+    expect(String(misindented.details.reason)).toMatch(/\(line [45]\)$/);
+  });
+
+  it('tells a wrong type from a missing key, without repeating the value', () => {
+    const error = failure(() => parseConfig([
+      'intake:', '  dedupWindowHours: [1, 2]', 'apiKeys:', '  - name: a', '    scope: admin', 'sources:', '  x:', '    consumerSecret: s', '    enabled: "yes-secret-value"', '',
+    ].join('\n'), 'p', {}));
+    const problems = Object.fromEntries((error.details as { issues: Array<{ key: string; problem: string }> }).issues.map((i) => [i.key, i.problem]));
+    expect(problems['apiKeys.0.key']).toBe('is required (string)');
+    expect(problems['sources.x.enabled']).toBe('expected boolean, got a string');
+    expect(problems['intake.dedupWindowHours']).toMatch(/^expected number, got a list$/);
+    expect(JSON.stringify(error.details)).not.toContain('yes-secret-value');
   });
 
   it('names each invalid key with its line', () => {

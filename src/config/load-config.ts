@@ -29,11 +29,13 @@ export function parseConfig(text: string, path: string, env: Readonly<Record<str
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = document.errors[0];
   if (syntaxError) {
-    const line = syntaxError.linePos?.[0]?.line;
+    // Without prettyErrors the error has no linePos; its offset gives the line.
+    const line = syntaxError.pos?.[0] === undefined ? undefined : lineCounter.linePos(syntaxError.pos[0]).line;
     throw errors.CONFIG_UNREADABLE({ path, reason: `${syntaxError.message.split('\n')[0]}${line ? ` (line ${line})` : ''}` });
   }
   const substituted = substituteEnv(document.toJS() ?? {}, env);
-  const result = ParleyConfig.safeParse(substituted);
+  // reportInput lets a wrong type be told from a missing key; the values never reach the message.
+  const result = ParleyConfig.safeParse(substituted, { reportInput: true });
   if (!result.success) {
     throw errors.CONFIG_INVALID({ path, issues: withLines(keyedIssues(result.error), document, lineCounter) });
   }

@@ -18,6 +18,19 @@ export function keyedIssues(error: z.ZodError, prefix: ReadonlyArray<string | nu
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  if (issue.code === 'invalid_type') {
+    // Parse with `reportInput: true`, or every wrong type reads as a missing key.
+    if (issue.input === undefined) return `is required (${issue.expected})`;
+    return `expected ${issue.expected}, got ${describeType(issue.input)}`;
+  }
   return issue.message;
+}
+
+/** The kind of a value, never the value (it may be a secret). */
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
+  return `a ${typeof value}`;
 }

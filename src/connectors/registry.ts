@@ -84,7 +84,7 @@ export async function loadSources(blocks: Record<string, SourceBlock>, options: 
     const key = `sources.${id}`;
     const definition = validateSourceDefinition(await importConnector(key, block, id, options.cwd), block.module ?? block.connector ?? id);
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SOURCE_COMMON_KEYS as readonly string[]).includes(k)));
-    const parsed = (definition.configSchema as z.ZodType).safeParse(own);
+    const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
     if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sources', id]) });
     active.push({ id, definition, config: parsed.data, bodyLimitBytes: block.bodyLimitBytes ?? definition.bodyLimitBytes });
   }
