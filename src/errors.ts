@@ -68,7 +68,7 @@ export const errors = {
     'PARLEY_CONFIG_INVALID', 500, 'Config file {path} is invalid'),
   CONFIG_MISSING_VARIABLE: defineError<{ key: string; variable: string }>(
     'PARLEY_CONFIG_MISSING_VARIABLE', 500, 'Config key {key} uses ${{variable}}, which is not set and has no default'),
-  CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded'),
+  CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string; reason: string; builtIn: string[] }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded: {reason}'),
   CONNECTOR_INVALID_DEFINITION: defineError<{ connector: string; issues: Array<{ key: string; problem: string }> }>(
     'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),
   CONNECTOR_SDK_MISMATCH: defineError<{ connector: string; wants: string; sdk: string }>(

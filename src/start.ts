@@ -45,6 +45,9 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
     const app = await buildApp({ config, store, intake, deriver, sources, logger, metrics, now });
+    // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
+    if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
+    if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
     if (config.apiKeys.some((k) => k.key === DEMO_ADMIN_KEY)) {
       logger.warn('the ops API accepts the documented demo admin key; set PARLEY_ADMIN_KEY before exposing Parley');
     }

@@ -58,6 +58,8 @@ describe('ops API', () => {
       expect(response.status, query).toBe(400);
       expect(response.json.error.code, query).toBe('PARLEY_API_INVALID_REQUEST');
     }
+    const noZone = await api(p.base, '/v1/events?since=2026-11-30T10:00:00', p.adminKey);
+    expect(noZone.json.error.details.issues).toEqual([{ key: 'querystring.since', problem: expect.stringContaining('with Z or an offset') }]);
     const forged = await api(p.base, `/v1/events?cursor=${Buffer.from('dead-letters:1').toString('base64url')}`, p.adminKey);
     expect(forged.json.error.code).toBe('PARLEY_API_BAD_CURSOR');
   });

@@ -23,7 +23,7 @@ export const EventResource = z.object({
 const EventsQuery = z.object({
   source: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a source id such as "x"').optional(),
   kind: EventKind.optional(),
-  since: z.iso.datetime({ offset: true }).optional().describe('only events received at or after this ISO-8601 instant'),
+  since: z.iso.datetime({ offset: true, error: 'an ISO-8601 instant with Z or an offset, e.g. 2026-11-30T00:00:00Z' }).optional().describe('only events received at or after this ISO-8601 instant'),
   ...PageQuery,
 }).strict();
 

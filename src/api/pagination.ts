@@ -9,7 +9,7 @@ export const MAX_LIMIT = 500;
 export const PageQuery = {
   limit: z.string().regex(/^\d+$/, 'a whole number from 1 to 500').optional()
     .transform((v) => (v === undefined ? DEFAULT_LIMIT : Math.min(Number(v), MAX_LIMIT)))
-    .refine((n) => n >= 1, 'at least 1')
+    .refine((n) => n >= 1, 'a whole number from 1 to 500')
     .describe('page size, 1–500 (default 100; larger values are clamped to 500)'),
   cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
 };

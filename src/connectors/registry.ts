@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
@@ -46,15 +46,23 @@ async function importConnector(key: string, block: SourceBlock, name: string, cw
     url = block.module.startsWith('.') || isAbsolute(block.module) ? pathToFileURL(resolve(cwd, block.module)).href : block.module;
   } else {
     const file = ['index.ts', 'index.js'].map((f) => resolve(BUILT_IN_ROOT, ref, f)).find((f) => existsSync(f));
-    if (!file) throw errors.CONNECTOR_UNKNOWN({ key, connector: ref });
+    if (!file) throw errors.CONNECTOR_UNKNOWN({ key, connector: ref, reason: `no built-in connector has that id (built in: ${builtInIds().join(', ')})`, builtIn: builtInIds() });
     url = pathToFileURL(file).href;
   }
   try {
     const module = (await import(url)) as { default?: unknown };
     return module.default;
   } catch (cause) {
-    throw errors.CONNECTOR_UNKNOWN({ key, connector: ref }, { cause });
+    throw errors.CONNECTOR_UNKNOWN({ key, connector: ref, reason: (cause as Error).message.split('\n')[0]!, builtIn: builtInIds() }, { cause });
   }
+}
+
+/** The ids of the connectors shipped in `connectors/`. */
+function builtInIds(): string[] {
+  if (!existsSync(BUILT_IN_ROOT)) return [];
+  return readdirSync(BUILT_IN_ROOT, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && ['index.ts', 'index.js'].some((f) => existsSync(resolve(BUILT_IN_ROOT, entry.name, f))))
+    .map((entry) => entry.name).sort();
 }
 
 /**
