@@ -46,6 +46,14 @@ describe('bad input gets a clear 4xx and loses nothing already accepted', () => 
     expect(await response.json()).toMatchObject({ error: { code: 'PARLEY_INTAKE_UNKNOWN_SOURCE', details: { source: 'nope' } } });
   });
 
+  it('answers a route that does not exist with 404, whatever its body', async () => {
+    for (const body of ['{"broken', '{}']) {
+      const response = await fetch(`${p.base}/health`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      expect(response.status, body).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: 'PARLEY_HTTP_NOT_FOUND', details: { method: 'POST', url: '/health' } } });
+    }
+  });
+
   it('refuses a 50 MB body with 413 without reading it', async () => {
     const url = new URL(`${p.base}/webhooks/x`);
     const status = await new Promise<number>((resolve, reject) => {

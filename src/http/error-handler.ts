@@ -32,6 +32,9 @@ export function installErrorHandler(app: FastifyInstance, options: { requestTime
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let parley: ParleyError;
     if (isParleyError(error)) parley = error;
+    // No route matched, but Fastify read the body first and refused it (bad JSON, too large): the
+    // answer that matters is still that there is no such route.
+    else if (request.is404) parley = errors.HTTP_NOT_FOUND({ method: request.method, url: request.url.split('?')[0]! });
     else if (hasZodFastifySchemaValidationErrors(error)) {
       parley = errors.API_INVALID_REQUEST({
         issues: error.validation.map((v) => ({
