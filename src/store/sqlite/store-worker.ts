@@ -10,9 +10,9 @@ import { APPEND_PACKED, type StoreCall, type StoreReply } from './store-worker-p
  * store's methods as the main thread asks, in the order sent.
  *
  * Calls are queued and run once the messages waiting have all been received; consecutive appends
- * in the queue share one transaction. While a commit waits for its fsync, the main thread goes on
- * sending small batches (one per event-loop turn); merging them here keeps one fsync per round
- * instead of one per batch, which is what bounds intake throughput.
+ * in the queue share one transaction. While a commit waits for its fsync, the main thread may send
+ * the next batch (intake keeps up to `appendConcurrency` outstanding); merging what waited keeps one
+ * fsync per round instead of one per batch.
  */
 const store = new SqliteStore(workerData as SqliteStoreOptions);
 const port = parentPort!;
