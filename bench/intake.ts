@@ -2,12 +2,12 @@
 // Prints throughput of both, their ratio, p50/p99 latency, Parley's peak RSS and how long derivation
 // took to catch up afterwards; writes the figures to BENCHMARKS.md.
 import autocannon from 'autocannon';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, serviceProcessId, waitForHealth } from '../test/helpers/processes.ts';
 import { signX, syntheticTweet } from './synthetic-x.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -17,23 +17,6 @@ const SYNCHRONOUS = process.env.BENCH_SYNCHRONOUS ?? 'full';
 if (SYNCHRONOUS !== 'full' && SYNCHRONOUS !== 'normal') throw new Error('BENCH_SYNCHRONOUS must be full or normal');
 const CONNECTIONS = 50;
 const root = new URL('..', import.meta.url).pathname;
-
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
-  });
-});
-
-async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('parley exited during start-up');
-    try { if ((await fetch(base + '/health')).ok) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('parley did not answer /health within 30 s');
-}
 
 interface Run { rps: number; p50: number; p99: number; ok: number; bad: number }
 
@@ -55,15 +38,6 @@ const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
   return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
 };
-
-/** npm runs the service as a child (through a shell on some systems): the deepest descendant is Node. */
-function serviceProcessId(pid: number): number {
-  for (;;) {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    if (children.length === 0) return pid;
-    pid = Number(children[0]);
-  }
-}
 
 const secret = randomBytes(16).toString('hex');
 // Unique bodies per Parley round (a repeated body would still be stored, but keep it honest).
@@ -96,7 +70,7 @@ const parley = spawn('npm', ['start', '--silent'], {
 });
 const base = `http://127.0.0.1:${port}`;
 try {
-  await waitHealthy(base, parley);
+  await waitForHealth(base, parley);
   // Warm both up (JIT, SQLite page cache), then measure: bare first, Parley second, same bodies' shape.
   await load(barePort, bodies.slice(0, 20_000), sign, 2);
   await load(port, bodies.slice(0, 20_000), sign, 2);

@@ -1,29 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listAll, postX, signX, tweetDelivery } from './helpers/parley.ts';
+import { freePort, waitForHealth } from './helpers/processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => { const { port } = server.address() as { port: number }; server.close(() => resolve(port)); });
-});
 
 /** Starts the real service (`src/main.ts`) as its own process and waits for /health. */
 async function spawnParley(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`parley exited with ${child.exitCode}`);
-    try { if ((await fetch(base + '/health')).ok) return { child, base }; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no /health within 30 s');
+  await waitForHealth(base, child);
+  return { child, base };
 }
 
 describe('crash safety', () => {

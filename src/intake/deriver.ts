@@ -9,10 +9,11 @@ import { deadLetterKey, deriveEvents } from './derive-events.ts';
  * Turns stored deliveries into canonical events, deduplicated, in order, off the webhook's hot path.
  *
  * Why not parse before the 200: parsing, validating and writing 2–3 events costs several times
- * what verifying and appending the raw body does (BENCHMARKS.md), and the sender only needs to know
+ * what verifying and appending the raw body does (measured under `npm run bench:intake`), and the sender only needs to know
  * the delivery is safe. Storing first also means a parser bug can never lose a delivery.
  * While webhooks keep arriving, derivation takes a small share of the event loop (`pace`), so the
- * 200s stay fast through a burst, and it catches up as soon as intake is quiet. Readers that must see every event (`GET /v1/events`) call `catchUp`.
+ * 200s stay fast through a burst, and it catches up as soon as intake is quiet. Readers that must
+ * see every event (`GET /v1/events`) call `catchUp`.
  */
 export interface Deriver {
   /** Starts on whatever is pending (deliveries left by a previous run). */

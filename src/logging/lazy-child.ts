@@ -5,7 +5,8 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 /**
  * A request's child logger, made only when something is logged through it. Fastify gives every
  * request a child logger; making a pino child per request cost about a tenth of the webhook
- * route's throughput (BENCHMARKS.md), while most requests log nothing through it.
+ * route's throughput (measured with a CPU profile under `npm run bench:intake`), while most requests
+ * log nothing through it.
  */
 export class LazyChildLogger {
   readonly #parent: Logger;
@@ -24,7 +25,7 @@ export class LazyChildLogger {
   }
 
   #log(level: Level, args: unknown[]): void {
-    if (!this.#parent.isLevelEnabled(level)) return;
+    if (!(this.#child ?? this.#parent).isLevelEnabled(level)) return;
     (this.#real()[level] as (...a: unknown[]) => void)(...args);
   }
 
