@@ -73,6 +73,8 @@ export const errors = {
     'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),
   CONNECTOR_SDK_MISMATCH: defineError<{ connector: string; wants: string; sdk: string }>(
     'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Connector "{connector}" supports SDK {wants}, but this Parley has SDK {sdk}'),
+  DESTINATION_CONFIG: defineError<{ destination: string; reason: string; vendorCode?: string }>(
+    'PARLEY_DESTINATION_CONFIG', 500, 'Destination "{destination}" cannot connect with its configuration: {reason}'),
   STORE_MIGRATION_FAILED: defineError<{ version: number; reason: string }>('PARLEY_STORE_MIGRATION_FAILED', 500, 'Store migration {version} failed: {reason}'),
   STORE_UNAVAILABLE: defineError<{ reason: string }>('PARLEY_STORE_UNAVAILABLE', 503, 'The store could not commit: {reason}'),
 

@@ -6,6 +6,7 @@ import { deadLetterRoutes } from './api/dead-letters.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
 import type { ParleyConfig } from './config/schema.ts';
+import type { ActiveSandbox } from './connectors/destination-registry.ts';
 import type { ActiveSource } from './connectors/registry.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { installErrorHandler } from './http/error-handler.ts';
@@ -26,6 +27,10 @@ export interface AppDependencies {
   intake: Intake;
   deriver: Deriver;
   sources: ActiveSource[];
+  /** Vendor simulators to mount at `/sandbox/<id>`. */
+  sandboxes?: ActiveSandbox[];
+  /** PARLEY_DATA_DIR, where sandboxes may keep their records. */
+  dataDir?: string;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -68,5 +73,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics });
   await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
   await app.register(deadLetterRoutes, { store: deps.store, auth });
+  for (const sandbox of deps.sandboxes ?? []) {
+    const prefix = `/sandbox/${sandbox.id}`;
+    await app.register(async (scope) => sandbox.sandbox.plugin(scope, {
+      config: sandbox.config,
+      // As the client reached it, so tokens' instance_url works from wherever the client is.
+      baseUrl: (request) => `${request.protocol}://${request.host}${prefix}`,
+      dataDir: deps.dataDir ?? '.',
+    }), { prefix });
+  }
   return app;
 }

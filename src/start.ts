@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load-config.ts';
 import type { Environment } from './config/environment.ts';
+import { loadDestinations, loadSandboxes, type ActiveDestination } from './connectors/destination-registry.ts';
 import { loadSources } from './connectors/registry.ts';
 import { createDeriver, type Deriver } from './intake/deriver.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
@@ -17,6 +18,8 @@ export interface RunningParley {
   store: Store;
   intake: Intake;
   deriver: Deriver;
+  /** Configured CRMs (validated, not yet connected). */
+  destinations: ActiveDestination[];
   logger: Logger;
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   address: string;
@@ -37,14 +40,17 @@ export async function start(environment: Environment): Promise<RunningParley> {
   const store = createStore(config.store, environment.dataDir);
   try {
     await store.migrate();
-    const sources = await loadSources(config.sources, { configPath: environment.configPath, cwd: process.cwd() });
+    const registryOptions = { configPath: environment.configPath, cwd: process.cwd() };
+    const sources = await loadSources(config.sources, registryOptions);
+    const destinations = await loadDestinations(config.destinations, registryOptions);
+    const sandboxes = await loadSandboxes(config.sandboxes, registryOptions);
     const metrics = createMetrics();
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
     const deriver = createDeriver({ store, sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
-    const app = await buildApp({ config, store, intake, deriver, sources, logger, metrics, now });
+    const app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, logger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
@@ -57,7 +63,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
     prune.unref();
-    logger.info({ address, sources: sources.map((s) => s.id), dataDir: environment.dataDir }, 'parley listening');
+    logger.info({ address, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
 
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
@@ -68,7 +74,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
       await deriver.stop();
       await store.close();
     })());
-    return { app, store, intake, deriver, logger, address, stop };
+    return { app, store, intake, deriver, destinations, logger, address, stop };
   } catch (error) {
     await store.close();
     throw error;

@@ -29,6 +29,24 @@ export const SourceCommonConfig = z.object({
 });
 export const SOURCE_COMMON_KEYS = ['connector', 'module', 'bodyLimitBytes', 'enabled'] as const;
 
+/** Keys every destination block has; the rest goes to the connector's own schema. */
+export const DestinationCommonConfig = z.object({
+  /** Built-in connector id (`salesforce`); defaults to the block's name. */
+  connector: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  /** A plugin's module name or path, instead of a built-in connector. */
+  module: z.string().min(1).optional(),
+  enabled: booleanFromText.default(true),
+});
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled'] as const;
+
+/** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
+export const SandboxCommonConfig = z.object({
+  /** A plugin's module name or path; built-in connectors are found by the block's name. */
+  module: z.string().min(1).optional(),
+  enabled: booleanFromText.default(true),
+});
+export const SANDBOX_COMMON_KEYS = ['module', 'enabled'] as const;
+
 export const ServerConfig = z.object({
   /** Longest a client may take to send a whole request (Node `requestTimeout`), ms. */
   requestTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(15_000),
@@ -70,6 +88,14 @@ export const ParleyConfig = z.object({
   apiKeys: z.array(ApiKeyConfig).default([]),
   sources: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a source id is lower-case kebab-case'),
     SourceCommonConfig.catchall(z.unknown())).default({}),
+  /** CRMs Parley writes to, by name. */
+  destinations: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a destination name is lower-case kebab-case'),
+    DestinationCommonConfig.catchall(z.unknown())).default({}),
+  /** Vendor simulators to mount at `/sandbox/<connector id>` (an empty block takes the defaults). */
+  sandboxes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a sandbox is named by its connector id'),
+    z.preprocess((v) => v ?? {}, SandboxCommonConfig.catchall(z.unknown()))).default({}),
 }).strict();
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type SourceBlock = ParleyConfig['sources'][string];
+export type DestinationBlock = ParleyConfig['destinations'][string];
+export type SandboxBlock = ParleyConfig['sandboxes'][string];

@@ -3,6 +3,8 @@
  * connector (built in or a plugin) never reaches into Parley's internals.
  */
 export * from './source.ts';
+export * from './destination.ts';
+export { destinationConfigError } from './destination-errors.ts';
 export * from './signature.ts';
 export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';

@@ -39,7 +39,8 @@ const SourceDefinitionShape = z.object({
 // whether running from source (src/connectors) or compiled (dist/src/connectors).
 const BUILT_IN_ROOT = fileURLToPath(new URL('../../connectors/', import.meta.url));
 
-async function importConnector(key: string, block: SourceBlock, name: string, cwd: string): Promise<unknown> {
+/** Imports a connector module's default export: a plugin by `block.module`, else the built-in named `block.connector` or `name`. */
+export async function importConnector(key: string, block: { module?: string | undefined; connector?: string | undefined }, name: string, cwd: string): Promise<unknown> {
   const ref = block.module ?? block.connector ?? name;
   let url: string;
   if (block.module) {
@@ -58,7 +59,7 @@ async function importConnector(key: string, block: SourceBlock, name: string, cw
 }
 
 /** The ids of the connectors shipped in `connectors/`. */
-function builtInIds(): string[] {
+export function builtInIds(): string[] {
   if (!existsSync(BUILT_IN_ROOT)) return [];
   return readdirSync(BUILT_IN_ROOT, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && ['index.ts', 'index.js'].some((f) => existsSync(resolve(BUILT_IN_ROOT, entry.name, f))))

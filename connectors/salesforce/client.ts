@@ -1,0 +1,237 @@
+import jsforce from 'jsforce';
+import pRetry, { AbortError } from 'p-retry';
+import {
+  destinationConfigError, resultFor,
+  type CatalogObject, type DestinationClient, type DestinationContext, type ObjectCatalog, type UsageReading,
+  type VendorError, type WriteBatch, type WriteOperation, type WriteResult,
+} from '../../src/connectors/index.ts';
+import { toCatalogObject, type DescribeResult } from './catalog.ts';
+import { classifySalesforceError, outcomeUnknown, vendorError } from './classify.ts';
+import type { SalesforceConfig } from './config.ts';
+import { defaultAudience, jwtAssertion } from './jwt.ts';
+
+type Connection = InstanceType<typeof jsforce.Connection>;
+
+/** A per-record item of an sObject Collections answer (reference §4). */
+interface SaveResultItem {
+  id?: string;
+  success: boolean;
+  errors?: Array<{ statusCode?: string; message?: string; fields?: string[] }>;
+  created?: boolean;
+}
+
+/** Most records in one sObject Collections call (REST API Developer Guide, sObject Collections). */
+export const COLLECTIONS_MAX = 200;
+
+// A refresh that keeps failing must not loop: jsforce replays a 401 after every refresh.
+const MAX_REFRESHES_PER_MINUTE = 5;
+
+/**
+ * Opens a Salesforce connection with the configured OAuth flow. jsforce cannot refresh JWT-bearer
+ * or client-credentials sessions itself (neither returns a refresh token, reference §1), so a
+ * `refreshFn` mints a new token whenever a call answers 401 INVALID_SESSION_ID.
+ * @throws ParleyError PARLEY_DESTINATION_CONFIG when Salesforce refuses the credentials or cannot be reached
+ */
+export async function connectSalesforce(config: SalesforceConfig, context: DestinationContext): Promise<DestinationClient> {
+  const loginUrl = (config.loginUrl || context.sandboxUrl || '').replace(/\/+$/, '');
+  if (!loginUrl) throw destinationConfigError({ destination: context.name, reason: 'loginUrl is not set and no Salesforce sandbox is mounted' });
+  const now = context.now ?? (() => new Date());
+  const refreshes: number[] = [];
+
+  const grant = (): { grant_type: string; [name: string]: string } => config.flow === 'client_credentials'
+    ? { grant_type: 'client_credentials' }
+    : {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: jwtAssertion({ clientId: config.clientId, username: config.username!, audience: config.audience ?? defaultAudience(loginUrl) }, config.privateKey!, now().getTime()),
+    };
+  const mint = (conn: Connection): Promise<{ access_token: string }> => (config.flow === 'password'
+    ? conn.oauth2.authenticate(config.username!, config.password!)
+    : conn.oauth2.requestToken(grant())) as Promise<{ access_token: string }>;
+
+  const conn: Connection = new jsforce.Connection({
+    loginUrl,
+    version: config.apiVersion,
+    oauth2: { loginUrl, clientId: config.clientId, ...(config.flow === 'jwt_bearer' ? {} : { clientSecret: config.clientSecret }) },
+    refreshFn: (c: Connection, callback: (err: Error | null, accessToken?: string, res?: never) => void) => {
+      const t = Date.now();
+      while (refreshes.length > 0 && refreshes[0]! < t - 60_000) refreshes.shift();
+      if (refreshes.push(t) > MAX_REFRESHES_PER_MINUTE) {
+        callback(new Error(`Salesforce refused ${MAX_REFRESHES_PER_MINUTE} new sessions within a minute`));
+        return;
+      }
+      context.logger.info({ destination: context.name }, 'salesforce session expired; logging in again');
+      mint(c).then((res) => callback(null, res.access_token, res as never), (err: Error) => callback(err));
+    },
+  });
+
+  try {
+    // jsforce's login() installs its own re-login on 401 for the password flow.
+    if (config.flow === 'password') await conn.login(config.username!, config.password!);
+    else await conn.authorize(grant());
+  } catch (cause) {
+    const vendor = vendorError(cause);
+    throw destinationConfigError({ destination: context.name, reason: `Salesforce refused the login at ${loginUrl}: ${vendor.message || vendor.code} (${vendor.code})`, vendorCode: vendor.code }, { cause });
+  }
+  return new SalesforceClient(conn, config, context);
+}
+
+/** The connected client: catalog from describe, writes through sObject Collections. */
+class SalesforceClient implements DestinationClient {
+  readonly #conn: Connection;
+  readonly #config: SalesforceConfig;
+  readonly #context: DestinationContext;
+  #usage: UsageReading | undefined;
+
+  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext) {
+    this.#conn = conn;
+    this.#config = config;
+    this.#context = context;
+  }
+
+  usage(): UsageReading | undefined {
+    return this.#usage;
+  }
+
+  async catalog(): Promise<ObjectCatalog> {
+    const objects: CatalogObject[] = [];
+    for (const name of this.#config.objects) {
+      const describe = await this.#call(() => this.#conn.describe(name) as Promise<DescribeResult>);
+      objects.push(toCatalogObject(describe));
+    }
+    return { objects };
+  }
+
+  /**
+   * The record id whose `field` equals `value`, through `GET /sobjects/{Object}/{field}/{value}`
+   * (the value URL-encoded: jsforce does not encode it, reference §3); undefined when none.
+   * For operations whose earlier attempt had an unknown outcome.
+   */
+  async lookup(object: string, field: string, value: string): Promise<string | undefined> {
+    const path = `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(field)}/${encodeURIComponent(value)}`;
+    try {
+      const record = await this.#call(() => this.#conn.request({ method: 'GET', url: path }) as Promise<{ Id?: string }>);
+      return record.Id;
+    } catch (error) {
+      if (vendorError(error).code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  async write(batch: WriteBatch): Promise<Map<string, WriteResult>> {
+    const results = new Map<string, WriteResult>();
+    const permanentBug = (message: string): WriteResult => ({ status: 'permanent', scope: 'bug', error: { code: 'PARLEY_INVALID_OPERATION', message } });
+    if (batch.operations.length > COLLECTIONS_MAX) {
+      for (const op of batch.operations) results.set(op.id, permanentBug(`a batch holds at most ${COLLECTIONS_MAX} operations`));
+      return results;
+    }
+    let pending: WriteOperation[] = [];
+    for (const op of batch.operations) {
+      const problem = checkOperation(batch, op);
+      if (problem) results.set(op.id, permanentBug(problem));
+      else pending.push(op);
+    }
+    const context = { ...(batch.matchKey ? { matchKey: batch.matchKey } : {}) };
+    const classify = (error: unknown) => classifySalesforceError(error, context, this.#config.rateLimitWaits);
+    let lastError: VendorError | undefined;
+
+    const attempt = async () => {
+      if (pending.length === 0) return;
+      let items: SaveResultItem[];
+      try {
+        items = await this.#call(() => this.#send(batch, pending));
+      } catch (error) {
+        const vendor = vendorError(error);
+        lastError = vendor;
+        const classification = classify(error);
+        const unknown = outcomeUnknown(error);
+        // A lost connection after a create may have created the records: not retried blindly here.
+        if (classification.kind === 'retryable' && !(unknown && batch.operation === 'create')) throw error;
+        if (classification.kind === 'rate-limited') {
+          this.#context.logger.warn({ destination: this.#context.name, code: vendor.code, waitMs: classification.retryAfterMs }, 'salesforce api limit reached');
+          this.#context.onRateLimited?.(classification.retryAfterMs, vendor);
+        }
+        const result = classification.kind === 'retryable' ? { status: 'retryable' as const, error: vendor, outcomeUnknown: true } : resultFor(vendor, classification);
+        for (const op of pending) results.set(op.id, result);
+        pending = [];
+        throw new AbortError(vendor.message || vendor.code);
+      }
+      if (items.length !== pending.length) throw new AbortError(`Salesforce answered ${items.length} results for ${pending.length} records`);
+      const again: WriteOperation[] = [];
+      items.forEach((item, i) => {
+        const op = pending[i]!;
+        if (item.success) {
+          results.set(op.id, { status: 'done', recordId: item.id ?? op.recordId ?? '', ...(item.created !== undefined ? { created: item.created } : {}) });
+          return;
+        }
+        const first = item.errors?.[0] ?? { statusCode: 'UNKNOWN', message: 'Salesforce reported a failure without an error' };
+        const vendor = vendorError(first);
+        const classification = classify(first);
+        if (classification.kind === 'retryable') { again.push(op); lastError = vendor; results.set(op.id, { status: 'retryable', error: vendor }); return; }
+        results.set(op.id, resultFor(vendor, classification));
+      });
+      pending = again;
+      if (pending.length > 0) throw new Error(`${pending.length} records hit transient errors (${lastError?.code})`);
+    };
+
+    try {
+      await pRetry(attempt, {
+        retries: this.#config.retry.retries,
+        minTimeout: this.#config.retry.minDelayMs,
+        maxTimeout: this.#config.retry.maxDelayMs,
+        factor: 2,
+        randomize: true,
+      });
+    } catch (error) {
+      if (!(error instanceof AbortError) && pending.length > 0) {
+        const vendor = lastError ?? vendorError(error);
+        for (const op of pending) if (!results.has(op.id) || results.get(op.id)!.status === 'retryable') results.set(op.id, { status: 'retryable', error: vendor });
+      }
+    }
+    for (const op of batch.operations) {
+      if (!results.has(op.id)) results.set(op.id, { status: 'retryable', error: lastError ?? { code: 'UNKNOWN', message: 'no result' } });
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {
+    // Sessions simply expire; nothing is held open.
+  }
+
+  /** One sObject Collections call for the batch's operation. */
+  #send(batch: WriteBatch, ops: WriteOperation[]): Promise<SaveResultItem[]> {
+    const type = { type: batch.object };
+    const json = (method: 'POST' | 'PATCH', url: string, records: Array<Record<string, unknown>>) =>
+      this.#conn.request({ method, url, body: JSON.stringify({ allOrNone: false, records }), headers: { 'content-type': 'application/json' } }) as Promise<SaveResultItem[]>;
+    switch (batch.operation) {
+      case 'create': return json('POST', '/composite/sobjects', ops.map((op) => ({ attributes: type, ...op.fields })));
+      case 'update': return json('PATCH', '/composite/sobjects', ops.map((op) => ({ attributes: type, ...op.fields, id: op.recordId })));
+      case 'upsert': return json('PATCH', `/composite/sobjects/${encodeURIComponent(batch.object)}/${encodeURIComponent(batch.matchKey!)}`,
+        ops.map((op) => ({ attributes: type, ...op.fields, [batch.matchKey!]: op.fields[batch.matchKey!] ?? op.matchValue })));
+      case 'delete': return this.#conn.request({ method: 'DELETE', url: `/composite/sobjects?ids=${ops.map((op) => encodeURIComponent(op.recordId!)).join(',')}&allOrNone=false` }) as Promise<SaveResultItem[]>;
+    }
+  }
+
+  /** Runs a call, then passes on the API usage Salesforce reported (`Sforce-Limit-Info`, read by jsforce). */
+  async #call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } finally {
+      const usage = (this.#conn.limitInfo as { apiUsage?: { used: number; limit: number } } | undefined)?.apiUsage;
+      if (usage) {
+        this.#usage = { used: usage.used, limit: usage.limit, at: (this.#context.now ?? (() => new Date()))() };
+        this.#context.onUsage?.(this.#usage);
+      }
+    }
+  }
+}
+
+/** What is wrong with an operation before it is sent, or undefined. */
+function checkOperation(batch: WriteBatch, op: WriteOperation): string | undefined {
+  if ((batch.operation === 'update' || batch.operation === 'delete') && !op.recordId) return `${batch.operation} needs the record id`;
+  if (batch.operation === 'upsert') {
+    if (!batch.matchKey) return 'upsert needs a match key';
+    const value = op.fields[batch.matchKey] ?? op.matchValue;
+    if (value === undefined || value === null || value === '') return `upsert needs a value for ${batch.matchKey}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * `destinations.<name>` for the Salesforce connector. Unset `loginUrl` means the built-in sandbox
+ * (ARCHITECTURE.md, Fixed interfaces). Secrets come from the environment (`${SALESFORCE_CLIENT_SECRET}`).
+ */
+export const SalesforceConfig = z.object({
+  /** Where tokens are requested: `https://login.salesforce.com`, `https://test.salesforce.com` or the org's My Domain (client credentials need My Domain). */
+  loginUrl: z.string().refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL').optional(),
+  /** REST API version, pinned: jsforce would otherwise use 50.0 (reference §11). Collections upsert needs 46.0 or later. */
+  apiVersion: z.string().regex(/^\d{2}\.0$/, 'a version such as 62.0').refine((v) => Number(v) >= 46, 'sObject Collections upsert needs 46.0 or later').default('62.0'),
+  /** OAuth 2.0 flow: `client_credentials` (a connected app's Run-As user), `jwt_bearer` (server-to-server with a certificate) or `password`. */
+  flow: z.enum(['client_credentials', 'jwt_bearer', 'password']).default('client_credentials'),
+  clientId: z.string().min(1),
+  clientSecret: z.string().optional(),
+  /** The user to act as (`jwt_bearer`: the JWT's `sub`; `password`). */
+  username: z.string().optional(),
+  /** `password` flow: the password with the user's security token appended. */
+  password: z.string().optional(),
+  /** `jwt_bearer`: the PEM private key whose certificate is uploaded to the connected app. */
+  privateKey: z.string().optional(),
+  /** `jwt_bearer`: the JWT's `aud`; default `https://test.salesforce.com` for a test.salesforce.com login URL, else `https://login.salesforce.com`. */
+  audience: z.string().optional(),
+  /** Objects whose describe makes the catalog mappings are checked against. */
+  objects: z.array(z.string().min(1)).default(['SocialPersona', 'SocialPost', 'Case', 'Contact', 'Lead', 'Account']),
+  /** Retries inside one write call for transient failures (503, UNABLE_TO_LOCK_ROW, lost connections), with exponential backoff. */
+  retry: z.object({
+    retries: z.coerce.number().int().min(0).max(10).default(3),
+    minDelayMs: z.coerce.number().int().min(0).default(500),
+    maxDelayMs: z.coerce.number().int().min(0).default(4_000),
+  }).strict().default({ retries: 3, minDelayMs: 500, maxDelayMs: 4_000 }),
+  /** How long to pause after REQUEST_LIMIT_EXCEEDED, ms: Salesforce announces no wait [unconfirmed]. */
+  rateLimitWaits: z.object({
+    totalRequestsMs: z.coerce.number().int().min(0).default(15 * 60_000),
+    concurrentRequestsMs: z.coerce.number().int().min(0).default(5_000),
+  }).strict().default({ totalRequestsMs: 15 * 60_000, concurrentRequestsMs: 5_000 }),
+}).strict().superRefine((config, ctx) => {
+  const need = (key: 'clientSecret' | 'username' | 'password' | 'privateKey') => {
+    if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required for the ${config.flow} flow` });
+  };
+  if (config.flow === 'client_credentials') need('clientSecret');
+  if (config.flow === 'password') { need('clientSecret'); need('username'); need('password'); }
+  if (config.flow === 'jwt_bearer') { need('username'); need('privateKey'); }
+});
+export type SalesforceConfig = z.infer<typeof SalesforceConfig>;

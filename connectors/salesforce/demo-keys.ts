@@ -1,0 +1,44 @@
+/**
+ * The DEMO key pair for Salesforce JWT bearer (ARCHITECTURE.md: the sandboxes accept the demo
+ * credentials). Public on purpose, like the demo client secret: it proves nothing. A real org gets
+ * its own pair: the certificate goes into the connected app, the private key into the config.
+ */
+export const DEMO_JWT_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvDfrEwa/ks+NsYGepla2
+NvJRlpZHKePRZ1chbmQSo+LgTOdscfr6kT1kKtKQ3il22agl5rdt5XWYldDP9WVz
+cJEHbiwNl7Yb2nt7VR4jfRvlVcNs4Vjiyfe59gz1kznYa9OUPj1Y9VjJKTRXXKYx
+XGYLpevUJWMduIpb4iIhSxI04VstK1nP4/Oy2KeawTjEVnVCz3qIWPyT8+vLXcDB
+G2IdcrkvgIF1eNnalTSepPO9PXNkdiVNgBYCMXQkssUl6dqpt5rgqFlI7Uh8vPTL
+1zqE4xBjFbx84l6PYu85ColsSp2cCSzekBaAESPeWxTgWoOKFPwx+VQcKnlRVEMB
++wIDAQAB
+-----END PUBLIC KEY-----`;
+
+/** The demo private key, matching DEMO_JWT_PUBLIC_KEY. Never use it with a real org. */
+export const DEMO_JWT_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC8N+sTBr+Sz42x
+gZ6mVrY28lGWlkcp49FnVyFuZBKj4uBM52xx+vqRPWQq0pDeKXbZqCXmt23ldZiV
+0M/1ZXNwkQduLA2Xthvae3tVHiN9G+VVw2zhWOLJ97n2DPWTOdhr05Q+PVj1WMkp
+NFdcpjFcZgul69QlYx24ilviIiFLEjThWy0rWc/j87LYp5rBOMRWdULPeohY/JPz
+68tdwMEbYh1yuS+AgXV42dqVNJ6k8709c2R2JU2AFgIxdCSyxSXp2qm3muCoWUjt
+SHy89MvXOoTjEGMVvHziXo9i7zkKiWxKnZwJLN6QFoARI95bFOBag4oU/DH5VBwq
+eVFUQwH7AgMBAAECggEASpEsxIDr7NHlpOlhXS0FS4d841fuIZ5sG7DdQcrLx7ne
+exlEUXPJSTk1MfHyCtIKj/iZ62nIVBves5vih6oFrhcHBpLVX8F6D3jUR8iE7s/a
+b7vYqv53+uP1/JDtycIlB7LvDClp0Om36GcgJUiCTcTv4HApwBYgdDf8Zv52ijKi
+aWkY/kpBWbH7V+TmmHHA829pRK13lgcsYoWOMULEI7RBRrvockvbIjUWCmIBmWI0
+S4euGxi9dorhiBIZXg4n++GNMcUapF7eXX5CGS51vaSIB4G72GqJlwvhpGx7PXoN
+rzHJ0rnwRAn4MBT3Vut1qU6yM34BDyq12eU7NQzJoQKBgQDdLSqCGpkJzbxDmyB2
+d7Mzlv3qSaKZ4N7JXYxftreWJESggbEO2wYm2PWTCZXkbnez2xSQXZuB67TgRc1W
+eMpe5plmgwF9jILoJ5rEty5tkcngpJqlqMr7QDXFmgZ5gDo/1+1PHcpyxApMOufZ
+YVQk1L9t0fCNbG0hiPjxsotjXwKBgQDZ2lUqTWr/PBW0KV8+gEKLX1lnjF0JSvh/
+XC5FryadePH6F5d1LrAQDbpQTl7WBgQBrS/XGvSXVGfWIPAHsBrSRbHj7U9Q88CU
+oZXmzZGHwqMbd+fN+AWj2d9YeRAw1HE3y1BVtZd6DffPZ4RlZ9buWiSLTRm3locX
+nNtPPe+i5QKBgCRjL+EjuxXP0S9WMCsNWmAccT3AS44BXuXGDDga+W0sHlZBv/1v
+rz1o6E3+f7iLLApc+q8dl13yh1l2Ymfdi329dnNVDkO3gDntehrvACZqm8nnisHC
+WVKop7AQvQv0OqESRyqC/jGPaxpLfqVWy98bWTsaFPdPZUzlGf+5nhEFAoGAB9Tl
+guPNmOdcEGH8Xo7V1ZTT7fkJzy+2xz1VHIQzay3R5R+7/iZzheA4dnKazi7hLf4/
+3gfGCzqpkPUWK/CUxkJjJsJ9O3fH0JAOh4GUXcENhAtHdgwYh89pTBDuGBNLDqps
+dOhWTbj606XxCIQ3IdJzxd47snHi4WJuL+cWGlECgYAE+Zna4l7wc+9tn3Kj2TqJ
+0ussez05HQ67/Zop0O+/+MkgQ6DoQ17GlOTdTih01skqLREMFaAMRVf3DXt5gL8j
+r3jhhL2oXc+F7J71A3dM2RSBwg8WFzcyEOrPuaYp752HW1aWrXyapUp1IPVu8QSH
+Sn8ZyJ5YHS9CkZOZNUhnJw==
+-----END PRIVATE KEY-----`;

@@ -1,0 +1,390 @@
+import { join, isAbsolute } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SandboxAuth, ORG_ID } from './auth.ts';
+import type { SalesforceSandboxConfig } from './config.ts';
+import { buildDescribes, describeAt, describeGlobal, limitsBody } from './describes.ts';
+import { FAULTS, FaultsBody, pickFault, unknownFaults, type CallKind } from './faults.ts';
+import { COLLECTION_LIMIT, SandboxOrg, type SaveResult } from './org.ts';
+import { seededRandom } from './random.ts';
+import { RecordStore } from './record-store.ts';
+import { QueryCursors } from './query-cursors.ts';
+import { SoqlError, runSoql } from './soql.ts';
+import { SalesforceRequestError, type SandboxRecord, type SObjectDescribe } from './types.ts';
+import { isServedVersion, versionsList } from './versions.ts';
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/** Per-request facts the accounting hook leaves for the handlers. */
+interface CallState { apiVersion: string; perRecordFault?: string }
+const CALL = Symbol('salesforce-sandbox-call');
+type SandboxRequest = FastifyRequest & { [CALL]?: CallState };
+
+/**
+ * The Salesforce sandbox: a Fastify plugin answering Salesforce's REST API under its own paths
+ * (`/services/oauth2/token`, `/services/data/vXX.X/…`), so jsforce or any Salesforce client pointed
+ * at `http://host:port/sandbox/salesforce` works unchanged. Wire facts: ../shared/reference/salesforce.md
+ * (from Salesforce's REST API Developer Guide and jsforce 3's source). Plus `_faults` and `_stats`.
+ */
+export async function salesforceSandbox(app: FastifyInstance, options: { config: SalesforceSandboxConfig; baseUrl: (request: FastifyRequest) => string; dataDir: string }): Promise<void> {
+  const { config } = options;
+  const auth = new SandboxAuth(config);
+  const file = config.file ? (isAbsolute(config.file) ? config.file : join(options.dataDir, config.file)) : undefined;
+  const store = new RecordStore({ file });
+  const describes = buildDescribes({ fieldOverrides: config.fieldOverrides as never, customFields: config.customFields as never });
+  const org = new SandboxOrg({ describes, store, userId: auth.defaultUserId });
+  const cursors = new QueryCursors();
+  let faults = FaultsBody.parse(config.faults ?? {});
+  let random = faults.seed === undefined ? Math.random : seededRandom(faults.seed);
+  let dailyLimit = config.dailyLimit;
+  let used = 0;
+  let totalCalls = 0;
+  const calls: Record<string, number> = {};
+
+  app.addHook('onClose', async () => store.flush());
+  // Sandbox routes belong to the simulated vendor, not to Parley's API: kept out of its OpenAPI.
+  app.addHook('onRoute', (route) => { route.schema = { ...(route.schema ?? {}), hide: true }; });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.setErrorHandler((error: Error, _request, reply) => {
+    if (error instanceof SalesforceRequestError) return sendJson(reply, error.status, error.toBody());
+    if (error instanceof SoqlError) return sendJson(reply, 400, [{ message: error.message, errorCode: error.errorCode }]);
+    const code = (error as { code?: string }).code ?? '';
+    if (code.startsWith('FST_ERR_CTP_') || (error as { statusCode?: number }).statusCode === 400) {
+      return sendJson(reply, 400, [{ message: `The request body is not valid JSON: ${error.message}`, errorCode: 'JSON_PARSER_ERROR' }]);
+    }
+    reply.log.error({ err: error }, 'salesforce sandbox failed');
+    return sendJson(reply, 500, [{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }]);
+  });
+  app.setNotFoundHandler((_request, reply) => sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]));
+
+  // ---- OAuth 2.0 (reference §1) ----
+  app.post('/services/oauth2/token', async (request, reply) => {
+    const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, string>;
+    const result = auth.token(form, options.baseUrl(request));
+    if ('error' in result) return sendJson(reply, result.status, { error: result.error, error_description: result.error_description });
+    return sendJson(reply, 200, result);
+  });
+
+  // ---- Faults and statistics (ARCHITECTURE.md, Fixed interfaces) ----
+  app.put('/_faults', async (request, reply) => {
+    const parsed = FaultsBody.safeParse(request.body ?? {});
+    const unknown = parsed.success ? unknownFaults(parsed.data) : [];
+    if (!parsed.success || unknown.length > 0) {
+      return sendJson(reply, 400, { error: {
+        code: 'SANDBOX_BAD_FAULTS',
+        message: unknown.length > 0 ? `Unknown fault keys: ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})` : 'The faults body is invalid',
+        details: parsed.success ? { unknown } : { issues: parsed.error.issues.map((i) => ({ key: i.path.join('.'), problem: i.message })) },
+      } });
+    }
+    faults = parsed.data;
+    if (faults.seed !== undefined) random = seededRandom(faults.seed);
+    if (faults.dailyLimit !== undefined) dailyLimit = faults.dailyLimit;
+    if (faults.apiUsage !== undefined) used = faults.apiUsage;
+    if (faults.expireSessions) auth.expireAll();
+    return sendJson(reply, 200, { ...faults, dailyLimit, apiUsage: used });
+  });
+  app.get('/_faults', async (_request, reply) => sendJson(reply, 200, { ...faults, dailyLimit, apiUsage: used }));
+  app.get('/_stats', async (_request, reply) => sendJson(reply, 200, { totalCalls, calls, records: store.counts(), apiUsage: { used, limit: dailyLimit } }));
+
+  // ---- Versions: not authenticated, not counted (reference §2) ----
+  const versions = async (_request: FastifyRequest, reply: FastifyReply) => sendJson(reply, 200, versionsList());
+  app.get('/services/data', versions);
+  app.get('/services/data/', versions);
+
+  // ---- Everything under /services/data/vXX.X: authenticated, counted, faults injected ----
+  await app.register(async (data) => {
+    data.addHook('onRequest', async (request: SandboxRequest, reply) => {
+      const { version } = request.params as { version: string };
+      const match = /^v(\d+\.\d)$/.exec(version ?? '');
+      if (!match || !isServedVersion(match[1]!)) return sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      if (!auth.session(request.headers.authorization)) return sendJson(reply, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+      const label = `${request.method} ${request.routeOptions.url?.replace(/^.*\/services\/data\/:version/, '') || '/'}`;
+      totalCalls++;
+      calls[label] = (calls[label] ?? 0) + 1;
+      if (used >= dailyLimit) return sendJson(reply, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+      used++;
+      reply.header('Sforce-Limit-Info', `api-usage=${used}/${dailyLimit}`);
+      if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+      const kind = callKind(request.method, label);
+      const fault = pickFault(faults.errors, kind, random);
+      const state: CallState = { apiVersion: match[1]! };
+      request[CALL] = state;
+      if (!fault) return;
+      const spec = FAULTS[fault]!;
+      if (spec.perRecord) { state.perRecordFault = fault; return; }
+      if (spec.nonJson) return reply.code(spec.status).type('text/html').send(`<html><body><h1>${spec.status} ${spec.message}</h1></body></html>`);
+      return sendJson(reply, spec.status, [{ message: spec.message, errorCode: spec.errorCode }]);
+    });
+
+    data.get('/', async (request, reply) => {
+      const v = apiVersion(request);
+      const base = `/services/data/v${v}`;
+      return sendJson(reply, 200, {
+        tooling: `${base}/tooling`, composite: `${base}/composite`, query: `${base}/query`, queryAll: `${base}/queryAll`,
+        sobjects: `${base}/sobjects`, limits: `${base}/limits`, search: `${base}/search`, recent: `${base}/recent`,
+        identity: `${options.baseUrl(request)}/id/${ORG_ID}/${auth.defaultUserId}`,
+      });
+    });
+    data.get('/limits', async (_request, reply) => sendJson(reply, 200, limitsBody(dailyLimit, used)));
+    data.get('/sobjects', async (request, reply) => sendJson(reply, 200, describeGlobal(describes, apiVersion(request))));
+    data.get('/sobjects/', async (request, reply) => sendJson(reply, 200, describeGlobal(describes, apiVersion(request))));
+    data.get('/sobjects/:object/describe', async (request, reply) => {
+      const describe = org.requireDescribe((request.params as { object: string }).object);
+      return sendJson(reply, 200, describeAt(describe, apiVersion(request)));
+    });
+    data.get('/sobjects/:object', async (request, reply) => {
+      const describe = org.requireDescribe((request.params as { object: string }).object);
+      const global = describeGlobal(new Map([[describe.name, describe]]), apiVersion(request)).sobjects[0];
+      return sendJson(reply, 200, { objectDescribe: global, recentItems: [] });
+    });
+
+    // -- single records (reference §3) --
+    data.post('/sobjects/:object', async (request: SandboxRequest, reply) => {
+      const { object } = request.params as { object: string };
+      org.requireDescribe(object);
+      if (lockedSingle(request, reply)) return reply;
+      const [result] = org.create([{ object, fields: bodyRecord(request.body) }], true);
+      return single(reply, result!, 201, (r) => ({ id: r.id, success: true, errors: [] }));
+    });
+    data.get('/sobjects/:object/:id', async (request, reply) => {
+      const { object, id } = request.params as { object: string; id: string };
+      const describe = org.requireDescribe(object);
+      const found = org.byId(id);
+      if (!found || found.object !== describe.name) return sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      return sendJson(reply, 200, present(describe, found.record, apiVersion(request), fieldList(request)));
+    });
+    data.patch('/sobjects/:object/:id', async (request: SandboxRequest, reply) => {
+      const { object, id } = request.params as { object: string; id: string };
+      org.requireDescribe(object);
+      if (lockedSingle(request, reply)) return reply;
+      const [result] = org.update([{ object, id, fields: bodyRecord(request.body) }], true);
+      if (!result!.success) return single(reply, result!, 204, () => undefined);
+      return reply.code(204).send();
+    });
+    data.delete('/sobjects/:object/:id', async (request: SandboxRequest, reply) => {
+      const { object, id } = request.params as { object: string; id: string };
+      const describe = org.requireDescribe(object);
+      if (lockedSingle(request, reply)) return reply;
+      const found = org.byId(id);
+      if (found && found.object !== describe.name) return sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      const [result] = org.delete([id], true);
+      if (!result!.success) return single(reply, result!, 204, () => undefined);
+      return reply.code(204).send();
+    });
+    data.get('/sobjects/:object/:field/:value', async (request, reply) => {
+      const { object, field, value } = request.params as { object: string; field: string; value: string };
+      const describe = org.requireDescribe(object);
+      const key = upsertKeyOr404(org, describe, field);
+      const matches = org.findByKey(describe, key, value);
+      if (matches.length === 0) return sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      if (matches.length > 1) return sendJson(reply, 300, matches.map((m) => `/services/data/v${apiVersion(request)}/sobjects/${describe.name}/${m.Id}`));
+      return sendJson(reply, 200, present(describe, matches[0]!, apiVersion(request), fieldList(request)));
+    });
+    // Upsert by external id: 201 created, 200 updated (v46+), 300 several matches, 404 not a key field.
+    data.patch('/sobjects/:object/:field/:value', async (request: SandboxRequest, reply) => {
+      const { object, field, value } = request.params as { object: string; field: string; value: string };
+      const describe = org.requireDescribe(object);
+      const key = upsertKeyOr404(org, describe, field);
+      const matches = org.findByKey(describe, key, value);
+      if (matches.length > 1) return sendJson(reply, 300, matches.map((m) => `/services/data/v${apiVersion(request)}/sobjects/${describe.name}/${m.Id}`));
+      if (lockedSingle(request, reply)) return reply;
+      const fields = bodyRecord(request.body);
+      const [result] = org.upsert(describe.name, key, [{ fields: { ...fields, [key]: value } }], true);
+      if (!result!.success) return single(reply, result!, 200, () => undefined);
+      if (Number(apiVersion(request)) < 46 && !result!.created) return reply.code(204).send();
+      return sendJson(reply, result!.created ? 201 : 200, { id: result!.id, success: true, errors: [], created: result!.created });
+    });
+
+    // -- sObject Collections (reference §4) --
+    data.post('/composite/sobjects', async (request: SandboxRequest, reply) => {
+      const body = collectionBody(request.body);
+      const items = body.records.map((record) => ({ object: recordType(record), fields: stripAttributes(record) }));
+      const results = withLocks(request, items.length, body.allOrNone, (indexes) => org.create(indexes.map((i) => items[i]!), body.allOrNone));
+      return sendJson(reply, 200, results.map(({ created: _created, ...r }) => r));
+    });
+    data.patch('/composite/sobjects', async (request: SandboxRequest, reply) => {
+      const body = collectionBody(request.body);
+      const items = body.records.map((record) => {
+        const fields = stripAttributes(record);
+        const id = (fields.id ?? fields.Id) as string | undefined;
+        delete fields.id; delete fields.Id;
+        return { object: recordType(record), id, fields };
+      });
+      const results = withLocks(request, items.length, body.allOrNone, (indexes) => org.update(indexes.map((i) => items[i]!), body.allOrNone));
+      return sendJson(reply, 200, results.map(({ created: _created, ...r }, i) => ({ ...r, id: r.id ?? items[i]!.id })));
+    });
+    data.patch('/composite/sobjects/:object/:field', async (request: SandboxRequest, reply) => {
+      const { object, field } = request.params as { object: string; field: string };
+      const body = collectionBody(request.body);
+      const describe = org.requireDescribeForWrite(object);
+      for (const record of body.records) {
+        const type = recordType(record);
+        if (type.toLowerCase() !== describe.name.toLowerCase()) throw new SalesforceRequestError(400, 'INVALID_TYPE', `Record type ${type} does not match the upsert's object ${describe.name}`);
+      }
+      const items = body.records.map((record) => ({ fields: stripAttributes(record) }));
+      const results = withLocks(request, items.length, body.allOrNone, (indexes) => org.upsert(describe.name, field, indexes.map((i) => items[i]!), body.allOrNone));
+      return sendJson(reply, 200, results);
+    });
+    data.delete('/composite/sobjects', async (request: SandboxRequest, reply) => {
+      const query = request.query as { ids?: string; allOrNone?: string };
+      const ids = (query.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      if (ids.length === 0) throw new SalesforceRequestError(400, 'MISSING_ARGUMENT', 'ids: parameter ids cannot be empty');
+      if (ids.length > COLLECTION_LIMIT) throw tooMany();
+      const allOrNone = query.allOrNone === 'true';
+      const results = withLocks(request, ids.length, allOrNone, (indexes) => org.delete(indexes.map((i) => ids[i]!), allOrNone));
+      return sendJson(reply, 200, results.map(({ created: _created, ...r }, i) => ({ ...r, id: r.id ?? ids[i] })));
+    });
+    data.post('/composite/sobjects/:object', async (request, reply) => {
+      const { object } = request.params as { object: string };
+      const describe = org.requireDescribe(object);
+      const body = (request.body ?? {}) as { ids?: unknown; fields?: unknown };
+      if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw new SalesforceRequestError(400, 'JSON_PARSER_ERROR', 'The retrieve body needs "ids" and "fields" arrays');
+      if (body.ids.length > 2000) throw tooMany();
+      const fields = body.fields.map(String);
+      return sendJson(reply, 200, body.ids.map((id) => {
+        const found = org.byId(String(id));
+        return found && found.object === describe.name ? present(describe, found.record, apiVersion(request), fields) : null;
+      }));
+    });
+
+    // -- Query (reference §6) --
+    const query = (includeDeleted: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+      const q = (request.query as { q?: string }).q;
+      if (!q) throw new SalesforceRequestError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      const v = apiVersion(request);
+      const result = runSoql(q, {
+        describe: (name) => org.describe(name),
+        records: (name) => org.describe(name) ? store.live(org.describe(name)!.name).values() : [],
+        deletedRecords: (name) => org.describe(name) ? store.deleted(org.describe(name)!.name) : [],
+        recordById: (id) => org.byId(id),
+      }, { apiVersion: v, includeDeleted });
+      const page = cursors.firstPage(result, batchSize(request, config.queryBatchSize), v);
+      return sendJson(reply, 200, page);
+    };
+    data.get('/query', query(false));
+    data.get('/query/', query(false));
+    data.get('/queryAll', query(true));
+    data.get('/queryAll/', query(true));
+    const more = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { locator } = request.params as { locator: string };
+      const page = cursors.nextPage(locator, apiVersion(request));
+      if (!page) throw new SalesforceRequestError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+      return sendJson(reply, 200, page);
+    };
+    data.get('/query/:locator', more);
+    data.get('/queryAll/:locator', more);
+  }, { prefix: '/services/data/:version' });
+
+  function withLocks(request: SandboxRequest, count: number, allOrNone: boolean, run: (indexes: number[]) => SaveResult[]): SaveResult[] {
+    if (count > COLLECTION_LIMIT) throw tooMany();
+    const fault = request[CALL]?.perRecordFault;
+    if (!fault) return run(Array.from({ length: count }, (_, i) => i));
+    // A lock fault hits some of the call's records (at least one); the rest go through, or, with
+    // allOrNone, are rolled back with them.
+    const locked = new Set<number>();
+    for (let i = 0; i < count; i++) if (random() < 0.5) locked.add(i);
+    if (locked.size === 0) locked.add(Math.floor(random() * count));
+    const spec = FAULTS[fault]!;
+    const lockError = { statusCode: spec.errorCode, message: spec.message, fields: [] as string[] };
+    if (allOrNone) {
+      return Array.from({ length: count }, (_, i) => ({ success: false, errors: [locked.has(i) ? lockError : {
+        statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] }));
+    }
+    const free = Array.from({ length: count }, (_, i) => i).filter((i) => !locked.has(i));
+    const results = free.length > 0 ? run(free) : [];
+    const merged: SaveResult[] = new Array(count);
+    free.forEach((index, k) => { merged[index] = results[k]!; });
+    for (const index of locked) merged[index] = { success: false, errors: [lockError] };
+    return merged;
+  }
+
+  function lockedSingle(request: SandboxRequest, reply: FastifyReply): boolean {
+    const fault = request[CALL]?.perRecordFault;
+    if (!fault) return false;
+    const spec = FAULTS[fault]!;
+    void sendJson(reply, spec.status, [{ message: spec.message, errorCode: spec.errorCode, fields: [] }]);
+    return true;
+  }
+}
+
+function callKind(method: string, label: string): CallKind {
+  if (label.includes('/query')) return 'query';
+  if (method === 'GET' || (method === 'POST' && /\/composite\/sobjects\/:object$/.test(label))) return 'read';
+  return 'write';
+}
+
+function apiVersion(request: FastifyRequest): string {
+  return ((request as SandboxRequest)[CALL]?.apiVersion) ?? (request.params as { version: string }).version.replace(/^v/, '');
+}
+
+function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type(JSON_TYPE).send(JSON.stringify(body));
+}
+
+/** A single-record call's answer: success as `ok`, failure as Salesforce's top-level error array. */
+function single(reply: FastifyReply, result: SaveResult, okStatus: number, ok: (r: SaveResult) => unknown): FastifyReply {
+  if (result.success) return sendJson(reply, okStatus, ok(result));
+  return sendJson(reply, 400, result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })));
+}
+
+function tooMany(): SalesforceRequestError {
+  return new SalesforceRequestError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+}
+
+function collectionBody(body: unknown): { allOrNone: boolean; records: Array<Record<string, unknown>> } {
+  const value = (body ?? {}) as { allOrNone?: unknown; records?: unknown };
+  if (!Array.isArray(value.records)) throw new SalesforceRequestError(400, 'JSON_PARSER_ERROR', 'The request body must have a "records" array');
+  if (value.records.length > COLLECTION_LIMIT) throw tooMany();
+  if (value.records.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) throw new SalesforceRequestError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object');
+  return { allOrNone: value.allOrNone === true, records: value.records as Array<Record<string, unknown>> };
+}
+
+function recordType(record: Record<string, unknown>): string {
+  const type = (record.attributes as { type?: unknown } | undefined)?.type;
+  if (typeof type !== 'string' || type === '') throw new SalesforceRequestError(400, 'INVALID_TYPE', 'Each record needs attributes.type');
+  return type;
+}
+
+function stripAttributes(record: Record<string, unknown>): Record<string, unknown> {
+  const { attributes: _attributes, ...fields } = record;
+  return fields;
+}
+
+function bodyRecord(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SalesforceRequestError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
+  return stripAttributes(body as Record<string, unknown>);
+}
+
+function fieldList(request: FastifyRequest): string[] | undefined {
+  const fields = (request.query as { fields?: string }).fields;
+  return fields ? fields.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
+}
+
+function upsertKeyOr404(org: SandboxOrg, describe: SObjectDescribe, field: string): string {
+  try {
+    return org.upsertKey(describe, field);
+  } catch {
+    throw new SalesforceRequestError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+}
+
+/** A record as the API returns it: `attributes` first, then the fields asked for (all by default). */
+function present(describe: SObjectDescribe, record: SandboxRecord, version: string, fields?: string[]): Record<string, unknown> {
+  const names = fields ?? describe.fields.map((f) => f.name);
+  const out: Record<string, unknown> = { attributes: { type: describe.name, url: `/services/data/v${version}/sobjects/${describe.name}/${record.Id}` } };
+  for (const name of names) {
+    const field = describe.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (!field) throw new SalesforceRequestError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${describe.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+    out[field.name] = record[field.name] ?? null;
+  }
+  return out;
+}
+
+function batchSize(request: FastifyRequest, fallback: number): number {
+  const header = request.headers['sforce-query-options'];
+  const match = /batchSize\s*=\s*(\d+)/i.exec(Array.isArray(header) ? header.join(';') : header ?? '');
+  return match ? Math.min(2000, Math.max(200, Number(match[1]))) : fallback;
+}

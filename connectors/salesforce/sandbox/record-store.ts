@@ -1,0 +1,123 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SandboxRecord } from './types.ts';
+
+interface Snapshot {
+  version: 1;
+  counter: number;
+  records: Record<string, SandboxRecord[]>;
+  deleted: Record<string, SandboxRecord[]>;
+}
+
+/**
+ * The sandbox org's records, per object, in memory; optionally kept in a JSON file so the demo's
+ * CRM survives a restart. Writes to the file are coalesced (at most one per `flushMs`) and atomic
+ * (a temporary file renamed over the old one).
+ */
+export class RecordStore {
+  readonly #live = new Map<string, Map<string, SandboxRecord>>();
+  readonly #deleted = new Map<string, Map<string, SandboxRecord>>();
+  readonly #objectOfId = new Map<string, string>();
+  #counter = 0;
+  readonly #file: string | undefined;
+  readonly #flushMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param file JSON file to load from and save to; undefined keeps records in memory only
+   * @throws Error when the file exists but is not a snapshot this sandbox wrote
+   */
+  constructor(options: { file?: string; flushMs?: number } = {}) {
+    this.#file = options.file;
+    this.#flushMs = options.flushMs ?? 200;
+    if (this.#file && existsSync(this.#file)) this.#load(this.#file);
+  }
+
+  /** The next number for a new record id (ids are made from it by the caller). */
+  nextCounter(): number {
+    return ++this.#counter;
+  }
+
+  live(object: string): Map<string, SandboxRecord> {
+    let map = this.#live.get(object);
+    if (!map) this.#live.set(object, map = new Map());
+    return map;
+  }
+
+  deleted(object: string): Iterable<SandboxRecord> {
+    return this.#deleted.get(object)?.values() ?? [];
+  }
+
+  /** A live record by id (15 or 18 characters), with its object. */
+  byId(id: string): { object: string; record: SandboxRecord } | undefined {
+    const object = this.#objectOfId.get(id.slice(0, 15));
+    if (!object) return undefined;
+    const record = this.#live.get(object)?.get(id.slice(0, 15));
+    return record ? { object, record } : undefined;
+  }
+
+  /** True when the id belonged to a record that was deleted. */
+  wasDeleted(id: string): boolean {
+    const object = this.#objectOfId.get(id.slice(0, 15));
+    return object !== undefined && (this.#deleted.get(object)?.has(id.slice(0, 15)) ?? false);
+  }
+
+  put(object: string, record: SandboxRecord): void {
+    this.live(object).set(record.Id.slice(0, 15), record);
+    this.#objectOfId.set(record.Id.slice(0, 15), object);
+    this.#changed();
+  }
+
+  remove(object: string, id: string): SandboxRecord | undefined {
+    const key = id.slice(0, 15);
+    const record = this.#live.get(object)?.get(key);
+    if (!record) return undefined;
+    this.#live.get(object)!.delete(key);
+    let bin = this.#deleted.get(object);
+    if (!bin) this.#deleted.set(object, bin = new Map());
+    bin.set(key, { ...record, IsDeleted: true });
+    this.#changed();
+    return record;
+  }
+
+  /** Live records per object. */
+  counts(): Record<string, number> {
+    return Object.fromEntries([...this.#live].map(([object, map]) => [object, map.size]));
+  }
+
+  /** Writes a pending change now (on close). */
+  flush(): void {
+    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
+    if (!this.#file) return;
+    const snapshot: Snapshot = {
+      version: 1,
+      counter: this.#counter,
+      records: Object.fromEntries([...this.#live].map(([o, m]) => [o, [...m.values()]])),
+      deleted: Object.fromEntries([...this.#deleted].map(([o, m]) => [o, [...m.values()]])),
+    };
+    mkdirSync(dirname(this.#file), { recursive: true });
+    const temp = `${this.#file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(snapshot));
+    renameSync(temp, this.#file);
+  }
+
+  #changed(): void {
+    if (!this.#file || this.#timer) return;
+    this.#timer = setTimeout(() => { this.#timer = undefined; this.flush(); }, this.#flushMs);
+    this.#timer.unref();
+  }
+
+  #load(file: string): void {
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+    if (snapshot.version !== 1 || typeof snapshot.records !== 'object') throw new Error(`${file} is not a Salesforce sandbox snapshot`);
+    this.#counter = snapshot.counter;
+    for (const [object, records] of Object.entries(snapshot.records)) {
+      for (const record of records) { this.live(object).set(record.Id.slice(0, 15), record); this.#objectOfId.set(record.Id.slice(0, 15), object); }
+    }
+    for (const [object, records] of Object.entries(snapshot.deleted ?? {})) {
+      const bin = new Map(records.map((r) => [r.Id.slice(0, 15), r] as const));
+      this.#deleted.set(object, bin);
+      for (const record of records) this.#objectOfId.set(record.Id.slice(0, 15), object);
+    }
+  }
+}

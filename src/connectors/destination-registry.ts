@@ -1,0 +1,91 @@
+import semver from 'semver';
+import { z } from 'zod';
+import { keyedIssues } from '../config/zod-issues.ts';
+import { DESTINATION_COMMON_KEYS, SANDBOX_COMMON_KEYS, type DestinationBlock, type SandboxBlock } from '../config/schema.ts';
+import { errors } from '../errors.ts';
+import type { DestinationDefinition, SandboxDefinition } from './destination.ts';
+import { importConnector } from './registry.ts';
+import { SDK_VERSION } from './sdk-version.ts';
+
+/** A configured, validated destination: its definition and its own config. Connecting is the dispatcher's job. */
+export interface ActiveDestination {
+  /** The config block's name (`salesforce`). */
+  id: string;
+  definition: DestinationDefinition<unknown>;
+  config: unknown;
+}
+
+/** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
+export interface ActiveSandbox {
+  /** The connector id: the mount point. */
+  id: string;
+  sandbox: SandboxDefinition<unknown>;
+  config: unknown;
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+const zodSchema = z.custom((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'a zod schema');
+
+// The shape every destination definition must have, checked at load so a broken plugin fails at boot.
+const DestinationDefinitionShape = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'kebab-case'),
+  displayName: z.string().min(1),
+  sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^1.0.0'),
+  configSchema: zodSchema,
+  limits: z.object({ maxBatchSize: z.number().int().positive(), maxConcurrent: z.number().int().positive(), minTimeMs: z.number().min(0) }),
+  classify: fn,
+  connect: fn,
+  sandbox: z.object({ configSchema: zodSchema, plugin: fn }).optional(),
+});
+
+/**
+ * Checks a loaded value is a destination definition this SDK can run.
+ * @throws PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH
+ */
+export function validateDestinationDefinition(value: unknown, name: string): DestinationDefinition<unknown> {
+  const shape = DestinationDefinitionShape.safeParse(value);
+  if (!shape.success) throw errors.CONNECTOR_INVALID_DEFINITION({ connector: name, issues: keyedIssues(shape.error) });
+  if (!semver.satisfies(SDK_VERSION, shape.data.sdk)) {
+    throw errors.CONNECTOR_SDK_MISMATCH({ connector: shape.data.id, wants: shape.data.sdk, sdk: SDK_VERSION });
+  }
+  return value as DestinationDefinition<unknown>;
+}
+
+/**
+ * Loads every enabled destination of the config and validates its block against its connector's schema.
+ * @throws PARLEY_CONNECTOR_UNKNOWN, PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH,
+ *   PARLEY_CONFIG_INVALID (keys `destinations.<name>.…`)
+ */
+export async function loadDestinations(blocks: Record<string, DestinationBlock>, options: { configPath: string; cwd: string }): Promise<ActiveDestination[]> {
+  const active: ActiveDestination[] = [];
+  for (const [id, block] of Object.entries(blocks)) {
+    if (!block.enabled) continue;
+    const definition = validateDestinationDefinition(await importConnector(`destinations.${id}`, block, id, options.cwd), block.module ?? block.connector ?? id);
+    const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(DESTINATION_COMMON_KEYS as readonly string[]).includes(k)));
+    const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
+    if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['destinations', id]) });
+    active.push({ id, definition, config: parsed.data });
+  }
+  return active;
+}
+
+/**
+ * Loads every enabled sandbox: the connector named by the block's key (or `module`) must have one.
+ * @throws PARLEY_CONNECTOR_UNKNOWN, PARLEY_CONFIG_INVALID (no sandbox in that connector, or options it refuses)
+ */
+export async function loadSandboxes(blocks: Record<string, SandboxBlock>, options: { configPath: string; cwd: string }): Promise<ActiveSandbox[]> {
+  const active: ActiveSandbox[] = [];
+  for (const [id, block] of Object.entries(blocks)) {
+    if (!block.enabled) continue;
+    const loaded = await importConnector(`sandboxes.${id}`, block, id, options.cwd) as { sandbox?: SandboxDefinition<unknown> } | undefined;
+    const sandbox = loaded?.sandbox;
+    if (!sandbox || typeof sandbox.plugin !== 'function') {
+      throw errors.CONFIG_INVALID({ path: options.configPath, issues: [{ key: `sandboxes.${id}`, problem: `connector "${id}" has no sandbox` }] });
+    }
+    const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SANDBOX_COMMON_KEYS as readonly string[]).includes(k)));
+    const parsed = (sandbox.configSchema as z.ZodType).safeParse(own, { reportInput: true });
+    if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sandboxes', id]) });
+    active.push({ id, sandbox, config: parsed.data });
+  }
+  return active;
+}

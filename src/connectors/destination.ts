@@ -1,0 +1,239 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+
+/**
+ * The destination half of the connector SDK: what a CRM connector (Salesforce, SAP C4C, Oracle CX,
+ * or an outside plugin) gives Parley. The core plans operations in CRM terms (object and field
+ * API names from the connector's catalog) and the connector turns each batch into the CRM's bulk
+ * call, answering one result per operation.
+ */
+
+/** What an operation does to a CRM record. */
+export type WriteOperationKind = 'create' | 'update' | 'upsert' | 'delete';
+
+/**
+ * One record write, planned by Parley. `fields` use the CRM's field API names; values are JSON
+ * (datetimes as ISO 8601 strings, numbers, booleans, null to clear a field).
+ */
+export interface WriteOperation {
+  /** Parley's operation id: results are keyed by it. */
+  id: string;
+  /** `update` and `delete`: the CRM's record id. */
+  recordId?: string;
+  /** `upsert`: the match key's value (also present in `fields` under the batch's `matchKey`). */
+  matchValue?: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * Operations of one kind on one object, sent together. A connector splits nothing: the dispatcher
+ * never sends more than `limits.maxBatchSize` operations in a batch.
+ */
+export interface WriteBatch {
+  /** The CRM object's API name (`SocialPost`). */
+  object: string;
+  operation: WriteOperationKind;
+  /** `upsert`: the field the CRM matches on (an external-id field of the object). */
+  matchKey?: string;
+  operations: WriteOperation[];
+}
+
+/** An error as the CRM reported it, kept verbatim for the operator. */
+export interface VendorError {
+  /** The vendor's own error code (`REQUIRED_FIELD_MISSING`, `UNABLE_TO_LOCK_ROW`, `HTTP_503`). */
+  code: string;
+  message: string;
+  /** The fields the error is about, when the CRM says. */
+  fields?: string[];
+  /** The HTTP status of the response that carried it, when there was one. */
+  httpStatus?: number;
+}
+
+/**
+ * How a failure should be handled — decided by the connector's `classify`, in one place:
+ * - `retryable`: may succeed later unchanged (5xx, timeouts, lock contention): the outbox retries it.
+ * - `rate-limited`: the CRM refused for quota; nothing is wrong with the records. `retryAfterMs` is
+ *   the wait the CRM announced (or the connector's estimate); the destination pauses that long and
+ *   no record spends an attempt.
+ * - `permanent`: will fail again unchanged. `scope` says what must change: the `record` (validation),
+ *   the `config` (credentials, permissions, an unknown field in a mapping) or the CRM's `data`
+ *   (duplicates in the org).
+ */
+export type ErrorClass =
+  | { kind: 'retryable' }
+  | { kind: 'rate-limited'; retryAfterMs: number }
+  | { kind: 'permanent'; scope: PermanentScope };
+
+/**
+ * What must change before a permanent failure can succeed: the `record` (validation), the `config`
+ * (credentials, permissions, a mapping naming an unknown field), the CRM's `data` (duplicates in
+ * the org), or Parley itself (`bug`: it sent a request the API cannot take, such as too many records).
+ */
+export type PermanentScope = 'record' | 'config' | 'data' | 'bug';
+
+/** The outcome of one operation. */
+export type WriteResult =
+  | { status: 'done'; recordId: string; created?: boolean }
+  /**
+   * `outcomeUnknown`: the call may have been carried out (a connection lost after sending a create):
+   * before writing again, look the record up by its natural key (ARCHITECTURE.md, idempotent writes).
+   */
+  | { status: 'retryable'; error: VendorError; outcomeUnknown?: boolean }
+  | { status: 'rate-limited'; error: VendorError; retryAfterMs: number }
+  | { status: 'permanent'; scope: PermanentScope; error: VendorError };
+
+/** Turns a classification and the error it was made for into an operation's result. */
+export function resultFor(error: VendorError, classification: ErrorClass): WriteResult {
+  switch (classification.kind) {
+    case 'retryable': return { status: 'retryable', error };
+    case 'rate-limited': return { status: 'rate-limited', error, retryAfterMs: classification.retryAfterMs };
+    case 'permanent': return { status: 'permanent', scope: classification.scope, error };
+  }
+}
+
+/** A CRM field as the catalog describes it, in vendor-neutral terms plus the vendor's own type. */
+export interface CatalogField {
+  name: string;
+  label: string;
+  /** The vendor's type name (`picklist`, `reference`, `datetime`, `Edm.String`). */
+  vendorType: string;
+  /** What a mapping's value is coerced to. */
+  valueType: 'string' | 'integer' | 'number' | 'boolean' | 'datetime' | 'date' | 'reference' | 'other';
+  /** Maximum length in characters, for text; undefined when not limited or not text. */
+  length?: number;
+  /** Must be given on create. */
+  required: boolean;
+  nillable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  /** Can be an upsert's match key. */
+  upsertKey: boolean;
+  /** Allowed values; `restricted` means other values are refused. */
+  picklist?: { values: string[]; restricted: boolean };
+  /** Objects a reference field may point to. */
+  referenceTo?: string[];
+}
+
+/** One CRM object of the catalog. */
+export interface CatalogObject {
+  name: string;
+  label: string;
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+  fields: CatalogField[];
+}
+
+/** The object catalog: what a mapping may target, checked at start-up. */
+export interface ObjectCatalog {
+  objects: CatalogObject[];
+}
+
+/** API quota as the CRM last reported it (`Sforce-Limit-Info: api-usage=25/15000`). */
+export interface UsageReading {
+  /** Calls counted in the current window. */
+  used: number;
+  /** The window's quota. */
+  limit: number;
+  /** When it was read. */
+  at: Date;
+}
+
+/** Default limits; the config may lower or raise them per destination. */
+export interface DestinationLimits {
+  /** Most operations in one batch (Salesforce sObject Collections: 200). */
+  maxBatchSize: number;
+  /** Calls in flight at once. */
+  maxConcurrent: number;
+  /** Least time between the starts of two calls, ms. */
+  minTimeMs: number;
+}
+
+/** What Parley hands a connector when it connects. */
+export interface DestinationContext {
+  /** The config block's name (`salesforce`), for messages. */
+  name: string;
+  logger: {
+    debug(obj: object, msg?: string): void;
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
+  /** Called with every quota reading the CRM sends. */
+  onUsage?: (reading: UsageReading) => void;
+  /**
+   * Called when the CRM refuses a call for quota, with the wait the connector derived: the
+   * destination's limiter pauses that long. The call's operations come back `rate-limited`.
+   */
+  onRateLimited?: (retryAfterMs: number, error: VendorError) => void;
+  /**
+   * The built-in sandbox's base URL (`http://127.0.0.1:3000/sandbox/salesforce`) when Parley mounts
+   * it; a connector uses it when its config names no URL of the CRM.
+   */
+  sandboxUrl?: string;
+  now?: () => Date;
+}
+
+/** A connected destination. */
+export interface DestinationClient {
+  /** The objects and fields available to mappings. */
+  catalog(): Promise<ObjectCatalog>;
+  /**
+   * Writes one batch; resolves with one result per operation, keyed by operation id — including
+   * when the whole call failed (every operation then carries that call's classified error).
+   * Never rejects for a CRM or network failure.
+   */
+  write(batch: WriteBatch): Promise<Map<string, WriteResult>>;
+  /** The last quota reading, if any. */
+  usage(): UsageReading | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A CRM connector: its static facts as data, behaviour as functions.
+ * `C` is the destination's own config, as `configSchema` produces it from its block in `parley.yaml`.
+ */
+export interface DestinationDefinition<C = unknown> {
+  /** Kebab-case id (`salesforce`); also the sandbox's mount point `/sandbox/<id>`. */
+  id: string;
+  displayName: string;
+  /** SDK versions this connector works with, as a semver range. */
+  sdk: string;
+  configSchema: z.ZodType<C>;
+  limits: DestinationLimits;
+  /**
+   * Classifies any error the connector's calls raise or a record result carries, in one place
+   * (see `ErrorClass`). `context.matchKey` is the batch's upsert key, for errors whose class depends on it.
+   */
+  classify: (error: unknown, context?: { matchKey?: string }) => ErrorClass;
+  /**
+   * Connects (authenticates) and returns a client.
+   * @throws ParleyError PARLEY_DESTINATION_CONFIG (credentials refused, URL unreachable) naming the destination
+   */
+  connect: (config: C, context: DestinationContext) => Promise<DestinationClient>;
+  /** The vendor simulator, mounted at `/sandbox/<id>` when the config lists it under `sandboxes`. */
+  sandbox?: SandboxDefinition;
+}
+
+/**
+ * A sandbox: a Fastify plugin simulating the vendor's wire protocol (ARCHITECTURE.md, Connectors).
+ * Parley registers `plugin` under the prefix `/sandbox/<id>`; below it the vendor's own paths apply.
+ */
+export interface SandboxDefinition<O = unknown> {
+  /** Validates the sandbox's block in `parley.yaml` (`sandboxes.<id>`). */
+  configSchema: z.ZodType<O>;
+  /**
+   * Registers the routes. `options.baseUrl(request)` is the sandbox's own absolute URL as that
+   * client reached it (`http://127.0.0.1:3000/sandbox/salesforce`); `dataDir` is PARLEY_DATA_DIR.
+   * The plugin answers every error in the vendor's own shape, never Parley's.
+   */
+  plugin: (app: FastifyInstance, options: { config: O; baseUrl: (request: FastifyRequest) => string; dataDir: string }) => Promise<void>;
+}
+
+/**
+ * Declares a destination connector.
+ * @example export default defineDestination({ id: 'salesforce', sdk: '^1.0.0', configSchema, limits, classify, connect });
+ */
+export function defineDestination<C>(definition: DestinationDefinition<C>): DestinationDefinition<C> {
+  return Object.freeze({ ...definition });
+}
