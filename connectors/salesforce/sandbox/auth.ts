@@ -75,6 +75,11 @@ export class SandboxAuth {
     return session;
   }
 
+  /** The username of a user id, for the identity URL. */
+  usernameOf(userId: string): string | undefined {
+    return [...this.#users.values()].find((u) => u.userId === userId)?.username;
+  }
+
   /** Revokes every token issued so far. */
   expireAll(): void {
     this.#sessions.clear();

@@ -68,6 +68,21 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
     return sendJson(reply, 200, result);
   });
 
+  // The identity URL of the token response (OAuth 2.0 "Identity URLs"): who the session is.
+  app.get('/id/:org/:user', async (request, reply) => {
+    const session = auth.session(request.headers.authorization);
+    if (!session) return sendJson(reply, 403, 'Bad_OAuth_Token');
+    const { org: orgId, user } = request.params as { org: string; user: string };
+    if (orgId !== ORG_ID || user !== session.userId) return sendJson(reply, 403, 'Bad_Id');
+    const base = options.baseUrl(request);
+    return sendJson(reply, 200, {
+      id: `${base}/id/${ORG_ID}/${user}`, asserted_user: true, user_id: user, organization_id: ORG_ID,
+      username: auth.usernameOf(user), nick_name: 'demo', display_name: 'Parley Demo', active: true, user_type: 'STANDARD',
+      language: 'en_US', locale: 'en_US', utcOffset: 0,
+      urls: { rest: `${base}/services/data/v{version}/`, sobjects: `${base}/services/data/v{version}/sobjects/`, query: `${base}/services/data/v{version}/query/` },
+    });
+  });
+
   // ---- Faults and statistics (ARCHITECTURE.md, Fixed interfaces) ----
   app.put('/_faults', async (request, reply) => {
     const parsed = FaultsBody.safeParse(request.body ?? {});

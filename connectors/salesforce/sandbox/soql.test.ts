@@ -193,6 +193,9 @@ describe('runSoql: WHERE', () => {
     expect(contacts("Email != 'ann@acme.example'")).toEqual(['Baker', 'Carter', "O'Brien"]);
     expect(contacts("Email NOT IN ('ann@acme.example')")).toEqual(['Baker', 'Carter', "O'Brien"]);
     expect(contacts("Email IN ('ann@acme.example', null)")).toEqual(['Archer', 'Carter']);
+    // A null is not the text 'null' nor the number 0.
+    expect(contacts("Email = 'null'")).toEqual([]);
+    expect(contacts('Score__c = 0')).toEqual([]);
   });
 
   it('matches IN and NOT IN lists case-insensitively', () => {
@@ -229,6 +232,7 @@ describe('runSoql: WHERE', () => {
     expect(contacts('CreatedDate = 2024-05-01T12:00:00+02:00')).toEqual(['Archer']);
     expect(contacts('CreatedDate >= 2024-05-01T10:00:00Z')).toEqual(['Archer', 'Baker']);
     expect(contacts('CreatedDate < 2024-05-01T00:00:00Z')).toEqual(['Carter']);
+    expect(contacts('CreatedDate < 2024-05-01T09:59:59.500Z')).toEqual(['Carter', "O'Brien"]);
     expect(contacts('CreatedDate > 2024-05-01T05:00:00-05:00 AND CreatedDate < 2024-05-02T00:00:00Z')).toEqual([]);
     expect(contacts('Birthdate = 1990-01-15')).toEqual(['Archer', "O'Brien"]);
     expect(contacts('Birthdate < 1990-01-01')).toEqual(['Baker']);
