@@ -179,6 +179,8 @@ describe('runSoql: WHERE', () => {
     expect(contacts("LastName < 'b'")).toEqual(['Archer']);
     expect(contacts('HasOptedOutOfEmail = TRUE')).toEqual(['Baker']);
     expect(contacts('HasOptedOutOfEmail = false')).toEqual(['Archer', 'Carter', "O'Brien"]);
+    expect(run("SELECT HasOptedOutOfEmail FROM Contact WHERE HasOptedOutOfEmail = false AND Email = 'dee@acme.example'", true).records)
+      .toEqual([{ attributes: { type: 'Contact', url: url('Contact', C5) }, HasOptedOutOfEmail: false }]); // unset checkbox reads false
     // An 18-character id matches its 15-character form.
     expect(contacts("Id = '003000000000002'")).toEqual(['Baker']);
     expect(contacts(`AccountId = '${A1}'`)).toEqual(['Archer', "O'Brien"]);

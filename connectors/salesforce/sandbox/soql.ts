@@ -154,7 +154,7 @@ function scanString(soql: string, start: number): string {
     if (ch === '\\') {
       const next = soql[pos + 1];
       if (next === undefined) break;
-      if (!(next in ESCAPES)) {
+      if (!Object.hasOwn(ESCAPES, next)) {
         throw malformed(`Invalid string literal '${soql.slice(start + 1, pos + 2)}…'. Illegal character sequence '\\${next}' in string literal.`);
       }
       pos += 2;
@@ -635,6 +635,12 @@ function readField(record: SandboxRecord, name: string): unknown {
   return key === undefined ? undefined : record[key];
 }
 
+/** The resolved field's own value on the record that carries it. Checkboxes are never null in Salesforce: unset reads false. */
+function leafValue(record: SandboxRecord, field: ResolvedField): unknown {
+  const value = readField(record, field.name);
+  return field.describe?.type === 'boolean' ? value ?? false : value;
+}
+
 /** The field's value on the record, through its parents; undefined when any parent is missing. */
 function valueOf(record: SandboxRecord, field: ResolvedField, context: SoqlContext): unknown {
   let current: SandboxRecord | undefined = record;
@@ -642,7 +648,7 @@ function valueOf(record: SandboxRecord, field: ResolvedField, context: SoqlConte
     current = parentOf(current, hop, context)?.record;
     if (!current) return undefined;
   }
-  return readField(current, field.name);
+  return leafValue(current, field);
 }
 
 // Salesforce stores an empty text as null, so '' is null to filters (a store may hold either).
@@ -828,7 +834,7 @@ function projectRow(record: SandboxRecord, object: string, fields: ResolvedField
       target = target[key] as Record<string, unknown>;
       current = parent.record;
     }
-    if (reached) target[field.name] = readField(current, field.name) ?? null;
+    if (reached) target[field.name] = leafValue(current, field) ?? null;
   }
   return row;
 }

@@ -303,6 +303,21 @@ describe('applyCreateDefaults', () => {
     expect(applyCreateDefaults(get('Lead'), { LastName: 'L', Company: 'C' })).toMatchObject({ Status: 'Open - Not Contacted' });
   });
 
+  it('takes the picklist value marked default even when the field has no defaultValue', () => {
+    const map = buildDescribes({
+      fieldOverrides: {
+        SocialPost: {
+          Status: { defaultValue: null, picklistValues: [
+            { value: 'SENT', label: 'Sent', active: true, defaultValue: false, validFor: null },
+            { value: 'PENDING', label: 'Sending', active: true, defaultValue: true, validFor: null },
+          ] },
+        },
+      },
+    });
+    expect(applyCreateDefaults(get('SocialPost', map), validPost)).toMatchObject({ Status: 'PENDING' });
+    expect(applyCreateDefaults(post, validPost)).not.toHaveProperty('Status');
+  });
+
   it('defaults every checkbox of a social post to false', () => {
     expect(applyCreateDefaults(post, validPost)).toEqual({ ...validPost, Posted: '2024-05-01T10:00:00.000+0000', IsDeleted: false, IsOutbound: false });
     expect(applyCreateDefaults(persona, validPersona)).toMatchObject({ IsDefault: false, IsBlacklisted: false, IsFollowingUs: false, AreWeFollowing: false, IsVerified: false });

@@ -306,12 +306,13 @@ function readOnlyErrors(names: string[]): SalesforceErrorItem[] {
 /**
  * Required fields the write leaves empty, in describe order. On create: non-nillable, createable,
  * not defaulted by Salesforce, and absent or null (a parent given by relationship counts as set).
- * On update: a non-nillable updateable field set to null (checkboxes cannot be null; they became false).
+ * On update: a non-nillable updateable field set to null. (Checkboxes are never missing: normalizeFields
+ * turned null into false.)
  */
 function missingRequired(describe: SObjectDescribe, values: Record<string, unknown>, kind: WriteKind): string[] {
   const missing: string[] = [];
   for (const field of describe.fields) {
-    if (field.nillable || field.type === 'boolean') continue;
+    if (field.nillable) continue;
     const byRelationship = field.relationshipName !== null && isObject(values[field.relationshipName]);
     if (kind === 'create') {
       if (field.createable && !field.defaultedOnCreate && values[field.name] == null && !byRelationship) missing.push(field.name);
