@@ -364,7 +364,8 @@ function recordType(record: Record<string, unknown>): string {
 }
 
 function stripAttributes(record: Record<string, unknown>): Record<string, unknown> {
-  const { attributes: _attributes, ...fields } = record;
+  const fields = { ...record };
+  delete fields.attributes;
   return fields;
 }
 

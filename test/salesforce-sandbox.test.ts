@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_JWT_PRIVATE_KEY } from '../demo-keys.ts';
-import { jwtAssertion } from '../jwt.ts';
-import { demoConnection, startSalesforceSandbox, type RunningSandbox } from '../../../test/helpers/salesforce-sandbox.ts';
+import { DEMO_JWT_PRIVATE_KEY } from '../connectors/salesforce/demo-keys.ts';
+import { jwtAssertion } from '../connectors/salesforce/jwt.ts';
+import { demoConnection, startSalesforceSandbox, type RunningSandbox } from './helpers/salesforce-sandbox.ts';
 
 // Real jsforce 3.10.16 as the sandbox's client: what it accepts here, it accepts from Salesforce.
-const metadata = (file: string) => JSON.parse(readFileSync(new URL(`./metadata/${file}`, import.meta.url), 'utf8')) as {
+const metadata = (file: string) => JSON.parse(readFileSync(new URL(`../connectors/salesforce/sandbox/metadata/${file}`, import.meta.url), 'utf8')) as {
   fields: Array<{ name: string; type: string; custom: boolean; picklistValues?: Array<{ value: string }> }>;
 };
 const REAL = {
@@ -134,7 +134,7 @@ describe('Salesforce sandbox: records through jsforce', () => {
     expect(results.map((r) => r.success)).toEqual([true, false, true]);
     expect(results[1]!.errors[0]).toMatchObject({ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['Company'] });
     const rolledBack = await conn.sobject('Lead').create([{ LastName: 'Four', Company: 'Acme' }, { LastName: 'Five' }], { allOrNone: true });
-    expect(rolledBack.map((r) => (r.errors[0] as { statusCode: string }).statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'REQUIRED_FIELD_MISSING']);
+    expect(rolledBack.map((r) => (r.errors[0] as unknown as { statusCode: string }).statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'REQUIRED_FIELD_MISSING']);
     expect((await conn.query("SELECT Id FROM Lead WHERE LastName = 'Four'")).totalSize).toBe(0);
     const tooMany = Array.from({ length: 201 }, (_, i) => ({ LastName: `L${i}`, Company: 'Acme' }));
     await expect(conn.sobject('Lead').create(tooMany)).rejects.toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
@@ -189,7 +189,7 @@ describe('Salesforce sandbox: limits, faults and stats', () => {
     // Reads never see a lock error; a write's records do (some of them).
     expect((await conn.query('SELECT count() FROM Contact')).totalSize).toBeGreaterThan(0);
     const results = await conn.sobject('Contact').create(Array.from({ length: 10 }, (_, i) => ({ LastName: `Locked ${i}` })));
-    expect(results.some((r) => !r.success && (r.errors[0] as { statusCode: string }).statusCode === 'UNABLE_TO_LOCK_ROW')).toBe(true);
+    expect(results.some((r) => !r.success && (r.errors[0] as unknown as { statusCode: string }).statusCode === 'UNABLE_TO_LOCK_ROW')).toBe(true);
     await sandbox.faults({ errors: { 503: 1 } });
     await expect(conn.sobject('Contact').create([{ LastName: 'x' }])).rejects.toMatchObject({ errorCode: 'ERROR_HTTP_503' });
     expect(await sandbox.faults({ errors: { NOT_A_FAULT: 0.5 } })).toBe(400);

@@ -1,15 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DestinationContext, UsageReading, WriteBatch, WriteResult } from '../../src/connectors/index.ts';
-import { isParleyError } from '../../src/errors.ts';
-import { demoConnection, startSalesforceSandbox, type RunningSandbox } from '../../test/helpers/salesforce-sandbox.ts';
-import { DEMO_JWT_PRIVATE_KEY } from './demo-keys.ts';
-import salesforce from './index.ts';
-import { SalesforceConfig } from './config.ts';
+import type { DestinationContext, UsageReading, WriteBatch, WriteResult } from '../src/connectors/index.ts';
+import { isParleyError } from '../src/errors.ts';
+import { demoConnection, startSalesforceSandbox, type RunningSandbox } from './helpers/salesforce-sandbox.ts';
+import { DEMO_JWT_PRIVATE_KEY } from '../connectors/salesforce/demo-keys.ts';
+import salesforce from '../connectors/salesforce/index.ts';
+import { SalesforceConfig } from '../connectors/salesforce/config.ts';
 
 // The connector against the sandbox, which real jsforce cannot tell from Salesforce
-// (sandbox/sandbox-jsforce.test.ts). ExternalPostId is made an External ID here: whether it is one
+// (salesforce-sandbox.test.ts). ExternalPostId is made an External ID here: whether it is one
 // in real orgs is unconfirmed (reference §5), and the sandbox lets an operator say.
 let sandbox: RunningSandbox;
 beforeAll(async () => {
