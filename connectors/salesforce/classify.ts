@@ -72,10 +72,10 @@ export function classifySalesforceError(error: unknown, context: { matchKey?: st
   if (code === 'MULTIPLE_CHOICES' || code === 'DUPLICATE_EXTERNAL_ID') return { kind: 'permanent', scope: 'data' };
   if (code === 'EXCEEDED_ID_LIMIT') return { kind: 'permanent', scope: 'bug' };
   if (httpStatus !== undefined && httpStatus >= 500) return { kind: 'retryable' };
-  if (code === 'UNKNOWN' && error instanceof Error && !(error as { errorCode?: unknown }).errorCode) {
-    // A JavaScript error with no Salesforce code: a bug in Parley or jsforce, not in the record.
-    return error instanceof TypeError || error instanceof RangeError ? { kind: 'permanent', scope: 'bug' } : { kind: 'retryable' };
-  }
+  // A JavaScript error: a bug in Parley or jsforce, not in the record; retrying cannot help.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return { kind: 'permanent', scope: 'bug' };
+  // Any other error without a Salesforce code (a transport failure jsforce wrapped): worth a retry.
+  if (code === 'UNKNOWN' && error instanceof Error) return { kind: 'retryable' };
   return { kind: 'permanent', scope: 'record' };
 }
 
