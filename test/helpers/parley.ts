@@ -21,6 +21,8 @@ export interface TestConfig {
   intake?: Record<string, unknown>;
   apiKeys?: Array<{ name: string; key: string; scope: string }>;
   x?: Record<string, unknown>;
+  destinations?: Record<string, unknown>;
+  sandboxes?: Record<string, unknown>;
 }
 
 /** Starts the whole service in this process on a free port, with a fresh data folder and random secrets. */
@@ -33,6 +35,8 @@ export async function startParley(overrides: TestConfig = {}): Promise<TestParle
     intake: { ...overrides.intake },
     apiKeys: [{ name: 'admin', key: '${PARLEY_ADMIN_KEY}', scope: 'admin' }, ...(overrides.apiKeys ?? [])],
     sources: { x: { connector: 'x', consumerSecret: '${X_CONSUMER_SECRET}', ...overrides.x } },
+    ...(overrides.destinations ? { destinations: overrides.destinations } : {}),
+    ...(overrides.sandboxes ? { sandboxes: overrides.sandboxes } : {}),
   };
   const configPath = join(dataDir, 'parley.yaml');
   writeFileSync(configPath, stringify(config));

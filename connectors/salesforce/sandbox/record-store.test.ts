@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RecordStore } from './record-store.ts';
+
+describe('RecordStore', () => {
+  it('keeps records, deletions and the id counter in its file across a restart', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sf-store-')), 'org.json');
+    const first = new RecordStore({ file });
+    first.nextCounter();
+    first.put('Contact', { Id: '003SB0000000001AAA', LastName: 'A' });
+    first.put('Contact', { Id: '003SB0000000002AAA', LastName: 'B' });
+    first.remove('Contact', '003SB0000000002AAA');
+    first.flush();
+    const second = new RecordStore({ file });
+    expect(second.byId('003SB0000000001AAA')).toEqual({ object: 'Contact', record: { Id: '003SB0000000001AAA', LastName: 'A' } });
+    expect(second.byId('003SB0000000002AAA')).toBeUndefined();
+    expect(second.wasDeleted('003SB0000000002')).toBe(true);
+    expect([...second.deleted('Contact')]).toEqual([{ Id: '003SB0000000002AAA', LastName: 'B', IsDeleted: true }]);
+    expect(second.nextCounter()).toBe(2);
+    expect(second.counts()).toEqual({ Contact: 1 });
+  });
+
+  it('finds a record by its 15- or 18-character id', () => {
+    const store = new RecordStore();
+    store.put('Lead', { Id: '00QSB0000000001AAA' });
+    expect(store.byId('00QSB0000000001')?.object).toBe('Lead');
+    expect(store.byId('00QSB0000000001AAA')?.object).toBe('Lead');
+  });
+
+  it('refuses a file that is not a snapshot it wrote', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sf-store-')), 'org.json');
+    writeFileSync(file, JSON.stringify({ hello: 'world' }));
+    expect(() => new RecordStore({ file })).toThrow(/not a Salesforce sandbox snapshot/);
+    expect(readFileSync(file, 'utf8')).toContain('hello');
+  });
+});
