@@ -200,3 +200,65 @@ describe('Salesforce sandbox: limits, faults and stats', () => {
     expect(after.records.Contact).toBe(before.records.Contact! + results.filter((r) => r.success).length);
   });
 });
+
+describe('Salesforce sandbox: Composite and Composite Graph', () => {
+  const v = '/services/data/v62.0';
+  const post = (conn: InstanceType<typeof jsforce.Connection>, url: string, body: unknown) =>
+    conn.request({ method: 'POST', url, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) as Promise<Record<string, unknown>>;
+
+  it('composite: later subrequests use earlier ids through @{ref.id}; the whole call counts once', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const before = await sandbox.stats();
+    const answer = await post(conn, '/composite', { allOrNone: true, compositeRequest: [
+      { method: 'POST', url: `${v}/sobjects/Account`, referenceId: 'acct', body: { Name: 'Composite Co' } },
+      { method: 'POST', url: `${v}/sobjects/Contact`, referenceId: 'person', body: { LastName: 'Composite', AccountId: '@{acct.id}' } },
+      { method: 'GET', url: `${v}/sobjects/Contact/@{person.id}?fields=AccountId`, referenceId: 'read' },
+    ] }) as { compositeResponse: Array<{ httpStatusCode: number; body: Record<string, unknown>; httpHeaders: Record<string, string>; referenceId: string }> };
+    expect(answer.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([['acct', 201], ['person', 201], ['read', 200]]);
+    const accountId = answer.compositeResponse[0]!.body.id as string;
+    expect(answer.compositeResponse[0]!.httpHeaders.Location).toBe(`${v}/sobjects/Account/${accountId}`);
+    expect(answer.compositeResponse[2]!.body.AccountId).toBe(accountId);
+    expect((await sandbox.stats()).totalCalls - before.totalCalls).toBe(1);
+  });
+
+  it('composite with allOrNone: a failure rolls back the others, which answer PROCESSING_HALTED', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const answer = await post(conn, '/composite', { allOrNone: true, compositeRequest: [
+      { method: 'POST', url: `${v}/sobjects/Account`, referenceId: 'ok', body: { Name: 'Rolled Back Co' } },
+      { method: 'POST', url: `${v}/sobjects/Contact`, referenceId: 'bad', body: { FirstName: 'No last name' } },
+    ] }) as { compositeResponse: Array<{ httpStatusCode: number; body: Array<{ errorCode: string }> }> };
+    expect(answer.compositeResponse.map((r) => [r.httpStatusCode, r.body[0]!.errorCode])).toEqual([[400, 'PROCESSING_HALTED'], [400, 'REQUIRED_FIELD_MISSING']]);
+    expect((await conn.query("SELECT Id FROM Account WHERE Name = 'Rolled Back Co'")).totalSize).toBe(0);
+  });
+
+  it('graph: persona parented to its first post, then the post pointed at the persona, in one call; a failing graph is rolled back alone', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const orphan = [
+      { method: 'POST', url: `${v}/sobjects/SocialPost`, referenceId: 'post', body: { Name: 'First post', Posted: '2026-11-23T10:00:00.000+0000', Provider: 'Twitter' } },
+      { method: 'POST', url: `${v}/sobjects/SocialPersona`, referenceId: 'persona', body: { Name: '@graph_user', Provider: 'Twitter', ParentId: '@{post.id}', ExternalId: '4242' } },
+      { method: 'PATCH', url: `${v}/sobjects/SocialPost/@{post.id}`, referenceId: 'link', body: { PersonaId: '@{persona.id}' } },
+    ];
+    const broken = [
+      { method: 'POST', url: `${v}/sobjects/SocialPost`, referenceId: 'post2', body: { Name: 'Kept?', Posted: '2026-11-23T10:00:00.000+0000' } },
+      { method: 'POST', url: `${v}/sobjects/SocialPersona`, referenceId: 'persona2', body: { Name: '@nobody', ParentId: '@{post2.id}' } },
+    ];
+    const answer = await post(conn, '/composite/graph', { graphs: [{ graphId: 'g1', compositeRequest: orphan }, { graphId: 'g2', compositeRequest: broken }] }) as {
+      graphs: Array<{ graphId: string; isSuccessful: boolean; graphResponse: { compositeResponse: Array<{ httpStatusCode: number; body: Record<string, unknown> }> } }>;
+    };
+    expect(answer.graphs.map((g) => [g.graphId, g.isSuccessful])).toEqual([['g1', true], ['g2', false]]);
+    const [postAnswer, personaAnswer, linkAnswer] = answer.graphs[0]!.graphResponse.compositeResponse;
+    expect([postAnswer!.httpStatusCode, personaAnswer!.httpStatusCode, linkAnswer!.httpStatusCode]).toEqual([201, 201, 204]);
+    const stored = await conn.sobject('SocialPost').retrieve(postAnswer!.body.id as string) as Record<string, unknown>;
+    expect(stored.PersonaId).toBe(personaAnswer!.body.id);
+    expect((await conn.query("SELECT Id FROM SocialPost WHERE Name = 'Kept?'")).totalSize).toBe(0);
+  });
+
+  it('refuses a reference to a subrequest that has not run', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const answer = await post(conn, '/composite', { allOrNone: false, compositeRequest: [
+      { method: 'POST', url: `${v}/sobjects/Contact`, referenceId: 'c', body: { LastName: 'x', AccountId: '@{nowhere.id}' } },
+    ] }) as { compositeResponse: Array<{ httpStatusCode: number; body: Array<{ errorCode: string }> }> };
+    expect(answer.compositeResponse[0]).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'PROCESSING_HALTED' }] });
+    await expect(post(conn, '/composite', { compositeRequest: Array.from({ length: 26 }, (_, i) => ({ method: 'GET', url: `${v}/limits`, referenceId: `r${i}` })) })).rejects.toMatchObject({ errorCode: 'LIMIT_EXCEEDED' });
+  });
+});

@@ -1,7 +1,9 @@
 import { join, isAbsolute } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { SandboxAuth, ORG_ID } from './auth.ts';
+import { COMPOSITE_LIMIT, GRAPH_LIMIT, GRAPH_NODE_LIMIT, parseSubrequests, runSubrequests, type Subrequest } from './composite.ts';
 import type { SalesforceSandboxConfig } from './config.ts';
 import { buildDescribes, describeAt, describeGlobal, limitsBody } from './describes.ts';
 import { FAULTS, FaultsBody, pickFault, unknownFaults, type CallKind } from './faults.ts';
@@ -40,6 +42,10 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
   let used = 0;
   let totalCalls = 0;
   const calls: Record<string, number> = {};
+  // Composite subrequests run through these same routes, marked so they are neither counted again
+  // nor faulted; a composite holds off other calls while it runs, so its rollback undoes only its own writes.
+  const subrequestToken = randomBytes(16).toString('hex');
+  let compositeRunning: Promise<unknown> | undefined;
 
   app.addHook('onClose', async () => store.flush());
   // Sandbox routes belong to the simulated vendor, not to Parley's API: kept out of its OpenAPI.
@@ -116,6 +122,8 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       const match = /^v(\d+\.\d)$/.exec(version ?? '');
       if (!match || !isServedVersion(match[1]!)) return sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
       if (!auth.session(request.headers.authorization)) return sendJson(reply, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+      if (request.headers['x-sandbox-subrequest'] === subrequestToken) { request[CALL] = { apiVersion: match[1]! }; return; }
+      while (compositeRunning) await compositeRunning.catch(() => undefined);
       const label = `${request.method} ${request.routeOptions.url?.replace(/^.*\/services\/data\/:version/, '') || '/'}`;
       totalCalls++;
       calls[label] = (calls[label] ?? 0) + 1;
@@ -265,6 +273,59 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       }));
     });
 
+    // -- Composite and Composite Graph (reference §5): one call, subrequests in order, references between them --
+    const runAtomically = async <T>(work: () => Promise<T>): Promise<T> => {
+      const running = work();
+      compositeRunning = running;
+      try { return await running; } finally { if (compositeRunning === running) compositeRunning = undefined; }
+    };
+    const execute = (request: FastifyRequest) => async (sub: { method: string; url: string; body?: unknown }) => {
+      const response = await app.inject({
+        method: sub.method as 'GET', url: `${app.prefix}${sub.url}`,
+        headers: { authorization: request.headers.authorization ?? '', 'x-sandbox-subrequest': subrequestToken, ...(sub.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(sub.body !== undefined ? { payload: JSON.stringify(sub.body) } : {}),
+      });
+      const body = response.body === '' ? null : safeJson(response.body);
+      const created = response.statusCode === 201 && typeof (body as { id?: unknown } | null)?.id === 'string';
+      const object = /\/sobjects\/([^/?]+)/.exec(sub.url)?.[1];
+      return { status: response.statusCode, body, ...(created && object ? { location: `${sub.url.replace(/\/sobjects\/.*$/, '')}/sobjects/${object}/${(body as { id: string }).id}` } : {}) };
+    };
+    const transaction = () => { const checkpoint = store.checkpoint(); return () => store.rollback(checkpoint); };
+
+    data.post('/composite', async (request, reply) => {
+      const body = (request.body ?? {}) as { allOrNone?: unknown; compositeRequest?: unknown };
+      const requests = parseSubrequests(body.compositeRequest);
+      if (requests.length > COMPOSITE_LIMIT) throw new SalesforceRequestError(400, 'LIMIT_EXCEEDED', `Composite request can contain at most ${COMPOSITE_LIMIT} subrequests`);
+      const compositeResponse = await runAtomically(async () => {
+        const rollback = transaction();
+        return runSubrequests(requests, { allOrNone: body.allOrNone === true, execute: execute(request), rollback });
+      });
+      return sendJson(reply, 200, { compositeResponse });
+    });
+    data.post('/composite/graph', async (request, reply) => {
+      const body = (request.body ?? {}) as { graphs?: unknown };
+      if (!Array.isArray(body.graphs) || body.graphs.length === 0) throw new SalesforceRequestError(400, 'JSON_PARSER_ERROR', 'graphs must be a non-empty array');
+      if (body.graphs.length > GRAPH_LIMIT) throw new SalesforceRequestError(400, 'LIMIT_EXCEEDED', `A request can contain at most ${GRAPH_LIMIT} graphs`);
+      const graphs = body.graphs.map((g, i) => {
+        const graph = g as { graphId?: unknown; compositeRequest?: unknown } | null;
+        if (!graph || typeof graph.graphId !== 'string') throw new SalesforceRequestError(400, 'JSON_PARSER_ERROR', `graphs[${i}] needs a graphId`);
+        return { graphId: graph.graphId, requests: parseSubrequests(graph.compositeRequest) };
+      });
+      const nodes = graphs.reduce((n, g) => n + g.requests.length, 0);
+      if (nodes > GRAPH_NODE_LIMIT) throw new SalesforceRequestError(400, 'LIMIT_EXCEEDED', `A request can contain at most ${GRAPH_NODE_LIMIT} nodes; this one has ${nodes}`);
+      // Each graph is atomic: all its nodes succeed, or it is rolled back alone.
+      const results = await runAtomically(async () => {
+        const out: Array<{ graphId: string; graphResponse: { compositeResponse: unknown[] }; isSuccessful: boolean }> = [];
+        for (const graph of graphs) {
+          const rollback = transaction();
+          const compositeResponse = await runSubrequests(graph.requests as Subrequest[], { allOrNone: true, execute: execute(request), rollback });
+          out.push({ graphId: graph.graphId, graphResponse: { compositeResponse }, isSuccessful: compositeResponse.every((r) => r.httpStatusCode < 400) });
+        }
+        return out;
+      });
+      return sendJson(reply, 200, { graphs: results });
+    });
+
     // -- Query (reference §6) --
     const query = (includeDeleted: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
       const q = (request.query as { q?: string }).q;
@@ -323,6 +384,10 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
     void sendJson(reply, spec.status, [{ message: spec.message, errorCode: spec.errorCode, fields: [] }]);
     return true;
   }
+}
+
+function safeJson(text: string): unknown {
+  try { return JSON.parse(text); } catch { return text; }
 }
 
 function callKind(method: string, label: string): CallKind {

@@ -2,6 +2,14 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { dirname } from 'node:path';
 import type { SandboxRecord } from './types.ts';
 
+/** What `checkpoint` returns; opaque to callers. */
+export interface StoreCheckpoint {
+  readonly live: Map<string, Map<string, SandboxRecord>>;
+  readonly deleted: Map<string, Map<string, SandboxRecord>>;
+  readonly objectOfId: Map<string, string>;
+  readonly counter: number;
+}
+
 interface Snapshot {
   version: 1;
   counter: number;
@@ -78,6 +86,26 @@ export class RecordStore {
     bin.set(key, { ...record, IsDeleted: true });
     this.#changed();
     return record;
+  }
+
+  /**
+   * A point to roll back to (Composite with allOrNone, Composite Graph). Records are replaced on
+   * every write, never mutated, so copying the maps is enough.
+   */
+  checkpoint(): StoreCheckpoint {
+    const copy = (maps: Map<string, Map<string, SandboxRecord>>) => new Map([...maps].map(([o, m]) => [o, new Map(m)] as const));
+    return { live: copy(this.#live), deleted: copy(this.#deleted), objectOfId: new Map(this.#objectOfId), counter: this.#counter };
+  }
+
+  /** Returns to a checkpoint: writes made since are undone (the id counter keeps going, as Salesforce's does). */
+  rollback(checkpoint: StoreCheckpoint): void {
+    for (const [target, source] of [[this.#live, checkpoint.live], [this.#deleted, checkpoint.deleted]] as const) {
+      target.clear();
+      for (const [o, m] of source) target.set(o, new Map(m));
+    }
+    this.#objectOfId.clear();
+    for (const [k, v] of checkpoint.objectOfId) this.#objectOfId.set(k, v);
+    this.#changed();
   }
 
   /** Live records per object. */
