@@ -144,6 +144,40 @@ describe('Salesforce connector: writes', () => {
   });
 });
 
+describe('Salesforce connector: a record that fails the whole call', () => {
+  it('one value Salesforce cannot read fails only its record: the others are written', async () => {
+    const client = await connect();
+    const batch = postBatch('isolate-', 20, (i) => (i === 13 ? { CommentCount: 'many' } : undefined));
+    const before = (await sandbox.stats()).totalCalls;
+    const results = await client.write(batch);
+    const calls = (await sandbox.stats()).totalCalls - before;
+    expect(results.get('op-isolate-13')).toMatchObject({ status: 'permanent', scope: 'record', error: { code: 'JSON_PARSER_ERROR' } });
+    expect([...results.entries()].filter(([id]) => id !== 'op-isolate-13').every(([, r]) => r.status === 'done')).toBe(true);
+    // 1 refused call, then two halves per level down to the one record: at most 1 + 2·⌈log₂ 20⌉.
+    expect(calls).toBeLessThanOrEqual(11);
+  });
+
+  it('when every record fails the same way it is the mapping: all permanent, configuration, in a few calls', async () => {
+    const client = await connect();
+    const before = (await sandbox.stats()).totalCalls;
+    const results = await client.write(postBatch('systemic-', 40, () => ({ CommentCount: 'many' })));
+    expect([...results.values()].every((r) => r.status === 'permanent' && r.scope === 'config' && r.error.code === 'JSON_PARSER_ERROR')).toBe(true);
+    expect((await sandbox.stats()).totalCalls - before).toBe(3);
+  });
+
+  it('a malformed record id is refused before any call, and a duplicate operation id is written once', async () => {
+    const client = await connect();
+    const before = (await sandbox.stats()).totalCalls;
+    const results = await client.write({ object: 'Contact', operation: 'delete', operations: [{ id: 'm1', recordId: 'a,b', fields: {} }, { id: 'm2', recordId: ' ', fields: {} }] });
+    expect([...results.values()].map((r) => r.status === 'permanent' && r.error.code)).toEqual(['MALFORMED_ID', 'MALFORMED_ID']);
+    expect((await sandbox.stats()).totalCalls).toBe(before);
+    const twice = await client.write({ object: 'Contact', operation: 'create', operations: [{ id: 'same', fields: { LastName: 'Once' } }, { id: 'same', fields: { LastName: 'Twice' } }] });
+    expect(twice.size).toBe(1);
+    const conn = await demoConnection(sandbox.base);
+    expect((await conn.query("SELECT Id FROM Contact WHERE LastName = 'Twice'")).totalSize).toBe(0);
+  });
+});
+
 describe('Salesforce connector: faults', () => {
   // One row per injected fault: the class the reference's table gives it.
   const table: Array<[string, string, Record<string, unknown>]> = [
@@ -201,6 +235,19 @@ describe('Salesforce connector: faults', () => {
     const rows = await conn.sobject('SocialPost').find({ ExternalPostId: { $like: 'storm-%' } }, ['ExternalPostId']).execute({ autoFetch: true, maxFetch: 1000 });
     expect(rows).toHaveLength(200);
     expect(new Set(rows.map((r) => r.ExternalPostId)).size).toBe(200);
+  });
+
+  it('sessions expiring on 30 % of calls are renewed each time: nothing becomes a configuration error', async () => {
+    const client = await connect({ retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } });
+    await sandbox.faults({ errors: { INVALID_SESSION_ID: 0.3 }, seed: 3 });
+    try {
+      for (let round = 0; round < 10; round++) {
+        const results = await client.write(postBatch(`flaky-session-${round}-`, 3));
+        expect(status(results)).toEqual(['done', 'done', 'done']);
+      }
+    } finally {
+      await sandbox.faults({});
+    }
   });
 
   it('an expired session is renewed without losing the batch', async () => {

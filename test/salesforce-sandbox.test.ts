@@ -17,7 +17,10 @@ const REAL = {
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
-  sandbox = await startSalesforceSandbox({ customFields: { Contact: [{ name: 'Parley_Key__c', type: 'string', length: 80, externalId: true, unique: true }] } });
+  sandbox = await startSalesforceSandbox({ customFields: {
+    Contact: [{ name: 'Parley_Key__c', type: 'string', length: 80, externalId: true, unique: true }],
+    Account: [{ name: 'Parley_Key__c', type: 'string', length: 80, externalId: true, unique: true }],
+  } });
 });
 afterAll(async () => sandbox.close());
 
@@ -260,5 +263,60 @@ describe('Salesforce sandbox: Composite and Composite Graph', () => {
     ] }) as { compositeResponse: Array<{ httpStatusCode: number; body: Array<{ errorCode: string }> }> };
     expect(answer.compositeResponse[0]).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'PROCESSING_HALTED' }] });
     await expect(post(conn, '/composite', { compositeRequest: Array.from({ length: 26 }, (_, i) => ({ method: 'GET', url: `${v}/limits`, referenceId: `r${i}` })) })).rejects.toMatchObject({ errorCode: 'LIMIT_EXCEEDED' });
+  });
+});
+
+describe('Salesforce sandbox: odd input gets Salesforce-shaped answers', () => {
+  const v = '/services/data/v62.0';
+  const raw = async (method: string, path: string, token: string, body?: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${sandbox.base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...headers }, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text) as unknown };
+  };
+
+  it('a composite subrequest with an unknown method is refused, and the sandbox keeps serving', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const answer = await raw('POST', `${v}/composite`, conn.accessToken!, JSON.stringify({ compositeRequest: [{ method: 'FOO', url: `${v}/limits`, referenceId: 'a' }] }), { 'content-type': 'application/json' });
+    expect(answer).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_INPUT' }] });
+    expect((await conn.query('SELECT count() FROM Account')).totalSize).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a parent given by its external id is resolved to its Id; an unknown one is INVALID_FIELD for that record', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const account = await conn.sobject('Account').create({ Name: 'Keyed', Parley_Key__c: 'acme-1' });
+    const results = await conn.sobject('Contact').create([
+      { LastName: 'Child', Account: { Parley_Key__c: 'acme-1' } },
+      { LastName: 'Orphan', Account: { Parley_Key__c: 'missing' } },
+      { LastName: 'Wrong key', Account: { Name: 'Keyed' } },
+    ] as never);
+    expect(results[0]).toMatchObject({ success: true });
+    expect((await conn.sobject('Contact').retrieve(results[0]!.id!) as Record<string, unknown>).AccountId).toBe(account.id);
+    expect((results[1]!.errors[0] as unknown as { statusCode: string; message: string })).toMatchObject({ statusCode: 'INVALID_FIELD', message: 'Foreign key external ID: missing not found for field Parley_Key__c in entity Account' });
+    expect((results[2]!.errors[0] as unknown as { statusCode: string })).toMatchObject({ statusCode: 'INVALID_FIELD' });
+  });
+
+  it('DELETE with a JSON content type and no body, and ids given twice, work', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const [a, b] = await conn.sobject('Contact').create([{ LastName: 'Del A' }, { LastName: 'Del B' }]);
+    expect((await raw('DELETE', `${v}/sobjects/Contact/${a!.id}`, conn.accessToken!, undefined, { 'content-type': 'application/json' })).status).toBe(204);
+    const both = await raw('DELETE', `${v}/composite/sobjects?ids=${b!.id}&ids=bad`, conn.accessToken!);
+    expect(both.status).toBe(200);
+    expect((both.body as Array<{ success: boolean; errors: Array<{ statusCode: string }> }>).map((r) => r.success ? 'ok' : r.errors[0]!.statusCode)).toEqual(['ok', 'MALFORMED_ID']);
+  });
+
+  it('deeply nested SOQL, a garbled JWT and updateOnly upserts get clear refusals', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const deep = `SELECT Id FROM Contact WHERE ${'('.repeat(5000)}LastName = 'x'${')'.repeat(5000)}`;
+    await expect(conn.query(deep)).rejects.toMatchObject({ errorCode: 'MALFORMED_QUERY' });
+    const token = await fetch(`${sandbox.base}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=bnVsbA.bnVsbA.x' });
+    expect([token.status, await token.json()]).toEqual([400, { error: 'invalid_grant', error_description: 'invalid assertion' }]);
+    const upsert = await raw('PATCH', `${v}/sobjects/Contact/Parley_Key__c/never-seen?updateOnly=true`, conn.accessToken!, JSON.stringify({ LastName: 'x' }), { 'content-type': 'application/json' });
+    expect(upsert).toMatchObject({ status: 404, body: [{ errorCode: 'NOT_FOUND' }] });
+  });
+
+  it('takes request bodies larger than 1 MiB (200 records with long descriptions)', async () => {
+    const conn = await demoConnection(sandbox.base);
+    const results = await conn.sobject('Contact').create(Array.from({ length: 200 }, (_, i) => ({ LastName: `Long ${i}`, Description: 'd'.repeat(6000) })));
+    expect(results.every((r) => r.success)).toBe(true);
   });
 });

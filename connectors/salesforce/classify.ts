@@ -70,6 +70,8 @@ export function classifySalesforceError(error: unknown, context: { matchKey?: st
     return onKey ? { kind: 'retryable' } : { kind: 'permanent', scope: 'record' };
   }
   if (code === 'MULTIPLE_CHOICES' || code === 'DUPLICATE_EXTERNAL_ID') return { kind: 'permanent', scope: 'data' };
+  // The object or the upsert key named by a mapping does not exist as such in the org.
+  if (code === 'INVALID_TYPE' || (code === 'INVALID_FIELD' && /is not an External ID or indexed field/.test(message))) return { kind: 'permanent', scope: 'config' };
   if (code === 'EXCEEDED_ID_LIMIT') return { kind: 'permanent', scope: 'bug' };
   if (httpStatus !== undefined && httpStatus >= 500) return { kind: 'retryable' };
   // A JavaScript error: a bug in Parley or jsforce, not in the record; retrying cannot help.

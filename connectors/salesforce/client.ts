@@ -20,11 +20,17 @@ interface SaveResultItem {
   created?: boolean;
 }
 
+/** A Salesforce record id: 15 or 18 base-62 characters. */
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** A result item, marked when its failure was found to hold for every record of the batch. */
+type IsolatedItem = SaveResultItem & { systemic?: boolean };
+
 /** Most records in one sObject Collections call (REST API Developer Guide, sObject Collections). */
 export const COLLECTIONS_MAX = 200;
 
 // A refresh that keeps failing must not loop: jsforce replays a 401 after every refresh.
-const MAX_REFRESHES_PER_MINUTE = 5;
+const MAX_CONSECUTIVE_REFRESHES = 3;
 
 /**
  * Opens a Salesforce connection with the configured OAuth flow. jsforce cannot refresh JWT-bearer
@@ -36,7 +42,9 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
   const loginUrl = (config.loginUrl || context.sandboxUrl || '').replace(/\/+$/, '');
   if (!loginUrl) throw destinationConfigError({ destination: context.name, reason: 'loginUrl is not set and no Salesforce sandbox is mounted' });
   const now = context.now ?? (() => new Date());
-  const refreshes: number[] = [];
+  // Re-logins since the last call that went through: a session refused again right after a
+  // re-login is a credentials problem, not an expiry.
+  const refreshes = { sinceSuccess: 0 };
 
   const grant = (): { grant_type: string; [name: string]: string } => config.flow === 'client_credentials'
     ? { grant_type: 'client_credentials' }
@@ -53,10 +61,9 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
     version: config.apiVersion,
     oauth2: { loginUrl, clientId: config.clientId, ...(config.flow === 'jwt_bearer' ? {} : { clientSecret: config.clientSecret }) },
     refreshFn: (c: Connection, callback: (err: Error | null, accessToken?: string, res?: never) => void) => {
-      const t = Date.now();
-      while (refreshes.length > 0 && refreshes[0]! < t - 60_000) refreshes.shift();
-      if (refreshes.push(t) > MAX_REFRESHES_PER_MINUTE) {
-        callback(new Error(`Salesforce refused ${MAX_REFRESHES_PER_MINUTE} new sessions within a minute`));
+      if (++refreshes.sinceSuccess > MAX_CONSECUTIVE_REFRESHES) {
+        refreshes.sinceSuccess = 0;
+        callback(new Error(`Salesforce refused ${MAX_CONSECUTIVE_REFRESHES} new sessions in a row`));
         return;
       }
       context.logger.info({ destination: context.name }, 'salesforce session expired; logging in again');
@@ -72,7 +79,7 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
     const vendor = vendorError(cause);
     throw destinationConfigError({ destination: context.name, reason: `Salesforce refused the login at ${loginUrl}: ${vendor.message || vendor.code} (${vendor.code})`, vendorCode: vendor.code }, { cause });
   }
-  return new SalesforceClient(conn, config, context);
+  return new SalesforceClient(conn, config, context, () => { refreshes.sinceSuccess = 0; });
 }
 
 /** The connected client: catalog from describe, writes through sObject Collections. */
@@ -81,11 +88,13 @@ class SalesforceClient implements DestinationClient {
   readonly #config: SalesforceConfig;
   readonly #context: DestinationContext;
   #usage: UsageReading | undefined;
+  readonly #succeeded: () => void;
 
-  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext) {
+  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext, succeeded: () => void) {
     this.#conn = conn;
     this.#config = config;
     this.#context = context;
+    this.#succeeded = succeeded;
   }
 
   usage(): UsageReading | undefined {
@@ -126,9 +135,15 @@ class SalesforceClient implements DestinationClient {
     }
     let pending: WriteOperation[] = [];
     for (const op of batch.operations) {
+      if (results.has(op.id) || pending.some((p) => p.id === op.id)) {
+        this.#context.logger.error({ destination: this.#context.name, operationId: op.id }, 'an operation id appears twice in one batch; the second is not written');
+        continue;
+      }
       const problem = checkOperation(batch, op);
       if (problem) results.set(op.id, permanentBug(problem));
-      else pending.push(op);
+      else if (op.recordId !== undefined && !SALESFORCE_ID.test(op.recordId)) {
+        results.set(op.id, { status: 'permanent', scope: 'record', error: { code: 'MALFORMED_ID', message: `malformed id ${op.recordId}` } });
+      } else pending.push(op);
     }
     const context = { ...(batch.matchKey ? { matchKey: batch.matchKey } : {}) };
     const classify = (error: unknown) => classifySalesforceError(error, context, this.#config.rateLimitWaits);
@@ -136,9 +151,9 @@ class SalesforceClient implements DestinationClient {
 
     const attempt = async () => {
       if (pending.length === 0) return;
-      let items: SaveResultItem[];
+      let items: IsolatedItem[];
       try {
-        items = await this.#call(() => this.#send(batch, pending));
+        items = await this.#sendIsolating(batch, pending, classify);
       } catch (error) {
         const vendor = vendorError(error);
         lastError = vendor;
@@ -155,7 +170,13 @@ class SalesforceClient implements DestinationClient {
         pending = [];
         throw new AbortError(vendor.message || vendor.code);
       }
-      if (items.length !== pending.length) throw new AbortError(`Salesforce answered ${items.length} results for ${pending.length} records`);
+      if (items.length !== pending.length) {
+        // Which record each answer belongs to is unknown: none is trusted, each may have been written.
+        lastError = { code: 'RESULT_COUNT_MISMATCH', message: `Salesforce answered ${items.length} results for ${pending.length} records` };
+        for (const op of pending) results.set(op.id, { status: 'retryable', error: lastError, outcomeUnknown: true });
+        pending = [];
+        throw new AbortError(lastError.message);
+      }
       const again: WriteOperation[] = [];
       items.forEach((item, i) => {
         const op = pending[i]!;
@@ -165,6 +186,7 @@ class SalesforceClient implements DestinationClient {
         }
         const first = item.errors?.[0] ?? { statusCode: 'UNKNOWN', message: 'Salesforce reported a failure without an error' };
         const vendor = vendorError(first);
+        if (item.systemic) { results.set(op.id, resultFor(vendor, { kind: 'permanent', scope: 'config' })); return; }
         const classification = classify(first);
         if (classification.kind === 'retryable') { again.push(op); lastError = vendor; results.set(op.id, { status: 'retryable', error: vendor }); return; }
         results.set(op.id, resultFor(vendor, classification));
@@ -197,6 +219,41 @@ class SalesforceClient implements DestinationClient {
     // Sessions simply expire; nothing is held open.
   }
 
+  /**
+   * Sends the operations; when Salesforce refuses the whole call for one record's sake (a request-level
+   * JSON_PARSER_ERROR or INVALID_FIELD: one bad value fails deserialising the body), halves are
+   * tried until the bad records are found, so the others are still written. When both halves fail
+   * the same way the cause is every record (a mapping), and all are marked `systemic`. The normal
+   * path costs one call; one bad record about 2·log₂(n) more.
+   */
+  async #sendIsolating(batch: WriteBatch, ops: WriteOperation[], classify: (error: unknown) => ReturnType<typeof classifySalesforceError>): Promise<IsolatedItem[]> {
+    const attempt = async (part: WriteOperation[]): Promise<{ items: IsolatedItem[] } | { refused: VendorError }> => {
+      try {
+        return { items: await this.#call(() => this.#send(batch, part)) };
+      } catch (error) {
+        const classification = classify(error);
+        if (classification.kind === 'permanent' && classification.scope === 'record') return { refused: vendorError(error) };
+        throw error;
+      }
+    };
+    const failed = (error: VendorError, systemic: boolean, count: number): IsolatedItem[] =>
+      Array.from({ length: count }, () => ({ success: false, systemic, errors: [{ statusCode: error.code, message: error.message, fields: error.fields ?? [] }] }));
+    const isolate = async (part: WriteOperation[], error: VendorError): Promise<IsolatedItem[]> => {
+      if (part.length === 1) return failed(error, false, 1);
+      const halves = [part.slice(0, Math.ceil(part.length / 2)), part.slice(Math.ceil(part.length / 2))];
+      const outcomes = [await attempt(halves[0]!), await attempt(halves[1]!)];
+      if (outcomes.every((o) => 'refused' in o && o.refused.code === error.code)) return failed(error, true, part.length);
+      const items: IsolatedItem[] = [];
+      for (let i = 0; i < 2; i++) {
+        const outcome = outcomes[i]!;
+        items.push(...('items' in outcome ? outcome.items : await isolate(halves[i]!, outcome.refused)));
+      }
+      return items;
+    };
+    const first = await attempt(ops);
+    return 'items' in first ? first.items : isolate(ops, first.refused);
+  }
+
   /** One sObject Collections call for the batch's operation. */
   #send(batch: WriteBatch, ops: WriteOperation[]): Promise<SaveResultItem[]> {
     const type = { type: batch.object };
@@ -214,7 +271,9 @@ class SalesforceClient implements DestinationClient {
   /** Runs a call, then passes on the API usage Salesforce reported (`Sforce-Limit-Info`, read by jsforce). */
   async #call<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      const result = await run();
+      this.#succeeded();
+      return result;
     } finally {
       const usage = (this.#conn.limitInfo as { apiUsage?: { used: number; limit: number } } | undefined)?.apiUsage;
       if (usage) {

@@ -114,7 +114,7 @@ export class SandboxAuth {
     } catch {
       return oauthError('invalid_grant', 'invalid assertion');
     }
-    if (header.alg !== 'RS256') return oauthError('invalid_grant', 'invalid assertion');
+    if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null || header.alg !== 'RS256') return oauthError('invalid_grant', 'invalid assertion');
     const client = this.#clients.get(claims.iss ?? '');
     if (!client) return oauthError('invalid_client_id', 'client identifier invalid');
     const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), client.publicKey, Buffer.from(parts[2]!, 'base64url'));

@@ -22,6 +22,8 @@ export type ExecuteSubrequest = (request: { method: string; url: string; body?: 
 
 const HALTED_ROLLBACK = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
 
+const SUBREQUEST_METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD']);
+
 /** Most subrequests in one Composite call; most nodes in one Graph payload (reference §5). */
 export const COMPOSITE_LIMIT = 25;
 export const GRAPH_NODE_LIMIT = 500;
@@ -43,6 +45,8 @@ export function parseSubrequests(value: unknown): Subrequest[] {
     if (seen.has(r.referenceId)) throw new SalesforceRequestError(400, 'INVALID_INPUT', `Duplicate referenceId provided in the request: ${r.referenceId}`);
     seen.add(r.referenceId);
     if (!/^\/services\/data\/v\d+\.\d\//.test(r.url)) throw new SalesforceRequestError(400, 'INVALID_INPUT', `The url must start with /services/data/vXX.X/: ${r.url}`);
+    if (!SUBREQUEST_METHODS.has(r.method.toUpperCase())) throw new SalesforceRequestError(400, 'INVALID_INPUT', `Unsupported method in compositeRequest[${i}]: ${r.method}`);
+    if (/^\/services\/data\/v\d+\.\d\/composite(?:\/graph|\/batch|\/tree|\/?$|\?)/.test(r.url)) throw new SalesforceRequestError(400, 'INVALID_INPUT', `A composite subrequest cannot itself be a composite request: ${r.url}`);
     return { method: r.method.toUpperCase(), url: r.url, referenceId: r.referenceId, ...(r.body !== undefined ? { body: r.body } : {}) };
   });
 }

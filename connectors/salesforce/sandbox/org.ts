@@ -74,7 +74,9 @@ export class SandboxOrg {
   create(items: Array<{ object: string; fields: Record<string, unknown> }>, allOrNone: boolean): SaveResult[] {
     const planned = items.map(({ object, fields }) => {
       const describe = this.requireDescribeForWrite(object);
-      const normalized = normalizeFields(describe, fields);
+      const resolved = this.#resolveParents(describe, normalizeFields(describe, fields));
+      if (resolved.errors) return { errors: resolved.errors };
+      const normalized = resolved.fields;
       if ('Id' in normalized) return { errors: [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'cannot specify Id in an insert call', fields: ['Id'] }] };
       const errors = validateRecord(describe, normalized, 'create', this.#references());
       if (errors.length > 0) return { errors };
@@ -99,7 +101,9 @@ export class SandboxOrg {
       }
       const describe = this.requireDescribeForWrite(object ?? found.object);
       if (describe.name !== found.object) return { errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] }] };
-      const normalized = normalizeFields(describe, fields);
+      const resolved = this.#resolveParents(describe, normalizeFields(describe, fields));
+      if (resolved.errors) return { errors: resolved.errors };
+      const normalized = resolved.fields;
       delete normalized.Id;
       const errors = validateRecord(describe, normalized, 'update', this.#references());
       if (errors.length > 0) return { errors };
@@ -123,7 +127,9 @@ export class SandboxOrg {
       if (value !== undefined) seen.set(value.toLowerCase(), (seen.get(value.toLowerCase()) ?? 0) + 1);
     }
     const planned = items.map(({ fields }) => {
-      const normalized = normalizeFields(describe, fields);
+      const resolved = this.#resolveParents(describe, normalizeFields(describe, fields));
+      if (resolved.errors) return { errors: resolved.errors };
+      const normalized = resolved.fields;
       const value = keyValue(normalized, key);
       if (value === undefined || value === '') return { errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${key}]`, fields: [key] }] };
       if ((seen.get(value.toLowerCase()) ?? 0) > 1) return { errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [key] }] };
@@ -184,6 +190,45 @@ export class SandboxOrg {
     const describe = this.describe(object);
     if (!describe) throw new SalesforceRequestError(400, 'INVALID_TYPE', `sObject type '${object}' is not supported.`);
     return describe;
+  }
+
+  /**
+   * Parent references by external id (`"Account": { "Key__c": "acme" }`, with `attributes.type` for
+   * a polymorphic lookup) become the parent's Id (REST guide: "Insert or update records using a
+   * parent's external ID"). The key must be an External ID or idLookup field of the parent.
+   */
+  #resolveParents(describe: SObjectDescribe, fields: Record<string, unknown>): { fields: Record<string, unknown>; errors?: SalesforceErrorItem[] } {
+    const out = { ...fields };
+    const errors: SalesforceErrorItem[] = [];
+    for (const [name, value] of Object.entries(fields)) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+      const field = describe.fields.find((f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === name.toLowerCase());
+      if (!field) continue;
+      const { attributes, ...keys } = value as Record<string, unknown> & { attributes?: { type?: unknown } };
+      const type = typeof attributes?.type === 'string' ? attributes.type : field.referenceTo.length === 1 ? field.referenceTo[0] : undefined;
+      const parent = type ? this.describe(type) : undefined;
+      const entries = Object.entries(keys);
+      if (!parent || !field.referenceTo.some((t) => t.toLowerCase() === parent.name.toLowerCase()) || entries.length !== 1) {
+        errors.push({ statusCode: 'INVALID_FIELD', message: `${field.relationshipName}: a parent reference needs ${field.referenceTo.length > 1 ? 'attributes.type and ' : ''}exactly one External ID field`, fields: [field.name] });
+        continue;
+      }
+      const [keyName, keyValue] = entries[0]!;
+      const keyField = parent.fields.find((f) => f.name.toLowerCase() === keyName.toLowerCase());
+      if (!keyField || !(keyField.externalId || keyField.idLookup)) {
+        errors.push({ statusCode: 'INVALID_FIELD', message: `Field name provided, ${keyName} is not an External ID or indexed field for ${parent.name}`, fields: [field.name] });
+        continue;
+      }
+      const matches = this.findByKey(parent, keyField.name, String(keyValue));
+      if (matches.length !== 1) {
+        errors.push(matches.length === 0
+          ? { statusCode: 'INVALID_FIELD', message: `Foreign key external ID: ${String(keyValue)} not found for field ${keyField.name} in entity ${parent.name}`, fields: [field.name] }
+          : { statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Foreign key external ID: ${String(keyValue)} matched more than one record for field ${keyField.name} in entity ${parent.name}`, fields: [field.name] });
+        continue;
+      }
+      delete out[name];
+      out[field.name] = matches[0]!.Id;
+    }
+    return errors.length > 0 ? { fields: out, errors } : { fields: out };
   }
 
   #references() {

@@ -49,12 +49,20 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
 
   app.addHook('onClose', async () => store.flush());
   // Sandbox routes belong to the simulated vendor, not to Parley's API: kept out of its OpenAPI.
-  app.addHook('onRoute', (route) => { route.schema = { ...(route.schema ?? {}), hide: true }; });
+  // Salesforce takes request bodies far larger than Parley's webhook limit [unconfirmed: 50 MB assumed].
+  app.addHook('onRoute', (route) => { route.schema = { ...(route.schema ?? {}), hide: true }; route.bodyLimit ??= 50 * 1024 * 1024; });
+  // Clients such as simple-salesforce send `Content-Type: application/json` on a DELETE with no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if ((body as string).trim() === '') { done(null, undefined); return; }
+    try { done(null, JSON.parse(body as string)); } catch (error) { done(Object.assign(error as Error, { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined); }
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  app.setErrorHandler((error: Error, _request, reply) => {
+  app.setErrorHandler((error: Error, request, reply) => {
+    if (request.url.endsWith('/services/oauth2/token')) return sendJson(reply, 400, { error: 'invalid_request', error_description: 'the request body could not be read' });
     if (error instanceof SalesforceRequestError) return sendJson(reply, error.status, error.toBody());
     if (error instanceof SoqlError) return sendJson(reply, 400, [{ message: error.message, errorCode: error.errorCode }]);
     const code = (error as { code?: string }).code ?? '';
@@ -213,6 +221,9 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       const key = upsertKeyOr404(org, describe, field);
       const matches = org.findByKey(describe, key, value);
       if (matches.length > 1) return sendJson(reply, 300, matches.map((m) => `/services/data/v${apiVersion(request)}/sobjects/${describe.name}/${m.Id}`));
+      if (matches.length === 0 && (request.query as { updateOnly?: string }).updateOnly === 'true') {
+        return sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      }
       if (lockedSingle(request, reply)) return reply;
       const fields = bodyRecord(request.body);
       const [result] = org.upsert(describe.name, key, [{ fields: { ...fields, [key]: value } }], true);
@@ -252,9 +263,11 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       return sendJson(reply, 200, results);
     });
     data.delete('/composite/sobjects', async (request: SandboxRequest, reply) => {
-      const query = request.query as { ids?: string; allOrNone?: string };
-      const ids = (query.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      if (ids.length === 0) throw new SalesforceRequestError(400, 'MISSING_ARGUMENT', 'ids: parameter ids cannot be empty');
+      const query = request.query as { ids?: string | string[]; allOrNone?: string };
+      const raw = Array.isArray(query.ids) ? query.ids.join(',') : query.ids ?? '';
+      if (raw.trim() === '') throw new SalesforceRequestError(400, 'MISSING_ARGUMENT', 'ids: parameter ids cannot be empty');
+      // Every entry answers, even an empty one (MALFORMED_ID): results stay one per id sent.
+      const ids = raw.split(',').map((s) => s.trim());
       if (ids.length > COLLECTION_LIMIT) throw tooMany();
       const allOrNone = query.allOrNone === 'true';
       const results = withLocks(request, ids.length, allOrNone, (indexes) => org.delete(indexes.map((i) => ids[i]!), allOrNone));
@@ -280,11 +293,16 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       try { return await running; } finally { if (compositeRunning === running) compositeRunning = undefined; }
     };
     const execute = (request: FastifyRequest) => async (sub: { method: string; url: string; body?: unknown }) => {
-      const response = await app.inject({
+      let response;
+      try {
+        response = await app.inject({
         method: sub.method as 'GET', url: `${app.prefix}${sub.url}`,
         headers: { authorization: request.headers.authorization ?? '', 'x-sandbox-subrequest': subrequestToken, ...(sub.body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(sub.body !== undefined ? { payload: JSON.stringify(sub.body) } : {}),
-      });
+        });
+      } catch (error) {
+        return { status: 400, body: [{ errorCode: 'INVALID_INPUT', message: `The subrequest could not be run: ${(error as Error).message}` }] };
+      }
       const body = response.body === '' ? null : safeJson(response.body);
       const created = response.statusCode === 201 && typeof (body as { id?: unknown } | null)?.id === 'string';
       const object = /\/sobjects\/([^/?]+)/.exec(sub.url)?.[1];
@@ -357,7 +375,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
   function withLocks(request: SandboxRequest, count: number, allOrNone: boolean, run: (indexes: number[]) => SaveResult[]): SaveResult[] {
     if (count > COLLECTION_LIMIT) throw tooMany();
     const fault = request[CALL]?.perRecordFault;
-    if (!fault) return run(Array.from({ length: count }, (_, i) => i));
+    if (!fault || count === 0) return run(Array.from({ length: count }, (_, i) => i));
     // A lock fault hits some of the call's records (at least one); the rest go through, or, with
     // allOrNone, are rolled back with them.
     const locked = new Set<number>();

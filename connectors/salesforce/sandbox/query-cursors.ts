@@ -45,10 +45,8 @@ export class QueryCursors {
     cursor.lastUsed = Date.now();
     const end = offset + cursor.batchSize;
     const records = cursor.records.slice(offset, end);
-    if (end >= cursor.records.length) {
-      this.#cursors.delete(id);
-      return { totalSize: cursor.totalSize, done: true, records };
-    }
+    // The cursor stays readable (a client may re-read a page whose answer it lost) until `max` newer ones push it out.
+    if (end >= cursor.records.length) return { totalSize: cursor.totalSize, done: true, records };
     return { totalSize: cursor.totalSize, done: false, nextRecordsUrl: `/services/data/v${version}/query/${id}-${end}`, records };
   }
 }

@@ -247,9 +247,13 @@ function malformed(message: string): SoqlError {
 }
 
 /** Recursive descent over the tokens; every method consumes what it parses or throws MALFORMED_QUERY. */
+/** Deepest parenthesis nesting in a WHERE clause. */
+const MAX_NESTING = 100;
+
 class Parser {
   readonly #tokens: Token[];
   #index = 0;
+  #depth = 0;
 
   constructor(tokens: Token[]) {
     this.#tokens = tokens;
@@ -323,8 +327,11 @@ class Parser {
 
   #parseUnit(): Condition {
     if (this.#acceptSymbol('(')) {
+      // Bounded, so a pathological query is a clear refusal rather than a blown stack.
+      if (++this.#depth > MAX_NESTING) throw new SoqlError('MALFORMED_QUERY', `conditions nested more than ${MAX_NESTING} deep`);
       const inner = this.#parseCondition();
       this.#expectSymbol(')');
+      this.#depth--;
       return inner;
     }
     return this.#parsePredicate();
