@@ -320,3 +320,13 @@ describe('Salesforce sandbox: odd input gets Salesforce-shaped answers', () => {
     expect(results.every((r) => r.success)).toBe(true);
   });
 });
+
+describe('Salesforce sandbox: computed fields', () => {
+  it("Contact's Name is FirstName and LastName, kept up to date", async () => {
+    const conn = await demoConnection(sandbox.base);
+    const created = await conn.sobject('Contact').create({ FirstName: 'Grace', LastName: 'Hopper' });
+    expect((await conn.sobject('Contact').retrieve(created.id!) as Record<string, unknown>).Name).toBe('Grace Hopper');
+    await conn.sobject('Contact').update({ Id: created.id!, FirstName: 'Amazing Grace' });
+    expect((await conn.query(`SELECT Name FROM Contact WHERE Id = '${created.id}'`)).records[0]).toMatchObject({ Name: 'Amazing Grace Hopper' });
+  });
+});

@@ -107,7 +107,7 @@ export class SandboxOrg {
       delete normalized.Id;
       const errors = validateRecord(describe, normalized, 'update', this.#references());
       if (errors.length > 0) return { errors };
-      return { write: { object: describe.name, record: this.#touched({ ...found.record, ...normalized }), created: false } };
+      return { write: { object: describe.name, record: this.#touched({ ...found.record, ...normalized }, describe), created: false } };
     });
     return this.#commit(planned, allOrNone);
   }
@@ -141,7 +141,7 @@ export class SandboxOrg {
         delete changes.Id;
         const errors = validateRecord(describe, changes, 'update', this.#references());
         if (errors.length > 0) return { errors };
-        return { write: { object: describe.name, record: this.#touched({ ...existing, ...changes }), created: false } };
+        return { write: { object: describe.name, record: this.#touched({ ...existing, ...changes }, describe), created: false } };
       }
       const errors = validateRecord(describe, normalized, 'create', this.#references());
       if (errors.length > 0) return { errors };
@@ -243,12 +243,13 @@ export class SandboxOrg {
     if (has.has('OwnerId') && fields.OwnerId === undefined) system.OwnerId = this.#userId;
     if (has.has('CaseNumber')) system.CaseNumber = String(this.store.nextCounter()).padStart(8, '0');
     const record = Object.fromEntries(Object.entries({ ...fields, ...system }).filter(([name]) => has.has(name))) as SandboxRecord;
-    return { object: describe.name, record, created: true };
+    return { object: describe.name, record: withCompoundName(describe, record), created: true };
   }
 
-  #touched(record: SandboxRecord): SandboxRecord {
+  #touched(record: SandboxRecord, describe?: SObjectDescribe): SandboxRecord {
     const now = this.#now().toISOString().replace('Z', '+0000');
-    return { ...record, LastModifiedDate: now, SystemModstamp: now, LastModifiedById: this.#userId };
+    const touched = { ...record, LastModifiedDate: now, SystemModstamp: now, LastModifiedById: this.#userId };
+    return describe ? withCompoundName(describe, touched) : touched;
   }
 
   // allOrNone: nothing is written unless every item is valid; the valid ones then carry ROLLED_BACK.
@@ -264,6 +265,17 @@ export class SandboxOrg {
       return { id: write.record.Id, success: true, errors: [], created: write.created };
     });
   }
+}
+
+/**
+ * Contact's and Lead's `Name` is a compound of the name parts, not writable (describe: createable
+ * false): Salesforce fills it in, "First Last" in English locales.
+ */
+function withCompoundName(describe: SObjectDescribe, record: SandboxRecord): SandboxRecord {
+  const name = describe.fields.find((f) => f.name === 'Name');
+  if (!name || name.createable || !describe.fields.some((f) => f.name === 'LastName')) return record;
+  const parts = [record.FirstName, record.MiddleName, record.LastName, record.Suffix].filter((p) => typeof p === 'string' && p !== '');
+  return { ...record, Name: parts.join(' ') };
 }
 
 function keyValue(fields: Record<string, unknown>, key: string): string | undefined {
