@@ -75,6 +75,8 @@ export const errors = {
     'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Connector "{connector}" supports SDK {wants}, but this Parley has SDK {sdk}'),
   DESTINATION_CONFIG: defineError<{ destination: string; reason: string; vendorCode?: string }>(
     'PARLEY_DESTINATION_CONFIG', 500, 'Destination "{destination}" cannot connect with its configuration: {reason}'),
+  MAPPING_INVALID: defineError<{ file: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
+    'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
   STORE_MIGRATION_FAILED: defineError<{ version: number; reason: string }>('PARLEY_STORE_MIGRATION_FAILED', 500, 'Store migration {version} failed: {reason}'),
   STORE_UNAVAILABLE: defineError<{ reason: string }>('PARLEY_STORE_UNAVAILABLE', 503, 'The store could not commit: {reason}'),
 

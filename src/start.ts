@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { dirname, isAbsolute, join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load-config.ts';
+import { errors } from './errors.ts';
 import type { Environment } from './config/environment.ts';
 import { loadDestinations, loadSandboxes, type ActiveDestination } from './connectors/destination-registry.ts';
 import { loadSources } from './connectors/registry.ts';
 import { createDeriver, type Deriver } from './intake/deriver.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
+import type { CompiledMapping } from './mappings/compiled-mapping.ts';
+import { loadMappings } from './mappings/load-mappings.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { createMetrics, trackPending } from './metrics/metrics.ts';
 import { buildApp } from './server.ts';
@@ -20,6 +24,8 @@ export interface RunningParley {
   deriver: Deriver;
   /** Configured CRMs (validated, not yet connected). */
   destinations: ActiveDestination[];
+  /** The mappings, compiled; checked against the destinations' catalogs once those connect. */
+  mappings: CompiledMapping[];
   logger: Logger;
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   address: string;
@@ -44,6 +50,13 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const sources = await loadSources(config.sources, registryOptions);
     const destinations = await loadDestinations(config.destinations, registryOptions);
     const sandboxes = await loadSandboxes(config.sandboxes, registryOptions);
+    const mappingsDir = isAbsolute(config.mappingsDir) ? config.mappingsDir : join(dirname(environment.configPath), config.mappingsDir);
+    const mappings = loadMappings(mappingsDir);
+    for (const mapping of mappings) {
+      if (!destinations.some((d) => d.id === mapping.definition.target.destination)) {
+        throw errors.MAPPING_INVALID({ file: mapping.file, issues: [{ key: 'target.destination', problem: `"${mapping.definition.target.destination}" is not a destination in ${environment.configPath} (configured: ${destinations.map((d) => d.id).join(', ') || 'none'})` }] });
+      }
+    }
     const metrics = createMetrics();
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
@@ -63,7 +76,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
     prune.unref();
-    logger.info({ address, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
+    logger.info({ address, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings.length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
 
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
@@ -74,7 +87,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
       await deriver.stop();
       await store.close();
     })());
-    return { app, store, intake, deriver, destinations, logger, address, stop };
+    return { app, store, intake, deriver, destinations, mappings, logger, address, stop };
   } catch (error) {
     await store.close();
     throw error;

@@ -85,6 +85,8 @@ export const ParleyConfig = z.object({
   server: ServerConfig.default(ServerConfig.parse({})),
   store: StoreConfig.default(StoreConfig.parse({})),
   intake: IntakeConfig.default(IntakeConfig.parse({})),
+  /** The mapping files' folder (`<dir>/<destination>/<id>.yaml`), relative to the config file. */
+  mappingsDir: z.string().min(1).default('mappings'),
   apiKeys: z.array(ApiKeyConfig).default([]),
   sources: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a source id is lower-case kebab-case'),
     SourceCommonConfig.catchall(z.unknown())).default({}),

@@ -23,6 +23,8 @@ export interface TestConfig {
   x?: Record<string, unknown>;
   destinations?: Record<string, unknown>;
   sandboxes?: Record<string, unknown>;
+  /** Any other top-level config keys (`mappingsDir`). */
+  extra?: Record<string, unknown>;
 }
 
 /** Starts the whole service in this process on a free port, with a fresh data folder and random secrets. */
@@ -37,6 +39,7 @@ export async function startParley(overrides: TestConfig = {}): Promise<TestParle
     sources: { x: { connector: 'x', consumerSecret: '${X_CONSUMER_SECRET}', ...overrides.x } },
     ...(overrides.destinations ? { destinations: overrides.destinations } : {}),
     ...(overrides.sandboxes ? { sandboxes: overrides.sandboxes } : {}),
+    ...overrides.extra,
   };
   const configPath = join(dataDir, 'parley.yaml');
   writeFileSync(configPath, stringify(config));

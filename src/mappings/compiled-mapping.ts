@@ -1,0 +1,56 @@
+import jsonata from 'jsonata';
+import type { KeyedIssue } from '../config/zod-issues.ts';
+import type { FieldSpec, MappingFile } from './mapping-schema.ts';
+
+/** A JSONata expression compiled once, with the text it came from. */
+export interface CompiledExpression {
+  source: string;
+  evaluate(input: unknown): Promise<unknown>;
+}
+
+/** A mapping with every expression compiled: what the planner runs. */
+export interface CompiledMapping {
+  definition: MappingFile;
+  /** The file it came from, for messages. */
+  file: string;
+  when?: CompiledExpression;
+  recordKey?: CompiledExpression;
+  fields: Array<{ name: string; expression: CompiledExpression; default?: unknown; hasDefault: boolean }>;
+  references: Array<{ name: string; object: string; key: CompiledExpression }>;
+}
+
+/**
+ * Compiles a mapping's expressions (JSONata). A syntax error is collected as an issue naming the
+ * key and the position in the expression, never thrown, so one pass reports every problem.
+ */
+export function compileMapping(definition: MappingFile, file: string): { mapping?: CompiledMapping; issues: KeyedIssue[] } {
+  const issues: KeyedIssue[] = [];
+  const compile = (key: string, source: string): CompiledExpression | undefined => {
+    try {
+      const expression = jsonata(source);
+      return { source, evaluate: (input) => expression.evaluate(input) as Promise<unknown> };
+    } catch (error) {
+      const e = error as { message?: string; position?: number };
+      issues.push({ key, problem: `cannot compile ${JSON.stringify(source)}: ${e.message ?? String(error)}${e.position !== undefined ? ` (at character ${e.position})` : ''}` });
+      return undefined;
+    }
+  };
+  const when = definition.when === undefined ? undefined : compile('when', definition.when);
+  const recordKey = definition.target.recordKey === undefined ? undefined : compile('target.recordKey', definition.target.recordKey);
+  const fields = Object.entries(definition.fields).flatMap(([name, spec]) => {
+    const { expr, hasDefault, value } = fieldParts(spec);
+    const expression = compile(`fields.${name}`, expr);
+    return expression ? [{ name, expression, hasDefault, ...(hasDefault ? { default: value } : {}) }] : [];
+  });
+  const references = Object.entries(definition.references).flatMap(([name, spec]) => {
+    const key = compile(`references.${name}.key`, spec.key);
+    return key ? [{ name, object: spec.object, key }] : [];
+  });
+  if (issues.length > 0) return { issues };
+  return { mapping: { definition, file, ...(when ? { when } : {}), ...(recordKey ? { recordKey } : {}), fields, references }, issues };
+}
+
+function fieldParts(spec: FieldSpec): { expr: string; hasDefault: boolean; value?: unknown } {
+  if (typeof spec === 'string') return { expr: spec, hasDefault: false };
+  return { expr: spec.expr, hasDefault: 'default' in spec, value: spec.default };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** A JSONata expression over the canonical event (`networkId`, `author.userId`, `'"Twitter"'`). */
+const Expression = z.string().min(1, 'an expression cannot be empty');
+
+/** A target field's value: an expression, or one with a default used when it yields nothing. */
+export const FieldSpec = z.union([
+  Expression,
+  z.object({
+    expr: Expression,
+    /** Used when the expression yields nothing (undefined). */
+    default: z.unknown().optional(),
+  }).strict(),
+]);
+export type FieldSpec = z.infer<typeof FieldSpec>;
+
+/**
+ * A field whose value is the CRM id of a record another mapping writes (`PersonaId` of a
+ * SocialPost): bound when the operation is dispatched, from the links Parley keeps.
+ */
+export const ReferenceSpec = z.object({
+  /** The referenced record's object (`SocialPersona`). */
+  object: z.string().min(1),
+  /** Expression giving the referenced record's key, as that record's mapping declares it (`author.key`). */
+  key: Expression,
+}).strict();
+
+/**
+ * One mapping file (`mappings/<destination>/<id>.yaml`): which events it takes, what it writes.
+ * See ARCHITECTURE.md, "Mappings"; the files are data, interpreted by the planner.
+ */
+export const MappingFile = z.object({
+  /** Unique; the file name without `.yaml`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  description: z.string().optional(),
+  source: z.object({
+    kind: z.enum(['identity', 'interaction', 'erasure']),
+    /** Only events of this network (`x`); all networks when absent. */
+    network: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  }).strict(),
+  /** A JSONata condition; the mapping applies only when it is true. */
+  when: Expression.optional(),
+  target: z.object({
+    /** The destination's name in `parley.yaml` (`salesforce`). */
+    destination: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    object: z.string().min(1),
+    operation: z.enum(['create', 'update', 'upsert', 'delete']),
+    /** The field that identifies the record in the CRM (`ExternalPostId`): an upsert's key, or the natural key looked up. */
+    matchKey: z.string().min(1).optional(),
+    /** Expression giving the record's key among Parley's links (default: the match key's value). */
+    recordKey: Expression.optional(),
+  }).strict(),
+  fields: z.record(z.string().min(1), FieldSpec).default({}),
+  references: z.record(z.string().min(1), ReferenceSpec).default({}),
+}).strict().superRefine((mapping, ctx) => {
+  const { operation, matchKey } = mapping.target;
+  if ((operation === 'upsert' || operation === 'update' || operation === 'delete') && !matchKey) {
+    ctx.addIssue({ code: 'custom', path: ['target', 'matchKey'], message: `is required for ${operation}: it says which record to write` });
+  }
+  if (operation === 'upsert' && matchKey && !(matchKey in mapping.fields)) {
+    ctx.addIssue({ code: 'custom', path: ['fields'], message: `an upsert must map its match key ${matchKey}` });
+  }
+  for (const name of Object.keys(mapping.references)) {
+    if (name in mapping.fields) ctx.addIssue({ code: 'custom', path: ['references', name], message: 'is also in fields: a field is either mapped or a reference' });
+  }
+});
+export type MappingFile = z.infer<typeof MappingFile>;
