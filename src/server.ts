@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createApiKeyChecker } from './api/api-keys.ts';
 import { deadLetterRoutes } from './api/dead-letters.ts';
+import { outboxRoutes } from './api/outbox.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
 import type { ParleyConfig } from './config/schema.ts';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics });
   await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
   await app.register(deadLetterRoutes, { store: deps.store, auth });
+  await app.register(outboxRoutes, { store: deps.store, auth });
   for (const sandbox of deps.sandboxes ?? []) {
     const prefix = `/sandbox/${sandbox.id}`;
     await app.register(async (scope) => sandbox.sandbox.plugin(scope, {

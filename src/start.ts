@@ -7,6 +7,7 @@ import type { Environment } from './config/environment.ts';
 import { loadDestinations, loadSandboxes, type ActiveDestination } from './connectors/destination-registry.ts';
 import { loadSources } from './connectors/registry.ts';
 import { createDeriver, type Deriver } from './intake/deriver.ts';
+import { createPlanner, type Planner } from './outbox/planner.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
 import type { CompiledMapping } from './mappings/compiled-mapping.ts';
 import { loadMappings } from './mappings/load-mappings.ts';
@@ -26,6 +27,8 @@ export interface RunningParley {
   destinations: ActiveDestination[];
   /** The mappings, compiled; checked against the destinations' catalogs once those connect. */
   mappings: CompiledMapping[];
+  /** Runs the mappings on stored events; absent when there are no mappings. */
+  planner: Planner | undefined;
   logger: Logger;
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   address: string;
@@ -60,7 +63,14 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const metrics = createMetrics();
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
-    const deriver = createDeriver({ store, sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs });
+    // No mappings, no planning: events stay unplanned until mappings exist.
+    const planner: Planner | undefined = mappings.length > 0
+      ? createPlanner({ store, mappings, logger: logger.child({ component: 'planner' }), now, newId: uuidv7 })
+      : undefined;
+    const deriver = createDeriver({
+      store, sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
+      ...(planner ? { onEventsStored: planner.notify } : {}),
+    });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
     const app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, logger, metrics, now });
@@ -72,6 +82,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
     }
     const address = await app.listen({ host: environment.host, port: environment.port });
     deriver.start();
+    planner?.notify();
     const prune = setInterval(() => {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
@@ -85,9 +96,11 @@ export async function start(environment: Environment): Promise<RunningParley> {
       await intake.drain();
       await deriver.catchUp(5_000);
       await deriver.stop();
+      await planner?.catchUp(5_000);
+      await planner?.stop();
       await store.close();
     })());
-    return { app, store, intake, deriver, destinations, mappings, logger, address, stop };
+    return { app, store, intake, deriver, destinations, mappings, planner, logger, address, stop };
   } catch (error) {
     await store.close();
     throw error;

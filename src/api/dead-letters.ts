@@ -7,13 +7,13 @@ import type { Store } from '../store/store.ts';
 import type { ApiKeyChecker } from './api-keys.ts';
 import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
 
-/** A kept failure: so far, verified deliveries whose payload could not be parsed. */
+/** A kept failure: a verified delivery that could not be parsed (`intake`), or an event a mapping could not turn into an operation (`mapping`). */
 export const DeadLetterResource = z.object({
   id: z.string(),
-  stage: z.literal('intake'),
+  stage: z.enum(['intake', 'mapping']).describe('intake: the delivery could not be parsed; mapping: a mapping failed on one of its events'),
   source: z.string(),
   deliveryId: z.string(),
-  reasonCode: z.string().describe('PAYLOAD_INVALID (the source parser refused it) or PARSER_FAILED'),
+  reasonCode: z.string().describe('PAYLOAD_INVALID (the source parser refused it), PARSER_FAILED, or MAPPING_FAILED (details name the mapping, event and field)'),
   reason: z.string(),
   details: z.record(z.string(), z.unknown()),
   contentType: z.string(),

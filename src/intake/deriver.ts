@@ -46,6 +46,8 @@ export interface DeriverOptions {
   saturated?: Partial<SaturatedPacing>;
   /** Pause before retrying after a failed step, ms (default 1000). */
   retryMs?: number;
+  /** Called after a step stored new events (the planner listens). */
+  onEventsStored?: () => void;
 }
 
 /** How derivation yields to webhooks while they keep arriving. */
@@ -121,6 +123,7 @@ export function createDeriver(options: DeriverOptions): Deriver {
       for (const e of events) options.metrics.intakeEvents.inc({ source: delivery.source, kind: e.kind, outcome: stored.has(e.id) ? 'stored' : 'duplicate' });
       options.metrics.derivedDeliveries.inc({ source: delivery.source, outcome: events.length === 0 ? 'empty' : stored.size === 0 ? 'duplicate' : 'events' });
     });
+    if (results.some((r) => r.type === 'events' && r.storedEventIds.length > 0)) options.onEventsStored?.();
     return pending.length;
   };
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CanonicalData } from '../model/index.ts';
-import type { DerivedDelivery, NewEvent, PendingDelivery, Store } from './store.ts';
+import type { DerivedDelivery, NewEvent, NewOperation, PendingDelivery, Store } from './store.ts';
 
 /**
  * The Store contract: every implementation runs this suite (SQLite in-thread and on a worker now,
@@ -113,6 +113,55 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       await store.commitDerived([derive(d1!, [post('e1', 'k1')])], { dedupSince: at(-1000) });
       expect(await store.pruneDedupKeys(at(1))).toBe(1);
       expect(await store.commitDerived([derive(d2!, [post('e2', 'k1')])], { dedupSince: at(-1000) })).toEqual([{ type: 'events', storedEventIds: ['e2'], duplicateKeys: [] }]);
+    });
+
+    const operation = (id: string, eventId: string, extra: Partial<NewOperation> = {}): NewOperation => ({
+      id, eventId, mappingId: 'sf-x-post', destination: 'salesforce', object: 'SocialPost', operation: 'upsert',
+      matchKey: 'ExternalPostId', matchValue: id, recordKey: id, orderingKey: 'salesforce:x:1', fields: { ExternalPostId: id, Content: 'hi' },
+      references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:1' }], ...extra,
+    });
+    const storeEvents = async (store: Store, ids: string[]) => {
+      await store.appendDeliveries([delivery('d1')]);
+      const [d1] = await store.readPendingDeliveries(1);
+      await store.commitDerived([derive(d1!, ids.map((id) => post(id, `k-${id}`)))], { dedupSince: at(-1000) });
+    };
+
+    it('plans each event once: operations queued and the event marked planned in one step', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1', 'e2']);
+      expect((await store.readUnplannedEvents(10)).map((e) => e.id)).toEqual(['e1', 'e2']);
+      const plan = [{ eventId: 'e1', operations: [operation('o1', 'e1')], problems: [] }];
+      expect(await store.commitPlan(plan, { now: at(5) })).toEqual({ planned: 1, alreadyPlanned: 0 });
+      expect(await store.commitPlan(plan, { now: at(6) })).toEqual({ planned: 0, alreadyPlanned: 1 });
+      expect((await store.readUnplannedEvents(10)).map((e) => e.id)).toEqual(['e2']);
+      const listed = await store.listOperations({ limit: 10 });
+      expect(listed.items).toEqual([expect.objectContaining({
+        id: 'o1', eventId: 'e1', state: 'pending', attempts: 0, nextAttemptAt: at(5).toISOString(), matchValue: 'o1',
+        fields: { ExternalPostId: 'o1', Content: 'hi' }, references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:1' }],
+      })]);
+      expect(await store.countOperations()).toEqual([{ destination: 'salesforce', state: 'pending', count: 1 }]);
+    });
+
+    it('a delete supersedes what is queued for its record, and nothing later is sent for it', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1', 'e2', 'e3']);
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'tweet-9' }), operation('o2', 'e1', { recordKey: 'tweet-10' })], problems: [] }], { now: at(1) });
+      await store.commitPlan([{ eventId: 'e2', operations: [operation('o3', 'e2', { recordKey: 'tweet-9', operation: 'delete' })], problems: [] }], { now: at(2) });
+      await store.commitPlan([{ eventId: 'e3', operations: [operation('o4', 'e3', { recordKey: 'tweet-9' })], problems: [] }], { now: at(3) });
+      const states = Object.fromEntries((await store.listOperations({ limit: 10 })).items.map((o) => [o.id, o.state]));
+      expect(states).toEqual({ o1: 'superseded', o2: 'pending', o3: 'pending', o4: 'superseded' });
+      expect((await store.listOperations({ limit: 10, state: 'superseded' })).items.map((o) => o.id)).toEqual(['o1', 'o4']);
+    });
+
+    it('keeps a mapping\'s failure on an event as a dead letter of stage mapping', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      await store.commitPlan([{ eventId: 'e1', operations: [], problems: [{ id: 'dl1', mappingId: 'sf-x-post', key: 'fields.CommentCount', problem: 'CommentCount takes a int' }] }], { now: at(1) });
+      expect(await store.getDeadLetter('dl1')).toMatchObject({
+        stage: 'mapping', reasonCode: 'MAPPING_FAILED', reason: 'CommentCount takes a int', deliveryId: 'd1',
+        details: { mappingId: 'sf-x-post', eventId: 'e1', key: 'fields.CommentCount' }, contentType: 'application/json',
+      });
+      expect(JSON.parse((await store.getDeadLetter('dl1'))!.body)).toMatchObject({ kind: 'interaction', networkId: 'k-e1' });
     });
 
     it('keeps what was committed across close and reopen', async () => {

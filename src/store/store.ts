@@ -68,7 +68,8 @@ export interface EventQuery {
 /** A kept failure, as `GET /v1/dead-letters/:id` shows it (the body as UTF-8 text when it is text). */
 export interface StoredDeadLetter {
   id: string;
-  stage: 'intake';
+  /** `intake`: a delivery no event could be made of; `mapping`: an event a mapping could not turn into an operation. */
+  stage: 'intake' | 'mapping';
   source: string;
   deliveryId: string;
   reasonCode: string;
@@ -81,6 +82,52 @@ export interface StoredDeadLetter {
 
 export interface DeadLetterQuery {
   source?: string;
+  limit: number;
+  after?: string;
+}
+
+/** A CRM write to queue in the outbox, as the planner made it from one event and one mapping. */
+export interface NewOperation {
+  id: string;
+  eventId: string;
+  mappingId: string;
+  destination: string;
+  object: string;
+  operation: 'create' | 'update' | 'upsert' | 'delete';
+  matchKey?: string;
+  matchValue?: string;
+  /** The record's key among links (and tombstones). */
+  recordKey?: string;
+  /** Operations with the same ordering key (one identity at one destination) are delivered in plan order. */
+  orderingKey: string;
+  fields: Record<string, unknown>;
+  references: Array<{ field: string; object: string; key: string }>;
+}
+
+/** What planning made of one event: its operations, and the mapping problems kept as dead letters. */
+export interface PlannedEvent {
+  eventId: string;
+  operations: NewOperation[];
+  problems: Array<{ id: string; mappingId: string; key: string; problem: string }>;
+}
+
+export type OperationState = 'pending' | 'leased' | 'done' | 'dead' | 'superseded';
+
+/** An operation as the outbox holds it. */
+export interface StoredOperation extends NewOperation {
+  state: OperationState;
+  attempts: number;
+  nextAttemptAt: string;
+  /** The CRM id, once written. */
+  crmId?: string;
+  lastError?: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OperationQuery {
+  state?: OperationState;
+  destination?: string;
   limit: number;
   after?: string;
 }
@@ -127,6 +174,20 @@ export interface Store {
   getEvent(id: string): Promise<StoredEvent | undefined>;
   listDeadLetters(query: DeadLetterQuery): Promise<Page<StoredDeadLetter>>;
   getDeadLetter(id: string): Promise<StoredDeadLetter | undefined>;
+  /** The oldest events not yet planned, at most `limit`, in store order. */
+  readUnplannedEvents(limit: number): Promise<StoredEvent[]>;
+  /**
+   * Queues what planning made of events and marks them planned, in ONE transaction. An event
+   * already planned is skipped (running the planner twice changes nothing). A `delete` supersedes
+   * the record's operations still pending and leaves a tombstone; later operations on a tombstoned
+   * record are stored as `superseded`, never sent. Mapping problems become dead letters (stage `mapping`).
+   * @returns how many events were planned now and how many had been already
+   * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
+   */
+  commitPlan(plans: PlannedEvent[], options: { now: Date }): Promise<{ planned: number; alreadyPlanned: number }>;
+  listOperations(query: OperationQuery): Promise<Page<StoredOperation>>;
+  /** Operations per destination and state. */
+  countOperations(): Promise<Array<{ destination: string; state: OperationState; count: number }>>;
   /** Forgets dedup keys first seen before `before`; returns how many. */
   pruneDedupKeys(before: Date): Promise<number>;
   status(): Promise<StoreStatus>;

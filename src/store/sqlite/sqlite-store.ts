@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { CanonicalData, EventKind, StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, Page, PendingDelivery, Store,
-  StoreStatus, StoredDeadLetter,
+  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationQuery, OperationState, Page,
+  PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -19,8 +19,13 @@ export interface SqliteStoreOptions {
 
 interface DeliveryRow { seq: number; id: string; source: string; received_at: number; content_type: string; body: Buffer }
 interface EventRow { id: string; source: string; kind: EventKind; event_key: string; delivery_id: string; received_at: number; data: string; seq: number }
+interface OperationRow {
+  seq: number; id: string; event_id: string; mapping_id: string; destination: string; object: string; operation: NewOperation['operation'];
+  match_key: string | null; match_value: string | null; record_key: string | null; ordering_key: string; fields: string; refs: string;
+  state: OperationState; attempts: number; next_attempt_at: number; crm_id: string | null; last_error: string | null; created_at: number; updated_at: number;
+}
 interface DeadLetterRow {
-  seq: number; id: string; stage: 'intake'; source: string; delivery_id: string; reason_code: string; reason: string;
+  seq: number; id: string; stage: 'intake' | 'mapping'; source: string; delivery_id: string; reason_code: string; reason: string;
   details: string; content_type: string; body: Buffer; created_at: number;
 }
 
@@ -170,6 +175,68 @@ export class SqliteStore implements Store {
     return row && toStoredDeadLetter(row);
   }
 
+  async readUnplannedEvents(limit: number): Promise<StoredEvent[]> {
+    return (this.#ready().unplanned.all(limit) as EventRow[]).map(toStoredEvent);
+  }
+
+  async commitPlan(plans: PlannedEvent[], options: { now: Date }): Promise<{ planned: number; alreadyPlanned: number }> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const run = this.#db.transaction((items: PlannedEvent[]) => {
+      let planned = 0;
+      for (const plan of items) {
+        const event = s.getEventForPlan.get(plan.eventId) as { planned_at: number | null; source: string; delivery_id: string; data: string } | undefined;
+        if (!event || event.planned_at !== null) continue;
+        for (const op of plan.operations) this.#queue(s, op, now);
+        for (const problem of plan.problems) {
+          s.insertMappingDeadLetter.run(problem.id, event.source, event.delivery_id, problem.problem,
+            JSON.stringify({ mappingId: problem.mappingId, eventId: plan.eventId, key: problem.key }), Buffer.from(event.data), now);
+        }
+        s.markPlanned.run(now, plan.eventId);
+        planned++;
+      }
+      return planned;
+    });
+    try {
+      const planned = run(plans);
+      return { planned, alreadyPlanned: plans.length - planned };
+    } catch (cause) {
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  // Erasure is final: a delete supersedes what is still queued for its record and leaves a
+  // tombstone, and anything planned later for a tombstoned record is kept but never sent.
+  #queue(s: Statements, op: NewOperation, now: number): void {
+    let state: OperationState = 'pending';
+    if (op.recordKey !== undefined) {
+      if (op.operation === 'delete') {
+        s.supersede.run(now, op.destination, op.object, op.recordKey);
+        s.tombstone.run(op.destination, op.object, op.recordKey, now);
+      } else if (s.isTombstoned.get(op.destination, op.object, op.recordKey)) {
+        state = 'superseded';
+      }
+    }
+    s.insertOperation.run(op.id, op.eventId, op.mappingId, op.destination, op.object, op.operation, op.matchKey ?? null, op.matchValue ?? null,
+      op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), state, now, now, now);
+  }
+
+  async listOperations(query: OperationQuery): Promise<Page<StoredOperation>> {
+    this.#ready();
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (query.state !== undefined) { where.push('state = ?'); params.push(query.state); }
+    if (query.destination !== undefined) { where.push('destination = ?'); params.push(query.destination); }
+    if (query.after !== undefined) { where.push('seq > ?'); params.push(Number(query.after)); }
+    const sql = `SELECT * FROM operations ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...params, query.limit + 1) as OperationRow[];
+    return pageOf(rows, query.limit, toStoredOperation);
+  }
+
+  async countOperations(): Promise<Array<{ destination: string; state: OperationState; count: number }>> {
+    return this.#ready().countOperations.all() as Array<{ destination: string; state: OperationState; count: number }>;
+  }
+
   async pruneDedupKeys(before: Date): Promise<number> {
     return this.#ready().prune.run(before.getTime()).changes;
   }
@@ -208,6 +275,18 @@ function prepareStatements(db: Database.Database) {
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
     getDeadLetter: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     prune: db.prepare('DELETE FROM event_keys WHERE seen_at < ?'),
+    unplanned: db.prepare('SELECT * FROM events WHERE planned_at IS NULL ORDER BY seq LIMIT ?'),
+    getEventForPlan: db.prepare('SELECT planned_at, source, delivery_id, data FROM events WHERE id = ?'),
+    markPlanned: db.prepare('UPDATE events SET planned_at = ? WHERE id = ? AND planned_at IS NULL'),
+    insertOperation: db.prepare(`INSERT INTO operations (id, event_id, mapping_id, destination, object, operation, match_key, match_value,
+      record_key, ordering_key, fields, refs, state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    supersede: db.prepare(`UPDATE operations SET state = 'superseded', updated_at = ?
+      WHERE destination = ? AND object = ? AND record_key = ? AND state = 'pending'`),
+    tombstone: db.prepare('INSERT OR IGNORE INTO tombstones (destination, object, record_key, erased_at) VALUES (?, ?, ?, ?)'),
+    isTombstoned: db.prepare('SELECT 1 FROM tombstones WHERE destination = ? AND object = ? AND record_key = ?'),
+    insertMappingDeadLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at)
+      VALUES (?, 'mapping', ?, ?, 'MAPPING_FAILED', ?, ?, 'application/json', ?, ?)`),
+    countOperations: db.prepare('SELECT destination, state, COUNT(*) AS count FROM operations GROUP BY destination, state ORDER BY destination, state'),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;
@@ -222,6 +301,18 @@ function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: row.id, source: row.source, kind: row.kind, key: row.event_key, deliveryId: row.delivery_id,
     receivedAt: new Date(row.received_at).toISOString(), data: JSON.parse(row.data) as CanonicalData,
+  };
+}
+
+function toStoredOperation(row: OperationRow): StoredOperation {
+  return {
+    id: row.id, eventId: row.event_id, mappingId: row.mapping_id, destination: row.destination, object: row.object, operation: row.operation,
+    ...(row.match_key !== null ? { matchKey: row.match_key } : {}), ...(row.match_value !== null ? { matchValue: row.match_value } : {}),
+    ...(row.record_key !== null ? { recordKey: row.record_key } : {}), orderingKey: row.ordering_key,
+    fields: JSON.parse(row.fields) as Record<string, unknown>, references: JSON.parse(row.refs) as StoredOperation['references'],
+    state: row.state, attempts: row.attempts, nextAttemptAt: new Date(row.next_attempt_at).toISOString(),
+    ...(row.crm_id !== null ? { crmId: row.crm_id } : {}), ...(row.last_error !== null ? { lastError: JSON.parse(row.last_error) as Record<string, unknown> } : {}),
+    createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
 

@@ -80,6 +80,10 @@ export class WorkerSqliteStore implements Store {
   listDeadLetters: Store['listDeadLetters'] = (query) => this.#call('listDeadLetters', query);
   getDeadLetter: Store['getDeadLetter'] = (id) => this.#call('getDeadLetter', id);
   pruneDedupKeys: Store['pruneDedupKeys'] = (before) => this.#call('pruneDedupKeys', before);
+  readUnplannedEvents: Store['readUnplannedEvents'] = (limit) => this.#call('readUnplannedEvents', limit);
+  commitPlan: Store['commitPlan'] = (plans, options) => this.#call('commitPlan', plans, options);
+  listOperations: Store['listOperations'] = (query) => this.#call('listOperations', query);
+  countOperations: Store['countOperations'] = () => this.#call('countOperations');
 
   async status(): ReturnType<Store['status']> {
     if (this.#closed || this.#failure) return { open: false, schemaVersion: 0, latestVersion: 0 };

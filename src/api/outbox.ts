@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBody } from '../http/error-body.ts';
+import type { Store } from '../store/store.ts';
+import type { ApiKeyChecker } from './api-keys.ts';
+import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
+
+const OperationState = z.enum(['pending', 'leased', 'done', 'dead', 'superseded']);
+
+/** An operation in the outbox: one CRM write planned from one event by one mapping. */
+export const OperationResource = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  mappingId: z.string(),
+  destination: z.string(),
+  object: z.string(),
+  operation: z.enum(['create', 'update', 'upsert', 'delete']),
+  matchKey: z.string().optional(),
+  matchValue: z.string().optional(),
+  recordKey: z.string().optional(),
+  orderingKey: z.string().describe('operations with the same key (one identity at one destination) are delivered in plan order'),
+  fields: z.record(z.string(), z.unknown()),
+  references: z.array(z.object({ field: z.string(), object: z.string(), key: z.string() })),
+  state: OperationState.describe('superseded: an erasure came after it; it is never sent'),
+  attempts: z.number(),
+  nextAttemptAt: z.string(),
+  crmId: z.string().optional(),
+  lastError: z.record(z.string(), z.unknown()).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ id: 'Operation' });
+
+const OperationsQuery = z.object({ state: OperationState.optional(), destination: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(), ...PageQuery }).strict();
+
+/** `GET /v1/operations` and `GET /v1/outbox/stats` (scope `read`). */
+export async function outboxRoutes(app: FastifyInstance, options: { store: Store; auth: ApiKeyChecker }): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const auth = options.auth.require('read');
+  const errorsByStatus = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+
+  api.get('/v1/operations', {
+    preHandler: auth,
+    schema: {
+      summary: 'List outbox operations, in plan order', tags: ['outbox'], security: [{ bearer: [] }],
+      querystring: OperationsQuery, response: { 200: pageOf(OperationResource), ...errorsByStatus },
+    },
+  }, async (request) => {
+    const page = await options.store.listOperations({ state: request.query.state, destination: request.query.destination, limit: request.query.limit, after: decodeCursor('operations', request.query.cursor) });
+    return { items: page.items, nextCursor: encodeCursor('operations', page.next) };
+  });
+
+  api.get('/v1/outbox/stats', {
+    preHandler: auth,
+    schema: {
+      summary: 'Operations per destination and state', tags: ['outbox'], security: [{ bearer: [] }],
+      response: { 200: z.object({ destinations: z.record(z.string(), z.record(z.string(), z.number()).describe('state → count')) }), ...errorsByStatus },
+    },
+  }, async () => {
+    const destinations: Record<string, Record<string, number>> = {};
+    for (const row of await options.store.countOperations()) (destinations[row.destination] ??= {})[row.state] = row.count;
+    return { destinations };
+  });
+}

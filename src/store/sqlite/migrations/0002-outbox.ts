@@ -1,0 +1,51 @@
+/** The outbox: operations planned from events, the CRM ids of what was written, and erasures. */
+export const sql = `
+-- One CRM write each, planned from one event by one mapping; delivered by the dispatcher.
+CREATE TABLE operations (
+  seq             INTEGER PRIMARY KEY,       -- plan order: the dispatcher keeps it per ordering key
+  id              TEXT NOT NULL UNIQUE,
+  event_id        TEXT NOT NULL,
+  mapping_id      TEXT NOT NULL,
+  destination     TEXT NOT NULL,
+  object          TEXT NOT NULL,
+  operation       TEXT NOT NULL CHECK (operation IN ('create', 'update', 'upsert', 'delete')),
+  match_key       TEXT,
+  match_value     TEXT,
+  record_key      TEXT,                      -- the record's key among links
+  ordering_key    TEXT NOT NULL,             -- one identity at one destination
+  fields          TEXT NOT NULL,             -- JSON
+  refs            TEXT NOT NULL,             -- JSON [{ field, object, key }]
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'done', 'dead', 'superseded')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,          -- epoch ms
+  lease_owner     TEXT,
+  lease_until     INTEGER,
+  outcome_unknown INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT,                      -- JSON
+  crm_id          TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX operations_due ON operations (destination, state, next_attempt_at);
+CREATE INDEX operations_by_record ON operations (destination, object, record_key, state);
+CREATE INDEX operations_by_ordering ON operations (destination, ordering_key, state, seq);
+
+-- What Parley wrote: a record's key at a destination → the CRM's id for it.
+CREATE TABLE links (
+  destination TEXT NOT NULL,
+  object      TEXT NOT NULL,
+  record_key  TEXT NOT NULL,
+  crm_id      TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (destination, object, record_key)
+) WITHOUT ROWID;
+
+-- Records erased at the source: never written again, whatever arrives later.
+CREATE TABLE tombstones (
+  destination TEXT NOT NULL,
+  object      TEXT NOT NULL,
+  record_key  TEXT NOT NULL,
+  erased_at   INTEGER NOT NULL,
+  PRIMARY KEY (destination, object, record_key)
+) WITHOUT ROWID;
+`;
