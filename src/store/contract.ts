@@ -164,6 +164,50 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(JSON.parse((await store.getDeadLetter('dl1'))!.body)).toMatchObject({ kind: 'interaction', networkId: 'k-e1' });
     });
 
+    it('leases due operations once; an expired lease is taken over and the old owner\'s outcome ignored', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'p1' }), operation('o2', 'e1', { recordKey: 'p2' })], problems: [] }], { now: at(0) });
+      const first = await store.claimOperations('salesforce', { owner: 'a', now: at(10), leaseMs: 1000, limit: 1 });
+      expect(first.map((o) => [o.id, o.state])).toEqual([['o1', 'leased']]);
+      expect((await store.claimOperations('salesforce', { owner: 'b', now: at(20), leaseMs: 1000, limit: 10 })).map((o) => o.id)).toEqual(['o2']);
+      expect(await store.claimOperations('salesforce', { owner: 'b', now: at(30), leaseMs: 1000, limit: 10 })).toEqual([]);
+      expect(await store.claimOperations('elsewhere', { owner: 'b', now: at(30), leaseMs: 1000, limit: 10 })).toEqual([]);
+      // a's lease on o1 expires at 1010: b takes it over, and a's late outcome changes nothing.
+      expect((await store.claimOperations('salesforce', { owner: 'b', now: at(1011), leaseMs: 1000, limit: 10 })).map((o) => o.id)).toEqual(['o1']);
+      expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'A' }], { owner: 'a', now: at(1012) })).toBe(0);
+      expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'B' }], { owner: 'b', now: at(1013) })).toBe(1);
+      expect(await store.readLinks('salesforce', [{ object: 'SocialPost', key: 'p1' }, { object: 'SocialPost', key: 'p2' }])).toEqual([{ object: 'SocialPost', key: 'p1', crmId: 'B' }]);
+    });
+
+    it('an operation waits for an earlier one on its record and for the planned write of a record it references', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      // The post is planned before its author's persona (the deliveries came in that order): it still waits.
+      const post = operation('post', 'e1', { recordKey: 't1' });
+      const persona = operation('persona', 'e1', { object: 'SocialPersona', recordKey: 'x:1', references: [] });
+      const edit = operation('edit', 'e1', { recordKey: 't1', references: [] });
+      await store.commitPlan([{ eventId: 'e1', operations: [post, persona, edit], problems: [] }], { now: at(0) });
+      const claim = (ms: number) => store.claimOperations('salesforce', { owner: 'a', now: at(ms), leaseMs: 100_000, limit: 10 }).then((ops) => ops.map((o) => o.id));
+      expect(await claim(1)).toEqual(['persona']);
+      expect(await claim(2)).toEqual([]);
+      await store.recordOutcomes([{ id: 'persona', outcome: 'done', crmId: '0SP1' }], { owner: 'a', now: at(3) });
+      expect(await claim(4)).toEqual(['post']);
+      await store.recordOutcomes([{ id: 'post', outcome: 'retry', nextAttemptAt: at(100), error: { code: 'UNABLE_TO_LOCK_ROW', class: 'retryable' }, spendAttempt: true }], { owner: 'a', now: at(5) });
+      expect(await claim(50)).toEqual([]);
+      expect(await claim(100)).toEqual(['post']);
+      await store.recordOutcomes([{ id: 'post', outcome: 'retry', nextAttemptAt: at(200), error: { code: 'REQUEST_LIMIT_EXCEEDED', class: 'rate-limited' }, spendAttempt: false, outcomeUnknown: true }], { owner: 'a', now: at(101) });
+      const waiting = (await store.listOperations({ limit: 10 })).items.find((o) => o.id === 'post')!;
+      expect(waiting).toMatchObject({ state: 'pending', attempts: 1, outcomeUnknown: true, lastError: { code: 'REQUEST_LIMIT_EXCEEDED' } });
+      expect(await claim(200)).toEqual(['post']);
+      await store.recordOutcomes([{ id: 'post', outcome: 'dead', error: { code: 'REQUIRED_FIELD_MISSING', class: 'permanent' } }], { owner: 'a', now: at(201) });
+      expect(await claim(202)).toEqual(['edit']);
+      expect((await store.listAttempts('post')).map((a) => [a.attempt, a.outcome, a.error?.code])).toEqual([[1, 'retryable', 'UNABLE_TO_LOCK_ROW'], [2, 'permanent', 'REQUIRED_FIELD_MISSING']]);
+      expect(await store.countOperations()).toEqual([
+        { destination: 'salesforce', state: 'dead', count: 1 }, { destination: 'salesforce', state: 'done', count: 1 }, { destination: 'salesforce', state: 'leased', count: 1 },
+      ]);
+    });
+
     it('keeps what was committed across close and reopen', async () => {
       const { store, reopen } = await fresh();
       if (!reopen) return;

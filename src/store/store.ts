@@ -120,6 +120,8 @@ export interface StoredOperation extends NewOperation {
   nextAttemptAt: string;
   /** The CRM id, once written. */
   crmId?: string;
+  /** The last attempt may have been carried out (a lost connection): look the record up before writing again. */
+  outcomeUnknown: boolean;
   lastError?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
@@ -131,6 +133,16 @@ export interface OperationQuery {
   limit: number;
   after?: string;
 }
+
+/** How one delivery attempt of an operation ended, as the dispatcher records it. */
+export type OperationOutcome =
+  | { id: string; outcome: 'done'; crmId: string }
+  /** Back to pending until `nextAttemptAt`; `spendAttempt` false for rate limits (the record was never tried). */
+  | { id: string; outcome: 'retry'; nextAttemptAt: Date; error: Record<string, unknown>; spendAttempt: boolean; outcomeUnknown?: boolean }
+  | { id: string; outcome: 'dead'; error: Record<string, unknown> };
+
+/** One recorded attempt. */
+export interface OperationAttempt { attempt: number; at: string; outcome: string; error?: Record<string, unknown> }
 
 /** Whether the store can serve: open, and at the schema version this code needs. */
 export interface StoreStatus {
@@ -185,6 +197,23 @@ export interface Store {
    * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
    */
   commitPlan(plans: PlannedEvent[], options: { now: Date }): Promise<{ planned: number; alreadyPlanned: number }>;
+  /**
+   * Leases due operations of a destination, oldest first: pending ones whose time has come and
+   * leased ones whose lease expired (their dispatcher died). An operation waits while an earlier
+   * one for the same record is still pending, or while a record it references has a planned write
+   * not yet done, whichever was planned first. At most `limit`, in ONE transaction.
+   */
+  claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]>;
+  /** The CRM ids of records Parley wrote, by record key (`object` → `key` → id). */
+  readLinks(destination: string, keys: Array<{ object: string; key: string }>): Promise<Array<{ object: string; key: string; crmId: string }>>;
+  /**
+   * Records how leased operations' attempts ended, in ONE transaction: done ones keep their CRM id
+   * as a link, retried ones go back to pending, dead ones stop. Each attempt is kept. Only
+   * operations still leased by `owner` are changed (a lease that expired and was taken over is not).
+   */
+  recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number>;
+  /** An operation's attempts, oldest first. */
+  listAttempts(operationId: string): Promise<OperationAttempt[]>;
   listOperations(query: OperationQuery): Promise<Page<StoredOperation>>;
   /** Operations per destination and state. */
   countOperations(): Promise<Array<{ destination: string; state: OperationState; count: number }>>;

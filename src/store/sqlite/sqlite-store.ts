@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { CanonicalData, EventKind, StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationQuery, OperationState, Page,
+  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationAttempt, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { migrations } from './migrations/index.ts';
@@ -23,6 +23,7 @@ interface OperationRow {
   seq: number; id: string; event_id: string; mapping_id: string; destination: string; object: string; operation: NewOperation['operation'];
   match_key: string | null; match_value: string | null; record_key: string | null; ordering_key: string; fields: string; refs: string;
   state: OperationState; attempts: number; next_attempt_at: number; crm_id: string | null; last_error: string | null; created_at: number; updated_at: number;
+  outcome_unknown: number;
 }
 interface DeadLetterRow {
   seq: number; id: string; stage: 'intake' | 'mapping'; source: string; delivery_id: string; reason_code: string; reason: string;
@@ -221,6 +222,75 @@ export class SqliteStore implements Store {
       op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), state, now, now, now);
   }
 
+  async claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const run = this.#db.transaction(() => {
+      const claimed: OperationRow[] = [];
+      // Scan due operations in plan order; skip those still waiting for another.
+      for (const row of s.due.iterate(destination, now, now) as Iterable<OperationRow>) {
+        if (claimed.length >= options.limit) break;
+        const refs = JSON.parse(row.refs) as Array<{ object: string; key: string }>;
+        if (refs.some((r) => s.pendingWriteOf.get(destination, r.object, r.key, row.seq))) continue;
+        claimed.push(row);
+      }
+      for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, now, row.id);
+      return claimed.map((row) => ({ ...row, state: 'leased' as const }));
+    });
+    try {
+      return run().map(toStoredOperation);
+    } catch (cause) {
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  async readLinks(destination: string, keys: Array<{ object: string; key: string }>): Promise<Array<{ object: string; key: string; crmId: string }>> {
+    const s = this.#ready();
+    return keys.flatMap(({ object, key }) => {
+      const row = s.getLink.get(destination, object, key) as { crm_id: string } | undefined;
+      return row ? [{ object, key, crmId: row.crm_id }] : [];
+    });
+  }
+
+  async recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const run = this.#db.transaction(() => {
+      let changed = 0;
+      for (const outcome of outcomes) {
+        const row = s.getOperationLease.get(outcome.id) as { state: string; lease_owner: string | null; attempts: number; destination: string; object: string; record_key: string | null; operation: string } | undefined;
+        if (!row || row.state !== 'leased' || row.lease_owner !== options.owner) continue;
+        const attempt = outcome.outcome === 'retry' && !outcome.spendAttempt ? row.attempts : row.attempts + 1;
+        if (outcome.outcome === 'done') {
+          s.finish.run(attempt, outcome.crmId, now, outcome.id);
+          if (row.record_key !== null) {
+            if (row.operation === 'delete') s.deleteLink.run(row.destination, row.object, row.record_key);
+            else s.putLink.run(row.destination, row.object, row.record_key, outcome.crmId, now);
+          }
+          s.insertAttempt.run(outcome.id, attempt, now, 'done', null);
+        } else if (outcome.outcome === 'retry') {
+          s.retry.run(attempt, outcome.nextAttemptAt.getTime(), outcome.outcomeUnknown ? 1 : 0, JSON.stringify(outcome.error), now, outcome.id);
+          if (outcome.spendAttempt) s.insertAttempt.run(outcome.id, attempt, now, String(outcome.error.class ?? 'retryable'), JSON.stringify(outcome.error));
+        } else {
+          s.kill.run(attempt, JSON.stringify(outcome.error), now, outcome.id);
+          s.insertAttempt.run(outcome.id, attempt, now, String(outcome.error.class ?? 'permanent'), JSON.stringify(outcome.error));
+        }
+        changed++;
+      }
+      return changed;
+    });
+    try {
+      return run();
+    } catch (cause) {
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  async listAttempts(operationId: string): Promise<OperationAttempt[]> {
+    const rows = this.#ready().attempts.all(operationId) as Array<{ attempt: number; at: number; outcome: string; error: string | null }>;
+    return rows.map((r) => ({ attempt: r.attempt, at: new Date(r.at).toISOString(), outcome: r.outcome, ...(r.error ? { error: JSON.parse(r.error) as Record<string, unknown> } : {}) }));
+  }
+
   async listOperations(query: OperationQuery): Promise<Page<StoredOperation>> {
     this.#ready();
     const where: string[] = [];
@@ -287,6 +357,28 @@ function prepareStatements(db: Database.Database) {
     insertMappingDeadLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at)
       VALUES (?, 'mapping', ?, ?, 'MAPPING_FAILED', ?, ?, 'application/json', ?, ?)`),
     countOperations: db.prepare('SELECT destination, state, COUNT(*) AS count FROM operations GROUP BY destination, state ORDER BY destination, state'),
+    // Due: pending and its time has come, or leased with an expired lease; not behind an earlier
+    // operation on the same record that is still to be delivered.
+    due: db.prepare(`SELECT o.* FROM operations o
+      WHERE o.destination = ? AND ((o.state = 'pending' AND o.next_attempt_at <= ?) OR (o.state = 'leased' AND o.lease_until < ?))
+        AND NOT (o.record_key IS NOT NULL AND EXISTS (SELECT 1 FROM operations p WHERE p.destination = o.destination AND p.object = o.object
+          AND p.record_key = o.record_key AND p.state IN ('pending', 'leased') AND p.seq < o.seq))
+      ORDER BY o.seq`),
+    // A planned write of a referenced record not yet delivered, whichever delivery brought it first
+    // (a reply may arrive before the profile of its author).
+    pendingWriteOf: db.prepare(`SELECT 1 FROM operations WHERE destination = ? AND object = ? AND record_key = ?
+      AND state IN ('pending', 'leased') AND operation != 'delete' AND seq != ? LIMIT 1`),
+    lease: db.prepare(`UPDATE operations SET state = 'leased', lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`),
+    getLink: db.prepare('SELECT crm_id FROM links WHERE destination = ? AND object = ? AND record_key = ?'),
+    putLink: db.prepare(`INSERT INTO links (destination, object, record_key, crm_id, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (destination, object, record_key) DO UPDATE SET crm_id = excluded.crm_id, updated_at = excluded.updated_at`),
+    deleteLink: db.prepare('DELETE FROM links WHERE destination = ? AND object = ? AND record_key = ?'),
+    getOperationLease: db.prepare('SELECT state, lease_owner, attempts, destination, object, record_key, operation FROM operations WHERE id = ?'),
+    finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
+    retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
+    kill: db.prepare(`UPDATE operations SET state = 'dead', attempts = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
+    insertAttempt: db.prepare('INSERT OR REPLACE INTO operation_attempts (operation_id, attempt, at, outcome, error) VALUES (?, ?, ?, ?, ?)'),
+    attempts: db.prepare('SELECT attempt, at, outcome, error FROM operation_attempts WHERE operation_id = ? ORDER BY attempt'),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;
@@ -310,7 +402,7 @@ function toStoredOperation(row: OperationRow): StoredOperation {
     ...(row.match_key !== null ? { matchKey: row.match_key } : {}), ...(row.match_value !== null ? { matchValue: row.match_value } : {}),
     ...(row.record_key !== null ? { recordKey: row.record_key } : {}), orderingKey: row.ordering_key,
     fields: JSON.parse(row.fields) as Record<string, unknown>, references: JSON.parse(row.refs) as StoredOperation['references'],
-    state: row.state, attempts: row.attempts, nextAttemptAt: new Date(row.next_attempt_at).toISOString(),
+    state: row.state, attempts: row.attempts, nextAttemptAt: new Date(row.next_attempt_at).toISOString(), outcomeUnknown: row.outcome_unknown === 1,
     ...(row.crm_id !== null ? { crmId: row.crm_id } : {}), ...(row.last_error !== null ? { lastError: JSON.parse(row.last_error) as Record<string, unknown> } : {}),
     createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -83,6 +83,10 @@ export class WorkerSqliteStore implements Store {
   readUnplannedEvents: Store['readUnplannedEvents'] = (limit) => this.#call('readUnplannedEvents', limit);
   commitPlan: Store['commitPlan'] = (plans, options) => this.#call('commitPlan', plans, options);
   listOperations: Store['listOperations'] = (query) => this.#call('listOperations', query);
+  claimOperations: Store['claimOperations'] = (destination, options) => this.#call('claimOperations', destination, options);
+  readLinks: Store['readLinks'] = (destination, keys) => this.#call('readLinks', destination, keys);
+  recordOutcomes: Store['recordOutcomes'] = (outcomes, options) => this.#call('recordOutcomes', outcomes, options);
+  listAttempts: Store['listAttempts'] = (id) => this.#call('listAttempts', id);
   countOperations: Store['countOperations'] = () => this.#call('countOperations');
 
   async status(): ReturnType<Store['status']> {

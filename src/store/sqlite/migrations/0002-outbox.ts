@@ -30,6 +30,16 @@ CREATE INDEX operations_due ON operations (destination, state, next_attempt_at);
 CREATE INDEX operations_by_record ON operations (destination, object, record_key, state);
 CREATE INDEX operations_by_ordering ON operations (destination, ordering_key, state, seq);
 
+-- Every delivery attempt of an operation, with its classified outcome (for dead letters and replays).
+CREATE TABLE operation_attempts (
+  operation_id TEXT NOT NULL,
+  attempt      INTEGER NOT NULL,
+  at           INTEGER NOT NULL,
+  outcome      TEXT NOT NULL,               -- done, retryable, rate-limited, permanent
+  error        TEXT,                        -- JSON: the vendor's code, message, fields
+  PRIMARY KEY (operation_id, attempt)
+) WITHOUT ROWID;
+
 -- What Parley wrote: a record's key at a destination → the CRM's id for it.
 CREATE TABLE links (
   destination TEXT NOT NULL,
