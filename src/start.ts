@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load-config.ts';
@@ -7,7 +8,9 @@ import type { Environment } from './config/environment.ts';
 import { loadDestinations, loadSandboxes, type ActiveDestination } from './connectors/destination-registry.ts';
 import { loadSources } from './connectors/registry.ts';
 import { createDeriver, type Deriver } from './intake/deriver.ts';
+import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
+import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
 import type { CompiledMapping } from './mappings/compiled-mapping.ts';
 import { loadMappings } from './mappings/load-mappings.ts';
@@ -29,6 +32,8 @@ export interface RunningParley {
   mappings: CompiledMapping[];
   /** Runs the mappings on stored events; absent when there are no mappings. */
   planner: Planner | undefined;
+  /** Sends planned operations to the destinations; absent without mappings or destinations. */
+  dispatcher: () => Dispatcher | undefined;
   logger: Logger;
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   address: string;
@@ -64,8 +69,10 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
     // No mappings, no planning: events stay unplanned until mappings exist.
+    const catalogs = new Map<string, ObjectCatalog>();
+    let dispatcher: Dispatcher | undefined;
     const planner: Planner | undefined = mappings.length > 0
-      ? createPlanner({ store, mappings, logger: logger.child({ component: 'planner' }), now, newId: uuidv7 })
+      ? createPlanner({ store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
       : undefined;
     const deriver = createDeriver({
       store, sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
@@ -83,6 +90,18 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const address = await app.listen({ host: environment.host, port: environment.port });
     deriver.start();
     planner?.notify();
+    if (mappings.length > 0 && destinations.length > 0) {
+      const port = (app.server.address() as { port: number }).port;
+      const mounted = new Set(sandboxes.map((s) => s.id));
+      dispatcher = createDispatcher({
+        store, destinations, mappings, logger: logger.child({ component: 'dispatcher' }), now, random: Math.random,
+        owner: `${hostname()}:${process.pid}`,
+        // The sandbox on this same port, reached over loopback whatever HOST is.
+        sandboxUrl: (connectorId) => (mounted.has(connectorId) ? `http://127.0.0.1:${port}/sandbox/${connectorId}` : undefined),
+        onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
+      });
+      dispatcher.start();
+    }
     const prune = setInterval(() => {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
@@ -92,6 +111,8 @@ export async function start(environment: Environment): Promise<RunningParley> {
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
       clearInterval(prune);
+      // First stop sending: the built-in sandbox the dispatcher may be calling is served by this app.
+      await dispatcher?.stop();
       await app.close();
       await intake.drain();
       await deriver.catchUp(5_000);
@@ -100,7 +121,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
       await planner?.stop();
       await store.close();
     })());
-    return { app, store, intake, deriver, destinations, mappings, planner, logger, address, stop };
+    return { app, store, intake, deriver, destinations, mappings, planner, dispatcher: () => dispatcher, logger, address, stop };
   } catch (error) {
     await store.close();
     throw error;

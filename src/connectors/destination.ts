@@ -184,6 +184,12 @@ export interface DestinationClient {
    * Never rejects for a CRM or network failure.
    */
   write(batch: WriteBatch): Promise<Map<string, WriteResult>>;
+  /**
+   * The CRM id of the record whose `field` equals `value`, or undefined when there is none.
+   * Used before writing again after an attempt whose outcome is unknown, and to find the record of
+   * an update or delete Parley has no link for.
+   */
+  lookup?(object: string, field: string, value: string): Promise<string | undefined>;
   /** The last quota reading, if any. */
   usage(): UsageReading | undefined;
   close(): Promise<void>;

@@ -33,6 +33,8 @@ export interface PlannerOptions {
   chunk?: number;
   /** Pause before retrying after a failed step, ms (default 1000). */
   retryMs?: number;
+  /** Called after a step queued operations (the dispatcher listens). */
+  onPlanned?: () => void;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createPlanner(options: PlannerOptions): Planner {
       for (const p of problems) options.logger.warn({ mappingId: p.mappingId, eventId: p.eventId, key: p.key }, 'a mapping could not be applied; kept as a dead letter');
     }
     await options.store.commitPlan(plans, { now: options.now() });
+    if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
     return events.length;
   };
 

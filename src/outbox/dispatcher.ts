@@ -1,0 +1,280 @@
+import type { CatalogObject, DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading, VendorError, WriteBatch, WriteOperation, WriteResult } from '../connectors/destination.ts';
+import type { ActiveDestination } from '../connectors/destination-registry.ts';
+import { isParleyError } from '../errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import { checkAgainstCatalog } from '../mappings/catalog-check.ts';
+import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import type { OperationOutcome, Store, StoredOperation } from '../store/store.ts';
+import { DEFAULT_RETRY_SCHEDULE, pastRetryWindow, retryDelayMs, type RetrySchedule } from './backoff.ts';
+
+/** What an operator sees of a destination (`GET /v1/connectors`). */
+export interface DestinationStatus {
+  id: string;
+  connector: string;
+  state: 'connecting' | 'ready' | 'paused' | 'misconfigured';
+  /** While paused (rate limit, connection failure): until when. */
+  pausedUntil?: string;
+  /** The last quota reading the CRM sent. */
+  usage?: { used: number; limit: number; at: string };
+  lastError?: { code: string; message: string };
+}
+
+/**
+ * The dispatcher: leases due operations per destination, sends them in bulk through the
+ * destination's connector, and records each result — done (the CRM id kept as a link), retried
+ * with backoff, rate-limited (the destination pauses; no attempt is spent), or dead.
+ */
+export interface Dispatcher {
+  /** Connects the destinations and starts dispatching. */
+  start(): void;
+  /** Wakes the destinations' loops (new operations were planned). */
+  notify(): void;
+  /** One round for one destination: claim, send, record. Returns how many operations it handled. */
+  dispatchOnce(destination: string): Promise<number>;
+  status(): DestinationStatus[];
+  /** Stops after the rounds in flight; their leases are released by recording their results. */
+  stop(): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  store: Store;
+  destinations: ActiveDestination[];
+  mappings: readonly CompiledMapping[];
+  logger: Logger;
+  now: () => Date;
+  random: () => number;
+  /** This process's name in leases. */
+  owner: string;
+  /** The built-in sandbox's URL for a connector id, when it is mounted. */
+  sandboxUrl?: (connectorId: string) => string | undefined;
+  /** Called with each destination's catalog once connected (the planner coerces values with it). */
+  onCatalog?: (destination: string, catalog: ObjectCatalog) => void;
+  /** How long a lease lasts, ms (default 60 s): a dispatcher that dies releases its operations this late. */
+  leaseMs?: number;
+  /** Idle wait between rounds when nothing was due, ms (default 500). */
+  pollMs?: number;
+  /** Wait after a failed connection, ms (default 30 s). */
+  reconnectMs?: number;
+  retry?: RetrySchedule;
+}
+
+interface Runtime {
+  destination: ActiveDestination;
+  definition: DestinationDefinition<unknown>;
+  client?: DestinationClient;
+  catalog?: ObjectCatalog;
+  state: DestinationStatus['state'];
+  pausedUntil: number;
+  usage?: UsageReading;
+  lastError?: { code: string; message: string };
+  wake?: () => void;
+}
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 500;
+  const reconnectMs = options.reconnectMs ?? 30_000;
+  const schedule = options.retry ?? DEFAULT_RETRY_SCHEDULE;
+  const log = options.logger;
+  const runtimes = new Map<string, Runtime>(options.destinations.map((d) => [d.id, { destination: d, definition: d.definition, state: 'connecting', pausedUntil: 0 }]));
+  let stopped = false;
+  const loops: Array<Promise<void>> = [];
+
+  const connect = async (rt: Runtime): Promise<boolean> => {
+    if (rt.client) return true;
+    const id = rt.destination.id;
+    try {
+      rt.client = await rt.definition.connect(rt.destination.config, {
+        name: id,
+        logger: log.child({ destination: id }),
+        now: options.now,
+        ...(options.sandboxUrl?.(rt.definition.id) ? { sandboxUrl: options.sandboxUrl(rt.definition.id)! } : {}),
+        onUsage: (reading) => { rt.usage = reading; },
+        onRateLimited: (waitMs) => { rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + waitMs); },
+      });
+      rt.catalog = await rt.client.catalog();
+    } catch (error) {
+      rt.client = undefined;
+      rt.lastError = errorSummary(error);
+      rt.state = 'paused';
+      rt.pausedUntil = options.now().getTime() + reconnectMs;
+      log.error({ destination: id, code: rt.lastError.code, err: isParleyError(error) ? undefined : error }, `cannot connect to destination "${id}": ${rt.lastError.message}`);
+      return false;
+    }
+    const issues = options.mappings.filter((m) => m.definition.target.destination === id)
+      .flatMap((m) => checkAgainstCatalog(m, rt.catalog!).map((issue) => ({ file: m.file, mapping: m.definition.id, ...issue })));
+    if (issues.length > 0) {
+      rt.state = 'misconfigured';
+      rt.lastError = { code: 'PARLEY_MAPPING_INVALID', message: issues.map((i) => `${i.file} ${i.key}: ${i.problem}`).join('; ') };
+      for (const issue of issues) log.error(issue, `mapping ${issue.mapping} does not fit ${id}'s catalog; nothing is sent to ${id} until it is fixed`);
+      return false;
+    }
+    options.onCatalog?.(id, rt.catalog);
+    rt.state = 'ready';
+    log.info({ destination: id, objects: rt.catalog.objects.length }, 'destination connected');
+    return true;
+  };
+
+  const dispatchOnce = async (id: string): Promise<number> => {
+    const rt = runtimes.get(id);
+    if (!rt || rt.state === 'misconfigured') return 0;
+    const now = options.now();
+    if (rt.pausedUntil > now.getTime()) { rt.state = 'paused'; return 0; }
+    if (!(await connect(rt))) return 0;
+    rt.state = 'ready';
+    const client = rt.client!;
+    const maxBatch = rt.definition.limits.maxBatchSize;
+    const claimed = await options.store.claimOperations(id, { owner: options.owner, now, leaseMs, limit: maxBatch * 4 });
+    if (claimed.length === 0) return 0;
+
+    const links = new Map((await options.store.readLinks(id, linkKeysOf(claimed))).map((l) => [`${l.object}\u0000${l.key}`, l.crmId]));
+    const linkOf = (object: string, key: string | undefined) => (key === undefined ? undefined : links.get(`${object}\u0000${key}`));
+    const outcomes: OperationOutcome[] = [];
+    const groups = new Map<string, { object: string; operation: WriteBatch['operation']; matchKey?: string; items: Array<{ op: StoredOperation; write: WriteOperation }> }>();
+
+    for (const op of claimed) {
+      const object = rt.catalog!.objects.find((o) => o.name === op.object);
+      const plan = await planWrite(op, object, linkOf(op.object, op.recordKey), client);
+      if (plan.kind === 'done') { outcomes.push({ id: op.id, outcome: 'done', crmId: plan.crmId }); continue; }
+      if (plan.kind === 'wait') { outcomes.push(retryOutcome(op, { code: 'PARLEY_RECORD_NOT_FOUND', message: plan.reason }, true)); continue; }
+      // References are bound now, from what is already written; one to a record Parley never
+      // planned stays empty rather than waiting (the store holds back those still planned).
+      const fields = { ...op.fields };
+      for (const ref of op.references) {
+        const crmId = linkOf(ref.object, ref.key);
+        if (crmId !== undefined) fields[ref.field] = crmId;
+      }
+      const key = `${op.object}\u0000${plan.operation}\u0000${plan.matchKey ?? ''}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, group = { object: op.object, operation: plan.operation, ...(plan.matchKey ? { matchKey: plan.matchKey } : {}), items: [] });
+      group.items.push({ op, write: { id: op.id, fields, ...(plan.recordId ? { recordId: plan.recordId } : {}), ...(op.matchValue ? { matchValue: op.matchValue } : {}) } });
+    }
+
+    for (const group of groups.values()) {
+      for (let start = 0; start < group.items.length; start += maxBatch) {
+        const chunk = group.items.slice(start, start + maxBatch);
+        const batch: WriteBatch = { object: group.object, operation: group.operation, ...(group.matchKey ? { matchKey: group.matchKey } : {}), operations: chunk.map((c) => c.write) };
+        const results = await client.write(batch);
+        for (const { op } of chunk) outcomes.push(outcomeFor(op, results.get(op.id), rt));
+      }
+    }
+    await options.store.recordOutcomes(outcomes, { owner: options.owner, now: options.now() });
+    if (rt.pausedUntil > options.now().getTime()) rt.state = 'paused';
+    return claimed.length;
+  };
+
+  const retryOutcome = (op: StoredOperation, error: VendorError & { class?: string }, spendAttempt: boolean, outcomeUnknown = false, waitMs?: number): OperationOutcome => {
+    const now = options.now();
+    if (spendAttempt && pastRetryWindow(new Date(op.createdAt), now, schedule)) {
+      return { id: op.id, outcome: 'dead', error: { ...error, class: error.class ?? 'retryable', gaveUp: `retried for ${Math.round(schedule.maxAgeMs / 3600_000)} h` } };
+    }
+    const delay = waitMs ?? retryDelayMs(op.attempts + 1, schedule, options.random);
+    return { id: op.id, outcome: 'retry', nextAttemptAt: new Date(now.getTime() + delay), error: { ...error, class: error.class ?? 'retryable' }, spendAttempt, ...(outcomeUnknown ? { outcomeUnknown } : {}) };
+  };
+
+  const outcomeFor = (op: StoredOperation, result: WriteResult | undefined, rt: Runtime): OperationOutcome => {
+    if (!result) return retryOutcome(op, { code: 'PARLEY_NO_RESULT', message: 'the connector returned no result for this operation' }, true);
+    switch (result.status) {
+      case 'done': return { id: op.id, outcome: 'done', crmId: result.recordId };
+      case 'retryable': return retryOutcome(op, { ...result.error, class: 'retryable' }, true, result.outcomeUnknown === true);
+      case 'rate-limited':
+        rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + result.retryAfterMs);
+        return retryOutcome(op, { ...result.error, class: 'rate-limited' }, false, false, result.retryAfterMs);
+      case 'permanent': return { id: op.id, outcome: 'dead', error: { ...result.error, class: 'permanent', scope: result.scope } };
+    }
+  };
+
+  const loop = async (id: string) => {
+    const rt = runtimes.get(id)!;
+    while (!stopped) {
+      let handled = 0;
+      try {
+        handled = await dispatchOnce(id);
+      } catch (error) {
+        log.warn({ err: error, destination: id }, 'dispatching failed; retrying');
+      }
+      if (handled > 0 || stopped) continue;
+      const waitMs = rt.pausedUntil > Date.now() ? Math.min(rt.pausedUntil - Date.now(), 60_000) : pollMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        timer.unref();
+        rt.wake = () => { clearTimeout(timer); resolve(); };
+      });
+      rt.wake = undefined;
+    }
+  };
+
+  return {
+    start() {
+      for (const id of runtimes.keys()) loops.push(loop(id));
+    },
+    notify() {
+      for (const rt of runtimes.values()) rt.wake?.();
+    },
+    dispatchOnce,
+    status() {
+      return [...runtimes.values()].map((rt) => ({
+        id: rt.destination.id, connector: rt.definition.id, state: rt.state,
+        ...(rt.pausedUntil > Date.now() ? { pausedUntil: new Date(rt.pausedUntil).toISOString() } : {}),
+        ...(rt.usage ? { usage: { used: rt.usage.used, limit: rt.usage.limit, at: rt.usage.at.toISOString() } } : {}),
+        ...(rt.lastError ? { lastError: rt.lastError } : {}),
+      }));
+    },
+    async stop() {
+      stopped = true;
+      for (const rt of runtimes.values()) rt.wake?.();
+      await Promise.all(loops);
+      for (const rt of runtimes.values()) await rt.client?.close().catch(() => undefined);
+    },
+  };
+}
+
+type WritePlan =
+  | { kind: 'send'; operation: WriteBatch['operation']; matchKey?: string; recordId?: string }
+  | { kind: 'done'; crmId: string }
+  | { kind: 'wait'; reason: string };
+
+/**
+ * How an operation is written, by ARCHITECTURE.md's idempotency rules: an upsert where the object
+ * has a usable external id; otherwise the links table says whether the record exists, and only an
+ * operation whose earlier attempt had an unknown outcome looks the record up by its natural key.
+ */
+async function planWrite(op: StoredOperation, object: CatalogObject | undefined, linked: string | undefined, client: DestinationClient): Promise<WritePlan> {
+  const keyField = op.matchKey ? object?.fields.find((f) => f.name === op.matchKey) : undefined;
+  const lookup = async () => (op.matchKey && op.matchValue !== undefined && client.lookup ? client.lookup(op.object, op.matchKey, op.matchValue) : undefined);
+  switch (op.operation) {
+    case 'upsert': {
+      if (keyField?.upsertKey) return { kind: 'send', operation: 'upsert', matchKey: op.matchKey! };
+      const existing = linked ?? (op.outcomeUnknown ? await lookup() : undefined);
+      return existing ? { kind: 'send', operation: 'update', recordId: existing } : { kind: 'send', operation: 'create' };
+    }
+    case 'create': {
+      const existing = op.outcomeUnknown ? await lookup() : undefined;
+      return existing ? { kind: 'done', crmId: existing } : { kind: 'send', operation: 'create' };
+    }
+    case 'update': {
+      const existing = linked ?? await lookup();
+      return existing ? { kind: 'send', operation: 'update', recordId: existing } : { kind: 'wait', reason: `no ${op.object} with ${op.matchKey} = ${op.matchValue} yet` };
+    }
+    case 'delete': {
+      const existing = linked ?? await lookup();
+      // Nothing to delete is a delete done: the record is not there.
+      return existing ? { kind: 'send', operation: 'delete', recordId: existing } : { kind: 'done', crmId: '' };
+    }
+  }
+}
+
+function linkKeysOf(ops: StoredOperation[]): Array<{ object: string; key: string }> {
+  const keys = new Map<string, { object: string; key: string }>();
+  for (const op of ops) {
+    if (op.recordKey !== undefined) keys.set(`${op.object}\u0000${op.recordKey}`, { object: op.object, key: op.recordKey });
+    for (const ref of op.references) keys.set(`${ref.object}\u0000${ref.key}`, { object: ref.object, key: ref.key });
+  }
+  return [...keys.values()];
+}
+
+function errorSummary(error: unknown): { code: string; message: string } {
+  if (isParleyError(error)) return { code: error.code, message: error.message };
+  const e = error as { code?: unknown; errorCode?: unknown; message?: unknown };
+  return { code: typeof e.errorCode === 'string' ? e.errorCode : typeof e.code === 'string' ? e.code : 'UNKNOWN', message: typeof e.message === 'string' ? e.message : String(error) };
+}

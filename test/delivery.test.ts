@@ -1,0 +1,73 @@
+import jsforce from 'jsforce';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
+
+// The whole path: signed X deliveries → events → mappings → outbox → dispatcher → the Salesforce
+// sandbox mounted by the same service, read back with jsforce.
+const running: TestParley[] = [];
+afterEach(async () => { for (const p of running.splice(0)) await p.stop(); });
+
+async function start(sandbox: Record<string, unknown> = {}) {
+  const parley = await startParley({
+    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    sandboxes: { salesforce: sandbox },
+    destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },
+  });
+  running.push(parley);
+  return parley;
+}
+
+async function connection(parley: TestParley) {
+  const base = `${parley.base}/sandbox/salesforce`;
+  const conn = new jsforce.Connection({ version: '62.0', loginUrl: base, oauth2: { loginUrl: base, clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } });
+  await conn.login('demo@parley.local', 'demo');
+  return conn;
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const send = async (parley: TestParley, body: string) => {
+  const answer = await postX(parley.base, body, { 'x-twitter-webhooks-signature': signX(parley.secret, body) });
+  expect(answer.status).toBe(200);
+};
+
+describe('delivery to Salesforce', () => {
+  it('tweets land as SocialPosts exactly once, written through the links table when ExternalPostId is no External ID', async () => {
+    const parley = await start();
+    for (let i = 0; i < 30; i++) await send(parley, tweetDelivery(100 + i, String(700 + (i % 3))));
+    await send(parley, tweetDelivery(100, '700'));
+    const conn = await connection(parley);
+    const posts = await until('30 SocialPosts', async () => {
+      const rows = await conn.sobject('SocialPost').find({ ExternalPostId: { $like: '17000000000000001%' } }, ['Id', 'ExternalPostId', 'Content', 'Provider', 'MessageType', 'Posted']).execute({ autoFetch: true });
+      return rows.length >= 30 ? rows : undefined;
+    });
+    expect(posts).toHaveLength(30);
+    expect(new Set(posts.map((p) => p.ExternalPostId)).size).toBe(30);
+    const first = posts.find((p) => p.ExternalPostId === '1700000000000000100')!;
+    expect(first).toMatchObject({ Content: 'hello 100', Provider: 'Twitter', MessageType: 'Tweet' });
+    const operations = await listAll(parley.base, '/v1/operations?state=done', parley.adminKey);
+    const done = operations.filter((o) => o.object === 'SocialPost');
+    expect(done).toHaveLength(30);
+    expect(done.every((o) => typeof o.crmId === 'string' && o.crmId.length === 18)).toBe(true);
+  });
+
+  it('with an External ID field the posts are upserted, and a deleted tweet\'s post is deleted', async () => {
+    const parley = await start({ fieldOverrides: { SocialPost: { ExternalPostId: { externalId: true, idLookup: true } } } });
+    await send(parley, tweetDelivery(200, '800'));
+    const conn = await connection(parley);
+    await until('the post', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId = '1700000000000000200'")).totalSize === 1 ? true : undefined));
+    await send(parley, JSON.stringify({ for_user_id: '2244994945', tweet_delete_events: [{ status: { id: '1700000000000000200', user_id: '800' }, timestamp_ms: '1795946400000' }] }));
+    await until('the post deleted', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId = '1700000000000000200'")).totalSize === 0 ? true : undefined));
+    const stats = await (await fetch(`${parley.base}/sandbox/salesforce/_stats`)).json() as { calls: Record<string, number> };
+    expect(stats.calls['PATCH /composite/sobjects/:object/:field']).toBeGreaterThanOrEqual(1);
+  });
+});
