@@ -55,9 +55,29 @@ describe('delivery to Salesforce', () => {
     const first = posts.find((p) => p.ExternalPostId === '1700000000000000100')!;
     expect(first).toMatchObject({ Content: 'hello 100', Provider: 'Twitter', MessageType: 'Tweet' });
     const operations = await listAll(parley.base, '/v1/operations?state=done', parley.adminKey);
-    const done = operations.filter((o) => o.object === 'SocialPost');
+    const done = operations.filter((o) => o.mappingId === 'sf-x-post');
     expect(done).toHaveLength(30);
     expect(done.every((o) => typeof o.crmId === 'string' && o.crmId.length === 18)).toBe(true);
+
+    // Personas, as Salesforce's handler makes them: parented to their first post, and every post
+    // of theirs pointing back at them once they exist.
+    const personas = await until('3 personas', async () => {
+      const rows = await conn.sobject('SocialPersona').find({ ExternalId: { $in: ['700', '701', '702'] } }, ['Id', 'ExternalId', 'ParentId', 'Name', 'Provider']).execute();
+      return rows.length === 3 ? rows : undefined;
+    });
+    const byUser = new Map(personas.map((p) => [p.ExternalId as string, p]));
+    expect(byUser.get('700')).toMatchObject({ Name: '@user700', Provider: 'Twitter' });
+    const linked = await until('every post linked to its persona', async () => {
+      const rows = await conn.sobject('SocialPost').find({ ExternalPostId: { $like: '17000000000000001%' } }, ['Id', 'ExternalPostId', 'PersonaId']).execute({ autoFetch: true });
+      return rows.every((r) => r.PersonaId) ? rows : undefined;
+    });
+    for (const persona of personas) {
+      expect(linked.find((p) => p.Id === persona.ParentId), `parent of ${persona.ExternalId}`).toBeDefined();
+    }
+    for (let i = 0; i < 30; i++) {
+      const post = linked.find((p) => p.ExternalPostId === String(1_700_000_000_000_000_100n + BigInt(i)))!;
+      expect(post.PersonaId).toBe(byUser.get(String(700 + (i % 3)))!.Id);
+    }
   });
 
   it('with an External ID field the posts are upserted, and a deleted tweet\'s post is deleted', async () => {

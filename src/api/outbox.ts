@@ -21,7 +21,10 @@ export const OperationResource = z.object({
   recordKey: z.string().optional(),
   orderingKey: z.string().describe('operations with the same key (one identity at one destination) are delivered in plan order'),
   fields: z.record(z.string(), z.unknown()),
-  references: z.array(z.object({ field: z.string(), object: z.string(), key: z.string() })),
+  references: z.array(z.object({
+    field: z.string(), object: z.string(), key: z.string().optional(), firstOfIdentity: z.boolean().optional(),
+    bind: z.enum(['wait', 'later']).describe('wait: held until the referenced record is written; later: written without it, the field set afterwards'),
+  })),
   state: OperationState.describe('superseded: an erasure came after it; it is never sent'),
   attempts: z.number(),
   nextAttemptAt: z.string(),

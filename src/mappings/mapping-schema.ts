@@ -22,8 +22,15 @@ export const ReferenceSpec = z.object({
   /** The referenced record's object (`SocialPersona`). */
   object: z.string().min(1),
   /** Expression giving the referenced record's key, as that record's mapping declares it (`author.key`). */
-  key: Expression,
-}).strict();
+  key: Expression.optional(),
+  /** Instead of `key`: the first record of `object` written for the same identity (a persona's first post). */
+  firstOfIdentity: z.literal(true).optional(),
+  /**
+   * `wait` (default): hold this write until the referenced record, if planned, is written.
+   * `later`: write now, and set the field once the referenced record is written.
+   */
+  bind: z.enum(['wait', 'later']).default('wait'),
+}).strict().refine((r) => (r.key === undefined) !== (r.firstOfIdentity === undefined), 'give either key or firstOfIdentity: true');
 
 /**
  * One mapping file (`mappings/<destination>/<id>.yaml`): which events it takes, what it writes.

@@ -1,5 +1,6 @@
 import type { CatalogField, ObjectCatalog, WriteOperationKind } from '../connectors/destination.ts';
 import type { CanonicalData } from '../model/index.ts';
+import type { OperationReference } from '../store/store.ts';
 import type { CompiledMapping } from './compiled-mapping.ts';
 
 /** A canonical event as mappings see it: its data is the expressions' input. */
@@ -25,7 +26,7 @@ export interface PlannedOperation {
   /** Field values, coerced to the catalog's types when a catalog is given. */
   fields: Record<string, unknown>;
   /** Fields bound at dispatch to the CRM id of another record (`PersonaId` → SocialPersona `x:42`). */
-  references: Array<{ field: string; object: string; key: string }>;
+  references: OperationReference[];
 }
 
 /** A mapping that matched but could not produce its operation (a value of the wrong type): never silent. */
@@ -76,9 +77,10 @@ export async function planOperations(
     const references: PlannedOperation['references'] = [];
     for (const r of mapping.references) {
       try {
+        if (!r.key) { references.push({ field: r.name, object: r.object, firstOfIdentity: true, bind: r.bind }); continue; }
         const key = await r.key.evaluate(event.data);
         if (key === undefined || key === null) continue;
-        references.push({ field: r.name, object: r.object, key: String(key) });
+        references.push({ field: r.name, object: r.object, key: String(key), bind: r.bind });
       } catch (error) {
         problem(`references.${r.name}`, (error as Error).message);
         failed = true;

@@ -129,7 +129,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     const links = new Map((await options.store.readLinks(id, linkKeysOf(claimed))).map((l) => [`${l.object}\u0000${l.key}`, l.crmId]));
     const linkOf = (object: string, key: string | undefined) => (key === undefined ? undefined : links.get(`${object}\u0000${key}`));
+    const firsts = new Map((await options.store.readFirstRecords(id, claimed.flatMap((op) => op.references.filter((r) => r.firstOfIdentity).map((r) => ({ object: r.object, orderingKey: op.orderingKey })))))
+      .map((f) => [`${f.object}\u0000${f.orderingKey}`, f.crmId]));
     const outcomes: OperationOutcome[] = [];
+    const unboundOf = new Map<string, Array<{ field: string; object: string; key: string }>>();
     const groups = new Map<string, { object: string; operation: WriteBatch['operation']; matchKey?: string; items: Array<{ op: StoredOperation; write: WriteOperation }> }>();
 
     for (const op of claimed) {
@@ -141,8 +144,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // planned stays empty rather than waiting (the store holds back those still planned).
       const fields = { ...op.fields };
       for (const ref of op.references) {
-        const crmId = linkOf(ref.object, ref.key);
+        const crmId = ref.firstOfIdentity ? firsts.get(`${ref.object}\u0000${op.orderingKey}`) : linkOf(ref.object, ref.key);
         if (crmId !== undefined) fields[ref.field] = crmId;
+        else if (ref.bind === 'later' && ref.key !== undefined) (unboundOf.get(op.id) ?? unboundOf.set(op.id, []).get(op.id)!).push({ field: ref.field, object: ref.object, key: ref.key });
       }
       const key = `${op.object}\u0000${plan.operation}\u0000${plan.matchKey ?? ''}`;
       let group = groups.get(key);
@@ -155,7 +159,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const chunk = group.items.slice(start, start + maxBatch);
         const batch: WriteBatch = { object: group.object, operation: group.operation, ...(group.matchKey ? { matchKey: group.matchKey } : {}), operations: chunk.map((c) => c.write) };
         const results = await client.write(batch);
-        for (const { op } of chunk) outcomes.push(outcomeFor(op, results.get(op.id), rt));
+        for (const { op } of chunk) {
+          const outcome = outcomeFor(op, results.get(op.id), rt);
+          const unbound = unboundOf.get(op.id);
+          outcomes.push(outcome.outcome === 'done' && unbound ? { ...outcome, unbound } : outcome);
+        }
       }
     }
     await options.store.recordOutcomes(outcomes, { owner: options.owner, now: options.now() });
@@ -268,7 +276,7 @@ function linkKeysOf(ops: StoredOperation[]): Array<{ object: string; key: string
   const keys = new Map<string, { object: string; key: string }>();
   for (const op of ops) {
     if (op.recordKey !== undefined) keys.set(`${op.object}\u0000${op.recordKey}`, { object: op.object, key: op.recordKey });
-    for (const ref of op.references) keys.set(`${ref.object}\u0000${ref.key}`, { object: ref.object, key: ref.key });
+    for (const ref of op.references) if (ref.key !== undefined) keys.set(`${ref.object}\u0000${ref.key}`, { object: ref.object, key: ref.key });
   }
   return [...keys.values()];
 }

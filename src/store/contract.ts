@@ -118,7 +118,7 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     const operation = (id: string, eventId: string, extra: Partial<NewOperation> = {}): NewOperation => ({
       id, eventId, mappingId: 'sf-x-post', destination: 'salesforce', object: 'SocialPost', operation: 'upsert',
       matchKey: 'ExternalPostId', matchValue: id, recordKey: id, orderingKey: 'salesforce:x:1', fields: { ExternalPostId: id, Content: 'hi' },
-      references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:1' }], ...extra,
+      references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:1', bind: 'wait' }], ...extra,
     });
     const storeEvents = async (store: Store, ids: string[]) => {
       await store.appendDeliveries([delivery('d1')]);
@@ -137,7 +137,7 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       const listed = await store.listOperations({ limit: 10 });
       expect(listed.items).toEqual([expect.objectContaining({
         id: 'o1', eventId: 'e1', state: 'pending', attempts: 0, nextAttemptAt: at(5).toISOString(), matchValue: 'o1',
-        fields: { ExternalPostId: 'o1', Content: 'hi' }, references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:1' }],
+        fields: { ExternalPostId: 'o1', Content: 'hi' }, references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:1', bind: 'wait' }],
       })]);
       expect(await store.countOperations()).toEqual([{ destination: 'salesforce', state: 'pending', count: 1 }]);
     });

@@ -86,6 +86,25 @@ export interface DeadLetterQuery {
   after?: string;
 }
 
+/** A field bound at dispatch to the CRM id of another record (`PersonaId` → the author's SocialPersona). */
+export interface OperationReference {
+  field: string;
+  object: string;
+  /** The referenced record's key among links; absent with `firstOfIdentity`. */
+  key?: string;
+  /**
+   * The first record of `object` written for the same identity: a persona's first post, the parent
+   * Salesforce's own social handler gives a persona that matches no Contact, Lead or Account.
+   */
+  firstOfIdentity?: boolean;
+  /**
+   * `wait`: hold the operation while the referenced record is planned but not yet written.
+   * `later`: write now without it, and set the field once the record is written (breaks the
+   * post ↔ persona cycle: the post first, then the persona parented to it, then the post's PersonaId).
+   */
+  bind: 'wait' | 'later';
+}
+
 /** A CRM write to queue in the outbox, as the planner made it from one event and one mapping. */
 export interface NewOperation {
   id: string;
@@ -101,7 +120,7 @@ export interface NewOperation {
   /** Operations with the same ordering key (one identity at one destination) are delivered in plan order. */
   orderingKey: string;
   fields: Record<string, unknown>;
-  references: Array<{ field: string; object: string; key: string }>;
+  references: OperationReference[];
 }
 
 /** What planning made of one event: its operations, and the mapping problems kept as dead letters. */
@@ -136,7 +155,8 @@ export interface OperationQuery {
 
 /** How one delivery attempt of an operation ended, as the dispatcher records it. */
 export type OperationOutcome =
-  | { id: string; outcome: 'done'; crmId: string }
+  /** `unbound`: `later` references the write went without; set once their records are written. */
+  | { id: string; outcome: 'done'; crmId: string; unbound?: Array<{ field: string; object: string; key: string }> }
   /** Back to pending until `nextAttemptAt`; `spendAttempt` false for rate limits (the record was never tried). */
   | { id: string; outcome: 'retry'; nextAttemptAt: Date; error: Record<string, unknown>; spendAttempt: boolean; outcomeUnknown?: boolean }
   | { id: string; outcome: 'dead'; error: Record<string, unknown> };
@@ -204,12 +224,16 @@ export interface Store {
    * not yet done, whichever was planned first. At most `limit`, in ONE transaction.
    */
   claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]>;
+  /** The CRM id of the first record of `object` written for each identity (ordering key), when there is one. */
+  readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>>;
   /** The CRM ids of records Parley wrote, by record key (`object` → `key` → id). */
   readLinks(destination: string, keys: Array<{ object: string; key: string }>): Promise<Array<{ object: string; key: string; crmId: string }>>;
   /**
    * Records how leased operations' attempts ended, in ONE transaction: done ones keep their CRM id
    * as a link, retried ones go back to pending, dead ones stop. Each attempt is kept. Only
    * operations still leased by `owner` are changed (a lease that expired and was taken over is not).
+   * A done one's `unbound` references are remembered; when a record is written that such a
+   * reference waits for, an update setting the field is queued for the record that went without it.
    */
   recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number>;
   /** An operation's attempts, oldest first. */

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { CanonicalData, EventKind, StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationAttempt, OperationOutcome, OperationQuery, OperationState, Page,
+  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { migrations } from './migrations/index.ts';
@@ -230,8 +230,8 @@ export class SqliteStore implements Store {
       // Scan due operations in plan order; skip those still waiting for another.
       for (const row of s.due.iterate(destination, now, now) as Iterable<OperationRow>) {
         if (claimed.length >= options.limit) break;
-        const refs = JSON.parse(row.refs) as Array<{ object: string; key: string }>;
-        if (refs.some((r) => s.pendingWriteOf.get(destination, r.object, r.key, row.seq))) continue;
+        const refs = JSON.parse(row.refs) as OperationReference[];
+        if (refs.some((r) => this.#waitsFor(s, destination, row, r))) continue;
         claimed.push(row);
       }
       for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, now, row.id);
@@ -242,6 +242,25 @@ export class SqliteStore implements Store {
     } catch (cause) {
       throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
     }
+  }
+
+  // A `wait` reference holds its operation while the record it names is planned and not yet
+  // written; for `firstOfIdentity`, while the identity has such records planned but none written.
+  #waitsFor(s: Statements, destination: string, row: OperationRow, ref: OperationReference): boolean {
+    if (ref.bind !== 'wait') return false;
+    if (ref.firstOfIdentity) {
+      if (s.firstRecord.get(destination, row.ordering_key, ref.object)) return false;
+      return s.pendingOfIdentity.get(destination, row.ordering_key, ref.object, row.seq) !== undefined;
+    }
+    return ref.key !== undefined && s.pendingWriteOf.get(destination, ref.object, ref.key, row.seq) !== undefined;
+  }
+
+  async readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>> {
+    const s = this.#ready();
+    return keys.flatMap(({ object, orderingKey }) => {
+      const row = s.firstRecord.get(destination, orderingKey, object) as { crm_id: string } | undefined;
+      return row ? [{ object, orderingKey, crmId: row.crm_id }] : [];
+    });
   }
 
   async readLinks(destination: string, keys: Array<{ object: string; key: string }>): Promise<Array<{ object: string; key: string; crmId: string }>> {
@@ -265,7 +284,16 @@ export class SqliteStore implements Store {
           s.finish.run(attempt, outcome.crmId, now, outcome.id);
           if (row.record_key !== null) {
             if (row.operation === 'delete') s.deleteLink.run(row.destination, row.object, row.record_key);
-            else s.putLink.run(row.destination, row.object, row.record_key, outcome.crmId, now);
+            else {
+              s.putLink.run(row.destination, row.object, row.record_key, outcome.crmId, now);
+              this.#bindLater(s, row.destination, row.object, row.record_key, outcome.crmId, now);
+            }
+          }
+          for (const ref of outcome.unbound ?? []) {
+            // Written already while this one was: bind at once rather than remember.
+            const linked = s.getLink.get(row.destination, ref.object, ref.key) as { crm_id: string } | undefined;
+            s.insertBinding.run(row.destination, ref.object, ref.key, outcome.id, ref.field);
+            if (linked) this.#bindLater(s, row.destination, ref.object, ref.key, linked.crm_id, now);
           }
           s.insertAttempt.run(outcome.id, attempt, now, 'done', null);
         } else if (outcome.outcome === 'retry') {
@@ -283,6 +311,20 @@ export class SqliteStore implements Store {
       return run();
     } catch (cause) {
       throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  // The record (object, key) now has CRM id `crmId`: every write that went without it gets an
+  // update setting the field, queued behind whatever else is pending for that record.
+  #bindLater(s: Statements, destination: string, object: string, key: string, crmId: string, now: number): void {
+    const waiting = s.bindingsFor.all(destination, object, key) as Array<{ operation_id: string; field: string }>;
+    for (const binding of waiting) {
+      const source = s.getOperationForBinding.get(binding.operation_id) as { event_id: string; object: string; record_key: string | null; ordering_key: string } | undefined;
+      if (source?.record_key) {
+        s.insertOperation.run(`${binding.operation_id}:${binding.field}`, source.event_id, 'parley:bind-later', destination, source.object, 'update', null, null,
+          source.record_key, source.ordering_key, JSON.stringify({ [binding.field]: crmId }), '[]', 'pending', now, now, now);
+      }
+      s.deleteBinding.run(destination, object, key, binding.operation_id, binding.field);
     }
   }
 
@@ -379,6 +421,14 @@ function prepareStatements(db: Database.Database) {
     kill: db.prepare(`UPDATE operations SET state = 'dead', attempts = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     insertAttempt: db.prepare('INSERT OR REPLACE INTO operation_attempts (operation_id, attempt, at, outcome, error) VALUES (?, ?, ?, ?, ?)'),
     attempts: db.prepare('SELECT attempt, at, outcome, error FROM operation_attempts WHERE operation_id = ? ORDER BY attempt'),
+    firstRecord: db.prepare(`SELECT crm_id FROM operations WHERE destination = ? AND ordering_key = ? AND object = ? AND state = 'done'
+      AND operation != 'delete' AND crm_id IS NOT NULL AND crm_id != '' ORDER BY seq LIMIT 1`),
+    pendingOfIdentity: db.prepare(`SELECT 1 FROM operations WHERE destination = ? AND ordering_key = ? AND object = ?
+      AND state IN ('pending', 'leased') AND operation != 'delete' AND seq != ? LIMIT 1`),
+    insertBinding: db.prepare('INSERT OR IGNORE INTO pending_bindings (destination, ref_object, ref_key, operation_id, field) VALUES (?, ?, ?, ?, ?)'),
+    bindingsFor: db.prepare('SELECT operation_id, field FROM pending_bindings WHERE destination = ? AND ref_object = ? AND ref_key = ?'),
+    deleteBinding: db.prepare('DELETE FROM pending_bindings WHERE destination = ? AND ref_object = ? AND ref_key = ? AND operation_id = ? AND field = ?'),
+    getOperationForBinding: db.prepare('SELECT event_id, object, record_key, ordering_key FROM operations WHERE id = ?'),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;

@@ -85,6 +85,7 @@ export class WorkerSqliteStore implements Store {
   listOperations: Store['listOperations'] = (query) => this.#call('listOperations', query);
   claimOperations: Store['claimOperations'] = (destination, options) => this.#call('claimOperations', destination, options);
   readLinks: Store['readLinks'] = (destination, keys) => this.#call('readLinks', destination, keys);
+  readFirstRecords: Store['readFirstRecords'] = (destination, keys) => this.#call('readFirstRecords', destination, keys);
   recordOutcomes: Store['recordOutcomes'] = (outcomes, options) => this.#call('recordOutcomes', outcomes, options);
   listAttempts: Store['listAttempts'] = (id) => this.#call('listAttempts', id);
   countOperations: Store['countOperations'] = () => this.#call('countOperations');

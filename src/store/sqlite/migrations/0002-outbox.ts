@@ -40,6 +40,16 @@ CREATE TABLE operation_attempts (
   PRIMARY KEY (operation_id, attempt)
 ) WITHOUT ROWID;
 
+-- Fields written without their reference (bind: later), to set once the referenced record is written.
+CREATE TABLE pending_bindings (
+  destination   TEXT NOT NULL,
+  ref_object    TEXT NOT NULL,
+  ref_key       TEXT NOT NULL,
+  operation_id  TEXT NOT NULL,               -- the operation that went without it
+  field         TEXT NOT NULL,
+  PRIMARY KEY (destination, ref_object, ref_key, operation_id, field)
+) WITHOUT ROWID;
+
 -- What Parley wrote: a record's key at a destination → the CRM's id for it.
 CREATE TABLE links (
   destination TEXT NOT NULL,
