@@ -91,3 +91,16 @@ describe('delivery to Salesforce', () => {
     expect(stats.calls['PATCH /composite/sobjects/:object/:field']).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('mergeByRecord', () => {
+  it('merges consecutive writes of one record into one carrying the latest values', async () => {
+    const { mergeByRecord } = await import('../src/outbox/dispatcher.ts');
+    const op = (id: string, recordKey: string, fields: Record<string, unknown>, operation: 'upsert' | 'update' | 'create' = 'upsert') => ({
+      id, eventId: 'e', mappingId: 'm', destination: 'salesforce', object: 'SocialPersona', operation, recordKey, orderingKey: 'o', fields,
+      references: [], state: 'leased' as const, attempts: 0, nextAttemptAt: '', outcomeUnknown: false, createdAt: '', updatedAt: '',
+    });
+    const { heads, followers } = mergeByRecord([op('a1', 'x:1', { Followers: 1, Name: '@a' }), op('b1', 'x:2', { Followers: 5 }), op('a2', 'x:1', { Followers: 2 }, 'update'), op('c', 'x:3', {}, 'create')]);
+    expect(heads.map((h) => [h.id, h.operation, h.fields])).toEqual([['a1', 'upsert', { Followers: 2, Name: '@a' }], ['b1', 'upsert', { Followers: 5 }], ['c', 'create', {}]]);
+    expect([...followers]).toEqual([['a1', ['a2']]]);
+  });
+});

@@ -53,6 +53,12 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Idle wait between rounds when nothing was due, ms (default 500). */
   pollMs?: number;
+  /**
+   * After a round that found less than a full batch, wait this long before the next one, ms
+   * (default 250): operations planned meanwhile join the next call instead of each taking one.
+   * The CRM's quota, not our latency, is the scarce thing (ARCHITECTURE.md, Scale).
+   */
+  lingerMs?: number;
   /** Wait after a failed connection, ms (default 30 s). */
   reconnectMs?: number;
   retry?: RetrySchedule;
@@ -73,6 +79,7 @@ interface Runtime {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const leaseMs = options.leaseMs ?? 60_000;
   const pollMs = options.pollMs ?? 500;
+  const lingerMs = options.lingerMs ?? 250;
   const reconnectMs = options.reconnectMs ?? 30_000;
   const schedule = options.retry ?? DEFAULT_RETRY_SCHEDULE;
   const log = options.logger;
@@ -124,8 +131,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     rt.state = 'ready';
     const client = rt.client!;
     const maxBatch = rt.definition.limits.maxBatchSize;
-    const claimed = await options.store.claimOperations(id, { owner: options.owner, now, leaseMs, limit: maxBatch * 4 });
-    if (claimed.length === 0) return 0;
+    const leased = await options.store.claimOperations(id, { owner: options.owner, now, leaseMs, limit: maxBatch * 4 });
+    if (leased.length === 0) return 0;
+    const { heads: claimed, followers } = mergeByRecord(leased);
 
     const links = new Map((await options.store.readLinks(id, linkKeysOf(claimed))).map((l) => [`${l.object}\u0000${l.key}`, l.crmId]));
     const linkOf = (object: string, key: string | undefined) => (key === undefined ? undefined : links.get(`${object}\u0000${key}`));
@@ -166,9 +174,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         }
       }
     }
+    // A merged write's outcome is every merged operation's.
+    for (const outcome of [...outcomes]) {
+      for (const follower of followers.get(outcome.id) ?? []) {
+        const copy = { ...outcome, id: follower } as OperationOutcome & { unbound?: unknown };
+        delete copy.unbound;
+        outcomes.push(copy);
+      }
+    }
     await options.store.recordOutcomes(outcomes, { owner: options.owner, now: options.now() });
     if (rt.pausedUntil > options.now().getTime()) rt.state = 'paused';
-    return claimed.length;
+    return leased.length;
   };
 
   const retryOutcome = (op: StoredOperation, error: VendorError & { class?: string }, spendAttempt: boolean, outcomeUnknown = false, waitMs?: number): OperationOutcome => {
@@ -192,6 +208,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   };
 
+  const pause = (ms: number) => new Promise<void>((resolve) => { const timer = setTimeout(resolve, ms); timer.unref(); });
+
   const loop = async (id: string) => {
     const rt = runtimes.get(id)!;
     while (!stopped) {
@@ -201,14 +219,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       } catch (error) {
         log.warn({ err: error, destination: id }, 'dispatching failed; retrying');
       }
-      if (handled > 0 || stopped) continue;
+      if (stopped) break;
+      if (handled >= rt.definition.limits.maxBatchSize) continue;
+      if (handled > 0) { await pause(lingerMs); continue; }
       const waitMs = rt.pausedUntil > Date.now() ? Math.min(rt.pausedUntil - Date.now(), 60_000) : pollMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), waitMs);
         timer.unref();
-        rt.wake = () => { clearTimeout(timer); resolve(); };
+        rt.wake = () => { clearTimeout(timer); resolve(true); };
       });
       rt.wake = undefined;
+      // Woken by new operations: let the rest of the burst be planned before sending.
+      if (woken && !stopped) await pause(lingerMs);
     }
   };
 
@@ -235,6 +257,39 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       for (const rt of runtimes.values()) await rt.client?.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Merges consecutive upserts and updates of one record (claimed together, in plan order) into one
+ * operation carrying the latest value of every field: the head, with the others as its followers.
+ */
+export function mergeByRecord(ops: StoredOperation[]): { heads: StoredOperation[]; followers: Map<string, string[]> } {
+  const heads: StoredOperation[] = [];
+  const followers = new Map<string, string[]>();
+  const headOf = new Map<string, number>();
+  for (const op of ops) {
+    const key = op.recordKey !== undefined && (op.operation === 'upsert' || op.operation === 'update') ? `${op.object}\u0000${op.recordKey}` : undefined;
+    const at = key === undefined ? undefined : headOf.get(key);
+    if (at === undefined) {
+      if (key !== undefined) headOf.set(key, heads.length);
+      heads.push(op);
+      continue;
+    }
+    const head = heads[at]!;
+    const references = new Map(head.references.map((r) => [r.field, r]));
+    for (const r of op.references) references.set(r.field, r);
+    heads[at] = {
+      ...head,
+      fields: { ...head.fields, ...op.fields },
+      references: [...references.values()],
+      ...(op.matchValue !== undefined ? { matchValue: op.matchValue } : {}),
+      // An upsert may create; an update after it only changes what it wrote.
+      operation: head.operation === 'upsert' || op.operation === 'upsert' ? 'upsert' : 'update',
+      outcomeUnknown: head.outcomeUnknown || op.outcomeUnknown,
+    };
+    followers.set(head.id, [...(followers.get(head.id) ?? []), op.id]);
+  }
+  return { heads, followers };
 }
 
 type WritePlan =

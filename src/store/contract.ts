@@ -186,7 +186,7 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       // The post is planned before its author's persona (the deliveries came in that order): it still waits.
       const post = operation('post', 'e1', { recordKey: 't1' });
       const persona = operation('persona', 'e1', { object: 'SocialPersona', recordKey: 'x:1', references: [] });
-      const edit = operation('edit', 'e1', { recordKey: 't1', references: [] });
+      const edit = operation('edit', 'e1', { recordKey: 't1', references: [], operation: 'create' });
       await store.commitPlan([{ eventId: 'e1', operations: [post, persona, edit], problems: [] }], { now: at(0) });
       const claim = (ms: number) => store.claimOperations('salesforce', { owner: 'a', now: at(ms), leaseMs: 100_000, limit: 10 }).then((ops) => ops.map((o) => o.id));
       expect(await claim(1)).toEqual(['persona']);
@@ -206,6 +206,15 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.countOperations()).toEqual([
         { destination: 'salesforce', state: 'dead', count: 1 }, { destination: 'salesforce', state: 'done', count: 1 }, { destination: 'salesforce', state: 'leased', count: 1 },
       ]);
+    });
+
+    it('claims the upserts and updates queued behind one for the same record with it, in order', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      const seen = (id: string, followers: number) => operation(id, 'e1', { object: 'SocialPersona', recordKey: 'x:7', references: [], fields: { Followers: followers } });
+      await store.commitPlan([{ eventId: 'e1', operations: [seen('p1', 1), seen('p2', 2), operation('made', 'e1', { object: 'SocialPersona', recordKey: 'x:7', operation: 'create', references: [] }), seen('p3', 3)], problems: [] }], { now: at(0) });
+      const claimed = await store.claimOperations('salesforce', { owner: 'a', now: at(1), leaseMs: 1000, limit: 10 });
+      expect(claimed.map((o) => o.id)).toEqual(['p1', 'p2']);
     });
 
     it('keeps what was committed across close and reopen', async () => {

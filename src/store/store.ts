@@ -221,7 +221,9 @@ export interface Store {
    * Leases due operations of a destination, oldest first: pending ones whose time has come and
    * leased ones whose lease expired (their dispatcher died). An operation waits while an earlier
    * one for the same record is still pending, or while a record it references has a planned write
-   * not yet done, whichever was planned first. At most `limit`, in ONE transaction.
+   * not yet done, whichever was planned first. The due upserts and updates queued right behind a
+   * claimed one for the same record come with it, in order (to be merged into one write).
+   * About `limit` operations, in ONE transaction.
    */
   claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]>;
   /** The CRM id of the first record of `object` written for each identity (ordering key), when there is one. */
