@@ -4,6 +4,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { createApiKeyChecker } from './api/api-keys.ts';
 import { deadLetterRoutes } from './api/dead-letters.ts';
 import { outboxRoutes } from './api/outbox.ts';
+import { connectorRoutes } from './api/connectors.ts';
+import type { DestinationStatus } from './outbox/dispatcher.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
 import type { ParleyConfig } from './config/schema.ts';
@@ -32,6 +34,8 @@ export interface AppDependencies {
   sandboxes?: ActiveSandbox[];
   /** PARLEY_DATA_DIR, where sandboxes may keep their records. */
   dataDir?: string;
+  /** The destinations' state, for `GET /v1/connectors`. */
+  connectorStatus?: () => DestinationStatus[];
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -75,6 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
   await app.register(deadLetterRoutes, { store: deps.store, auth });
   await app.register(outboxRoutes, { store: deps.store, auth });
+  await app.register(connectorRoutes, { status: deps.connectorStatus ?? (() => []), auth });
   for (const sandbox of deps.sandboxes ?? []) {
     const prefix = `/sandbox/${sandbox.id}`;
     await app.register(async (scope) => sandbox.sandbox.plugin(scope, {

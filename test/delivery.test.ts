@@ -1,7 +1,7 @@
 import jsforce from 'jsforce';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
+import { api, listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
 
 // The whole path: signed X deliveries → events → mappings → outbox → dispatcher → the Salesforce
 // sandbox mounted by the same service, read back with jsforce.
@@ -102,5 +102,30 @@ describe('mergeByRecord', () => {
     const { heads, followers } = mergeByRecord([op('a1', 'x:1', { Followers: 1, Name: '@a' }), op('b1', 'x:2', { Followers: 5 }), op('a2', 'x:1', { Followers: 2 }, 'update'), op('c', 'x:3', {}, 'create')]);
     expect(heads.map((h) => [h.id, h.operation, h.fields])).toEqual([['a1', 'upsert', { Followers: 2, Name: '@a' }], ['b1', 'upsert', { Followers: 5 }], ['c', 'create', {}]]);
     expect([...followers]).toEqual([['a1', ['a2']]]);
+  });
+});
+
+describe('the API budget and GET /v1/connectors', () => {
+  it('shows the destination ready with its usage, then paused once only the reserve is left, with nothing lost', async () => {
+    const parley = await start();
+    await send(parley, tweetDelivery(300, '900'));
+    const conn = await connection(parley);
+    await until('the first post', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId = '1700000000000000300'")).totalSize === 1 ? true : undefined));
+    const ready = (await api(parley.base, '/v1/connectors', parley.adminKey)).json.items[0];
+    expect(ready).toMatchObject({ id: 'salesforce', connector: 'salesforce', state: 'ready', usage: { limit: 15_000 }, budgetRemaining: expect.any(Number) });
+    expect(ready.budgetRemaining).toBe(13_500 - ready.usage.used);
+
+    // 89 of 100 calls used and 10 % reserved: after one more call Parley stops short of the reserve.
+    await fetch(`${parley.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: 100, apiUsage: 89 }) });
+    await send(parley, tweetDelivery(301, '901'));
+    await send(parley, tweetDelivery(302, '902'));
+    const paused = await until('the destination paused', async () => {
+      const item = (await api(parley.base, '/v1/connectors', parley.adminKey)).json.items[0];
+      return item.state === 'paused' ? item : undefined;
+    });
+    expect(paused).toMatchObject({ lastError: { code: 'PARLEY_BUDGET_RESERVED' }, budgetRemaining: 0, pausedUntil: expect.any(String) });
+    const pending = await listAll(parley.base, '/v1/operations?state=pending', parley.adminKey);
+    expect(pending.length).toBeGreaterThan(0);
+    expect((await api(parley.base, '/v1/operations?state=dead', parley.adminKey)).json.items).toEqual([]);
   });
 });

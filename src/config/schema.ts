@@ -36,8 +36,14 @@ export const DestinationCommonConfig = z.object({
   /** A plugin's module name or path, instead of a built-in connector. */
   module: z.string().min(1).optional(),
   enabled: booleanFromText.default(true),
+  /** Share of the CRM's API quota left for the org's other integrations (0.1 = 10 %): Parley pauses before using it. */
+  budgetReserve: numberFromText(z.number().min(0).max(0.9)).default(0.1),
+  /** Calls in flight at once (default: the connector's). */
+  maxConcurrent: numberFromText(z.number().int().min(1).max(25)).optional(),
+  /** Least time between two calls' starts, ms (default: the connector's). */
+  minTimeMs: numberFromText(z.number().int().min(0).max(60_000)).optional(),
 });
-export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled'] as const;
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'maxConcurrent', 'minTimeMs'] as const;
 
 /** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
 export const SandboxCommonConfig = z.object({

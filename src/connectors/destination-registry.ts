@@ -13,6 +13,10 @@ export interface ActiveDestination {
   id: string;
   definition: DestinationDefinition<unknown>;
   config: unknown;
+  /** Share of the API quota kept for the org's other integrations. */
+  budgetReserve: number;
+  /** Calls in flight and spacing, from the config or the connector's defaults. */
+  limits: { maxConcurrent: number; minTimeMs: number };
 }
 
 /** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
@@ -64,7 +68,10 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(DESTINATION_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
     if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['destinations', id]) });
-    active.push({ id, definition, config: parsed.data });
+    active.push({
+      id, definition, config: parsed.data, budgetReserve: block.budgetReserve,
+      limits: { maxConcurrent: block.maxConcurrent ?? definition.limits.maxConcurrent, minTimeMs: block.minTimeMs ?? definition.limits.minTimeMs },
+    });
   }
   return active;
 }

@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import type { CatalogObject, DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading, VendorError, WriteBatch, WriteOperation, WriteResult } from '../connectors/destination.ts';
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import { isParleyError } from '../errors.ts';
@@ -17,6 +18,8 @@ export interface DestinationStatus {
   /** The last quota reading the CRM sent. */
   usage?: { used: number; limit: number; at: string };
   lastError?: { code: string; message: string };
+  /** Calls left before the reserve kept for the org's other integrations. */
+  budgetRemaining?: number;
 }
 
 /**
@@ -62,10 +65,14 @@ export interface DispatcherOptions {
   /** Wait after a failed connection, ms (default 30 s). */
   reconnectMs?: number;
   retry?: RetrySchedule;
+  /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
+  budgetPauseMs?: number;
 }
 
 interface Runtime {
   destination: ActiveDestination;
+  /** Concurrency and spacing of calls to this destination. */
+  limiter: Bottleneck;
   definition: DestinationDefinition<unknown>;
   client?: DestinationClient;
   catalog?: ObjectCatalog;
@@ -83,7 +90,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const reconnectMs = options.reconnectMs ?? 30_000;
   const schedule = options.retry ?? DEFAULT_RETRY_SCHEDULE;
   const log = options.logger;
-  const runtimes = new Map<string, Runtime>(options.destinations.map((d) => [d.id, { destination: d, definition: d.definition, state: 'connecting', pausedUntil: 0 }]));
+  const runtimes = new Map<string, Runtime>(options.destinations.map((d) => [d.id, {
+    destination: d, definition: d.definition, state: 'connecting', pausedUntil: 0,
+    limiter: new Bottleneck({ maxConcurrent: d.limits.maxConcurrent, minTime: d.limits.minTimeMs }),
+  }]));
+  const budgetPauseMs = options.budgetPauseMs ?? 15 * 60_000;
+  /** Calls Parley may still make before touching the reserve, from the last usage reading. */
+  const budgetRemaining = (rt: Runtime) => (rt.usage ? Math.floor(rt.usage.limit * (1 - rt.destination.budgetReserve)) - rt.usage.used : undefined);
   let stopped = false;
   const loops: Array<Promise<void>> = [];
 
@@ -128,6 +141,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const now = options.now();
     if (rt.pausedUntil > now.getTime()) { rt.state = 'paused'; return 0; }
     if (!(await connect(rt))) return 0;
+    const remaining = budgetRemaining(rt);
+    if (remaining !== undefined && remaining <= 0) {
+      // The rest of the quota belongs to the org's other integrations: wait for the window to move.
+      rt.pausedUntil = now.getTime() + budgetPauseMs;
+      rt.state = 'paused';
+      rt.lastError = { code: 'PARLEY_BUDGET_RESERVED', message: `${rt.usage!.used} of ${rt.usage!.limit} API calls used; ${Math.round(rt.destination.budgetReserve * 100)} % is kept for other integrations` };
+      log.warn({ destination: id, used: rt.usage!.used, limit: rt.usage!.limit }, 'api budget reached; pausing this destination');
+      return 0;
+    }
     rt.state = 'ready';
     const client = rt.client!;
     const maxBatch = rt.definition.limits.maxBatchSize;
@@ -162,18 +184,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       group.items.push({ op, write: { id: op.id, fields, ...(plan.recordId ? { recordId: plan.recordId } : {}), ...(op.matchValue ? { matchValue: op.matchValue } : {}) } });
     }
 
+    const calls: Array<Promise<void>> = [];
     for (const group of groups.values()) {
       for (let start = 0; start < group.items.length; start += maxBatch) {
         const chunk = group.items.slice(start, start + maxBatch);
         const batch: WriteBatch = { object: group.object, operation: group.operation, ...(group.matchKey ? { matchKey: group.matchKey } : {}), operations: chunk.map((c) => c.write) };
-        const results = await client.write(batch);
-        for (const { op } of chunk) {
-          const outcome = outcomeFor(op, results.get(op.id), rt);
-          const unbound = unboundOf.get(op.id);
-          outcomes.push(outcome.outcome === 'done' && unbound ? { ...outcome, unbound } : outcome);
-        }
+        calls.push(rt.limiter.schedule(() => client.write(batch)).then((results) => {
+          for (const { op } of chunk) {
+            const outcome = outcomeFor(op, results.get(op.id), rt);
+            const unbound = unboundOf.get(op.id);
+            outcomes.push(outcome.outcome === 'done' && unbound ? { ...outcome, unbound } : outcome);
+          }
+        }, (error: unknown) => {
+          // A connector is not meant to reject; if one does, its operations are tried again.
+          log.error({ err: error, destination: id }, 'the connector failed a whole batch');
+          for (const { op } of chunk) outcomes.push(retryOutcome(op, { ...errorSummary(error), class: 'retryable' }, true, true));
+        }));
       }
     }
+    await Promise.all(calls);
     // A merged write's outcome is every merged operation's.
     for (const outcome of [...outcomes]) {
       for (const follower of followers.get(outcome.id) ?? []) {
@@ -246,7 +275,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return [...runtimes.values()].map((rt) => ({
         id: rt.destination.id, connector: rt.definition.id, state: rt.state,
         ...(rt.pausedUntil > Date.now() ? { pausedUntil: new Date(rt.pausedUntil).toISOString() } : {}),
-        ...(rt.usage ? { usage: { used: rt.usage.used, limit: rt.usage.limit, at: rt.usage.at.toISOString() } } : {}),
+        ...(rt.usage ? { usage: { used: rt.usage.used, limit: rt.usage.limit, at: rt.usage.at.toISOString() }, budgetRemaining: Math.max(0, budgetRemaining(rt)!) } : {}),
         ...(rt.lastError ? { lastError: rt.lastError } : {}),
       }));
     },
@@ -254,7 +283,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       stopped = true;
       for (const rt of runtimes.values()) rt.wake?.();
       await Promise.all(loops);
-      for (const rt of runtimes.values()) await rt.client?.close().catch(() => undefined);
+      for (const rt of runtimes.values()) {
+        await rt.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+        await rt.client?.close().catch(() => undefined);
+      }
     },
   };
 }
