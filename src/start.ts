@@ -52,6 +52,8 @@ export async function start(environment: Environment): Promise<RunningParley> {
   const config = loadConfig(environment.configPath, environment.variables);
   const logger = createLogger(environment.logLevel);
   const store = createStore(config.store, environment.dataDir);
+  let app: FastifyInstance | undefined;
+  let dispatcherForCleanup: Dispatcher | undefined;
   try {
     await store.migrate();
     const registryOptions = { configPath: environment.configPath, cwd: process.cwd() };
@@ -80,7 +82,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
     });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
-    const app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], logger, metrics, now });
+    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], logger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
@@ -93,13 +95,20 @@ export async function start(environment: Environment): Promise<RunningParley> {
     if (mappings.length > 0 && destinations.length > 0) {
       const port = (app.server.address() as { port: number }).port;
       const mounted = new Set(sandboxes.map((s) => s.id));
-      dispatcher = createDispatcher({
+      dispatcher = dispatcherForCleanup = createDispatcher({
         store, destinations, mappings, logger: logger.child({ component: 'dispatcher' }), now, random: Math.random,
         owner: `${hostname()}:${process.pid}`,
         // The sandbox on this same port, reached over loopback whatever HOST is.
         sandboxUrl: (connectorId) => (mounted.has(connectorId) ? `http://127.0.0.1:${port}/sandbox/${connectorId}` : undefined),
         onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
       });
+      // A mapping that does not fit its CRM's catalog stops start-up, naming file, mapping and field.
+      // A CRM that cannot be reached does not: intake keeps working and the dispatcher retries.
+      const misfits = await dispatcher.connectAll();
+      if (misfits.length > 0) {
+        const first = misfits[0]!;
+        throw errors.MAPPING_INVALID({ file: first.file, issues: misfits.filter((m) => m.file === first.file).map((m) => ({ key: `${m.mapping}: ${m.key}`, problem: m.problem })) });
+      }
       dispatcher.start();
     }
     const prune = setInterval(() => {
@@ -108,12 +117,13 @@ export async function start(environment: Environment): Promise<RunningParley> {
     prune.unref();
     logger.info({ address, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings.length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
 
+    const server = app;
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
       clearInterval(prune);
       // First stop sending: the built-in sandbox the dispatcher may be calling is served by this app.
       await dispatcher?.stop();
-      await app.close();
+      await server.close();
       await intake.drain();
       await deriver.catchUp(5_000);
       await deriver.stop();
@@ -121,8 +131,10 @@ export async function start(environment: Environment): Promise<RunningParley> {
       await planner?.stop();
       await store.close();
     })());
-    return { app, store, intake, deriver, destinations, mappings, planner, dispatcher: () => dispatcher, logger, address, stop };
+    return { app: server, store, intake, deriver, destinations, mappings, planner, dispatcher: () => dispatcher, logger, address, stop };
   } catch (error) {
+    await dispatcherForCleanup?.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     await store.close();
     throw error;
   }

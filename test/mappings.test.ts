@@ -147,6 +147,20 @@ describe('mappings at start-up', () => {
     expect(error).toMatchObject({ code: 'PARLEY_MAPPING_INVALID', details: { issues: [{ key: 'target.destination', problem: expect.stringContaining('"salesforce" is not a destination') }] } });
   });
 
+  it('a mapping whose field the CRM does not have stops start-up, naming file, mapping and field', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'parley-mappings-'));
+    mkdirSync(join(dir, 'salesforce'));
+    writeFileSync(join(dir, 'salesforce', 'bad-post.yaml'), base.replace('id: example', 'id: bad-post') + '  Contnet: text\n');
+    const { startParley } = await import('./helpers/parley.ts');
+    const error = await startParley({
+      extra: { mappingsDir: dir }, sandboxes: { salesforce: {} },
+      destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
+    }).then(async (p) => { await p.stop(); return undefined; }, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PARLEY_MAPPING_INVALID', details: { file: expect.stringContaining('bad-post.yaml'), issues: [{ key: 'bad-post: fields.Contnet', problem: 'SocialPost has no field "Contnet"' }] } });
+  });
+
   it('the shipped mappings load with the demo destination', async () => {
     const { startParley } = await import('./helpers/parley.ts');
     const parley = await startParley({

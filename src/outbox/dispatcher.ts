@@ -28,7 +28,12 @@ export interface DestinationStatus {
  * with backoff, rate-limited (the destination pauses; no attempt is spent), or dead.
  */
 export interface Dispatcher {
-  /** Connects the destinations and starts dispatching. */
+  /**
+   * Connects every destination once and checks its mappings against its catalog.
+   * @returns the mapping problems found (a destination that cannot be reached is retried later, not reported)
+   */
+  connectAll(): Promise<Array<{ destination: string; file: string; mapping: string; key: string; problem: string }>>;
+  /** Starts dispatching. */
   start(): void;
   /** Wakes the destinations' loops (new operations were planned). */
   notify(): void;
@@ -73,6 +78,7 @@ interface Runtime {
   destination: ActiveDestination;
   /** Concurrency and spacing of calls to this destination. */
   limiter: Bottleneck;
+  mappingIssues?: Array<{ file: string; mapping: string; key: string; problem: string }>;
   definition: DestinationDefinition<unknown>;
   client?: DestinationClient;
   catalog?: ObjectCatalog;
@@ -123,6 +129,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     const issues = options.mappings.filter((m) => m.definition.target.destination === id)
       .flatMap((m) => checkAgainstCatalog(m, rt.catalog!).map((issue) => ({ file: m.file, mapping: m.definition.id, ...issue })));
+    rt.mappingIssues = issues;
     if (issues.length > 0) {
       rt.state = 'misconfigured';
       rt.lastError = { code: 'PARLEY_MAPPING_INVALID', message: issues.map((i) => `${i.file} ${i.key}: ${i.problem}`).join('; ') };
@@ -264,6 +271,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   return {
+    async connectAll() {
+      const found: Array<{ destination: string; file: string; mapping: string; key: string; problem: string }> = [];
+      for (const rt of runtimes.values()) {
+        await connect(rt);
+        for (const issue of rt.mappingIssues ?? []) found.push({ destination: rt.destination.id, ...issue });
+      }
+      return found;
+    },
     start() {
       for (const id of runtimes.keys()) loops.push(loop(id));
     },
