@@ -179,6 +179,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (plan.kind === 'wait') { outcomes.push(retryOutcome(op, { code: 'PARLEY_RECORD_NOT_FOUND', message: plan.reason }, true)); continue; }
       // References are bound now, from what is already written; one to a record Parley never
       // planned stays empty rather than waiting (the store holds back those still planned).
+      // A parent that can only be the identity's first record (a persona's first post) and does not
+      // exist yet: creating now would only fail. Held back until one is written, or the window ends.
+      const orphan = plan.operation !== 'update' && plan.operation !== 'delete'
+        ? op.references.find((r) => r.firstOfIdentity && !firsts.has(`${r.object}\u0000${op.orderingKey}`)) : undefined;
+      if (orphan) {
+        outcomes.push(retryOutcome(op, { code: 'PARLEY_PARENT_MISSING', message: `no ${orphan.object} written yet for this identity to be the parent (${orphan.field})` }, true));
+        continue;
+      }
       const fields = { ...op.fields };
       for (const ref of op.references) {
         const crmId = ref.firstOfIdentity ? firsts.get(`${ref.object}\u0000${op.orderingKey}`) : linkOf(ref.object, ref.key);
