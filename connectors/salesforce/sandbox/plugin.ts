@@ -42,6 +42,9 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
   let used = 0;
   let totalCalls = 0;
   const calls: Record<string, number> = {};
+  // Error answers by code (limits, injected faults), for `_stats`.
+  const errorsAnswered: Record<string, number> = {};
+  const countError = (code: string) => { errorsAnswered[code] = (errorsAnswered[code] ?? 0) + 1; };
   // Composite subrequests run through these same routes, marked so they are neither counted again
   // nor faulted; a composite holds off other calls while it runs, so its rollback undoes only its own writes.
   const subrequestToken = randomBytes(16).toString('hex');
@@ -116,7 +119,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
     return sendJson(reply, 200, { ...faults, dailyLimit, apiUsage: used });
   });
   app.get('/_faults', async (_request, reply) => sendJson(reply, 200, { ...faults, dailyLimit, apiUsage: used }));
-  app.get('/_stats', async (_request, reply) => sendJson(reply, 200, { totalCalls, calls, records: store.counts(), apiUsage: { used, limit: dailyLimit } }));
+  app.get('/_stats', async (_request, reply) => sendJson(reply, 200, { totalCalls, calls, records: store.counts(), apiUsage: { used, limit: dailyLimit }, errors: errorsAnswered }));
 
   // ---- Versions: not authenticated, not counted (reference §2) ----
   const versions = async (_request: FastifyRequest, reply: FastifyReply) => sendJson(reply, 200, versionsList());
@@ -135,7 +138,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       const label = `${request.method} ${request.routeOptions.url?.replace(/^.*\/services\/data\/:version/, '') || '/'}`;
       totalCalls++;
       calls[label] = (calls[label] ?? 0) + 1;
-      if (used >= dailyLimit) return sendJson(reply, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+      if (used >= dailyLimit) { countError('REQUEST_LIMIT_EXCEEDED'); return sendJson(reply, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]); }
       used++;
       reply.header('Sforce-Limit-Info', `api-usage=${used}/${dailyLimit}`);
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
@@ -145,6 +148,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       request[CALL] = state;
       if (!fault) return;
       const spec = FAULTS[fault]!;
+      countError(spec.errorCode);
       if (spec.perRecord) { state.perRecordFault = fault; return; }
       if (spec.nonJson) return reply.code(spec.status).type('text/html').send(`<html><body><h1>${spec.status} ${spec.message}</h1></body></html>`);
       return sendJson(reply, spec.status, [{ message: spec.message, errorCode: spec.errorCode }]);
