@@ -99,6 +99,7 @@ export const errors = {
   API_INVALID_REQUEST: defineError<{ issues: Array<{ key: string; problem: string }> }>('PARLEY_API_INVALID_REQUEST', 400, 'The request is invalid'),
   API_BAD_CURSOR: defineError<{ cursor: string }>('PARLEY_API_BAD_CURSOR', 400, 'The cursor is not one this API issued'),
   API_EVENT_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_EVENT_NOT_FOUND', 404, 'No event {id}'),
+  API_NOT_REPLAYABLE: defineError<{ id: string; stage: string; reason: string }>('PARLEY_API_NOT_REPLAYABLE', 409, 'Dead letter {id} cannot be replayed: {reason}'),
   API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
   HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),
   HTTP_BAD_REQUEST: defineError<{ reason: string }>('PARLEY_HTTP_BAD_REQUEST', 400, 'Bad request: {reason}'),

@@ -34,6 +34,8 @@ export interface AppDependencies {
   sandboxes?: ActiveSandbox[];
   /** PARLEY_DATA_DIR, where sandboxes may keep their records. */
   dataDir?: string;
+  /** Called after a replay queued operations again (the dispatcher listens). */
+  onReplayed?: () => void;
   /** The destinations' state, for `GET /v1/connectors`. */
   connectorStatus?: () => DestinationStatus[];
   logger: Logger;
@@ -77,7 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
   await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics });
   await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
-  await app.register(deadLetterRoutes, { store: deps.store, auth });
+  await app.register(deadLetterRoutes, { store: deps.store, auth, now: deps.now, ...(deps.onReplayed ? { onReplayed: deps.onReplayed } : {}) });
   await app.register(outboxRoutes, { store: deps.store, auth });
   await app.register(connectorRoutes, { status: deps.connectorStatus ?? (() => []), auth });
   for (const sandbox of deps.sandboxes ?? []) {

@@ -82,7 +82,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
     });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
-    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], logger, metrics, now });
+    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), logger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');

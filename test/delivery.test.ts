@@ -129,3 +129,36 @@ describe('the API budget and GET /v1/connectors', () => {
     expect((await api(parley.base, '/v1/operations?state=dead', parley.adminKey)).json.items).toEqual([]);
   });
 });
+
+describe('dead operations and replay', () => {
+  it('a write the CRM refuses for good is a dead letter with its attempts; replayed once fixed, it lands, and an Idempotency-Key replays once', async () => {
+    const parley = await start();
+    const conn = await connection(parley);
+    await send(parley, tweetDelivery(400, '950'));
+    await until('the first post', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId = '1700000000000000400'")).totalSize === 1 ? true : undefined));
+    // Every session refused from now on: re-login is tried, then it is a configuration error, and the operation dead.
+    await fetch(`${parley.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: { INVALID_SESSION_ID: 1 } }) });
+    await send(parley, tweetDelivery(401, '951'));
+    const letter = await until('a delivery dead letter', async () => {
+      const items = (await api(parley.base, '/v1/dead-letters?stage=delivery', parley.adminKey)).json.items as Array<Record<string, any>>;
+      return items.find((l) => JSON.parse(l.body).matchValue === '1700000000000000401');
+    });
+    expect(letter).toMatchObject({ stage: 'delivery', operationId: expect.any(String), details: { destination: 'salesforce', object: 'SocialPost', mappingId: 'sf-x-post' } });
+    const detail = (await api(parley.base, `/v1/dead-letters/${letter.id}`, parley.adminKey)).json;
+    expect(detail.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'permanent', error: expect.objectContaining({ scope: 'config' }) })]);
+
+    await fetch(`${parley.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({}) });
+    const read = await api(parley.base, `/v1/dead-letters/${letter.id}/replay`, parley.adminKey.replace(/./g, 'x'), { method: 'POST' });
+    expect(read.status).toBe(401);
+    const replay = () => api(parley.base, `/v1/dead-letters/${letter.id}/replay`, parley.adminKey, { method: 'POST', headers: { 'idempotency-key': 'replay-1' } });
+    const first = await replay();
+    expect(first).toMatchObject({ status: 200, json: { replayed: [letter.id] } });
+    expect((await replay()).json).toEqual(first.json);
+    await until('the post after the replay', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId = '1700000000000000401'")).totalSize === 1 ? true : undefined));
+    const again = await api(parley.base, `/v1/dead-letters/${letter.id}/replay`, parley.adminKey, { method: 'POST' });
+    expect(again).toMatchObject({ status: 409, json: { error: { code: 'PARLEY_API_NOT_REPLAYABLE' } } });
+    const byFilter = await api(parley.base, '/v1/dead-letters/replay', parley.adminKey, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ destination: 'salesforce' }) });
+    expect(byFilter.status).toBe(200);
+    expect(byFilter.json.replayed).not.toContain(letter.id);
+  });
+});

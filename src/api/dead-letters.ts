@@ -10,7 +10,7 @@ import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
 /** A kept failure: a verified delivery that could not be parsed (`intake`), or an event a mapping could not turn into an operation (`mapping`). */
 export const DeadLetterResource = z.object({
   id: z.string(),
-  stage: z.enum(['intake', 'mapping']).describe('intake: the delivery could not be parsed; mapping: a mapping failed on one of its events'),
+  stage: z.enum(['intake', 'mapping', 'delivery']).describe('intake: the delivery could not be parsed; mapping: a mapping failed on one of its events; delivery: the CRM refused an operation for good, or its retries ran out'),
   source: z.string(),
   deliveryId: z.string(),
   reasonCode: z.string().describe('PAYLOAD_INVALID (the source parser refused it), PARSER_FAILED, or MAPPING_FAILED (details name the mapping, event and field)'),
@@ -19,12 +19,27 @@ export const DeadLetterResource = z.object({
   contentType: z.string(),
   body: z.string().describe('the delivery body as received (UTF-8)'),
   createdAt: z.string(),
+  operationId: z.string().optional().describe('stage delivery: the operation (GET /v1/operations)'),
+  replayedAt: z.string().optional(),
 }).meta({ id: 'DeadLetter' });
 
-const DeadLettersQuery = z.object({ source: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(), ...PageQuery }).strict();
+const Attempt = z.object({ attempt: z.number(), at: z.string(), outcome: z.string().describe('retryable, rate-limited, permanent or done'), error: z.record(z.string(), z.unknown()).optional() });
+const DeadLetterWithAttempts = DeadLetterResource.extend({ attempts: z.array(Attempt).optional().describe('stage delivery: every attempt with its classified error') }).meta({ id: 'DeadLetterWithAttempts' });
+const ReplayAnswer = z.object({ replayed: z.array(z.string()).describe('the dead letters whose operations are pending again') });
+const ReplayFilter = z.object({
+  destination: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  reasonCode: z.string().max(100).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.number().int().min(1).max(10_000).default(1_000),
+}).strict();
 
-/** `GET /v1/dead-letters`, `GET /v1/dead-letters/:id` (scope `read`: bodies hold personal data, but ops staff need them). */
-export async function deadLetterRoutes(app: FastifyInstance, options: { store: Store; auth: ApiKeyChecker }): Promise<void> {
+const DeadLettersQuery = z.object({ source: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(), stage: z.enum(['intake', 'mapping', 'delivery']).optional(), ...PageQuery }).strict();
+
+/**
+ * `GET /v1/dead-letters`, `GET /v1/dead-letters/:id` (scope `read`: bodies hold personal data, but ops
+ * staff need them), and replays of dead operations (scope `operate`).
+ */
+export async function deadLetterRoutes(app: FastifyInstance, options: { store: Store; auth: ApiKeyChecker; now: () => Date; onReplayed?: () => void }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const auth = options.auth.require('read');
   const errorsByStatus = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -36,7 +51,7 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
       querystring: DeadLettersQuery, response: { 200: pageOf(DeadLetterResource), ...errorsByStatus },
     },
   }, async (request) => {
-    const page = await options.store.listDeadLetters({ source: request.query.source, limit: request.query.limit, after: decodeCursor('dead-letters', request.query.cursor) });
+    const page = await options.store.listDeadLetters({ source: request.query.source, stage: request.query.stage, limit: request.query.limit, after: decodeCursor('dead-letters', request.query.cursor) });
     return { items: page.items, nextCursor: encodeCursor('dead-letters', page.next) };
   });
 
@@ -44,11 +59,55 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
     preHandler: auth,
     schema: {
       summary: 'One dead letter with its reason and body', tags: ['dead letters'], security: [{ bearer: [] }],
-      params: z.object({ id: z.string().max(100) }), response: { 200: DeadLetterResource, 404: ErrorBody, ...errorsByStatus },
+      params: z.object({ id: z.string().max(100) }), response: { 200: DeadLetterWithAttempts, 404: ErrorBody, ...errorsByStatus },
     },
   }, async (request) => {
     const letter = await options.store.getDeadLetter(request.params.id);
     if (!letter) throw errors.API_DEAD_LETTER_NOT_FOUND({ id: request.params.id });
-    return letter;
+    return letter.operationId ? { ...letter, attempts: await options.store.listAttempts(letter.operationId) } : letter;
   });
+
+  const operate = options.auth.require('operate');
+  const idempotent = async <T>(request: { headers: Record<string, unknown> }, scope: string, produce: () => Promise<T>): Promise<T> => {
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return produce();
+    const now = options.now();
+    const earlier = await options.store.readIdempotencyKey(scope, key, new Date(now.getTime() - 86_400_000));
+    if (earlier !== undefined) return earlier as T;
+    const answer = await produce();
+    await options.store.saveIdempotencyKey(scope, key, answer, now);
+    return answer;
+  };
+
+  api.post('/v1/dead-letters/:id/replay', {
+    preHandler: operate,
+    schema: {
+      summary: 'Send a dead operation again', tags: ['dead letters'], security: [{ bearer: [] }],
+      description: 'For dead letters of stage delivery: the operation goes back to pending, due now. An Idempotency-Key header makes a retried request answer the same without replaying twice.',
+      params: z.object({ id: z.string().max(100) }), response: { 200: ReplayAnswer, 404: ErrorBody, 409: ErrorBody, ...errorsByStatus },
+    },
+  }, async (request) => idempotent(request, `replay:${request.params.id}`, async () => {
+    const letter = await options.store.getDeadLetter(request.params.id);
+    if (!letter) throw errors.API_DEAD_LETTER_NOT_FOUND({ id: request.params.id });
+    if (letter.stage !== 'delivery') throw errors.API_NOT_REPLAYABLE({ id: letter.id, stage: letter.stage, reason: `it is of stage ${letter.stage}: fix the ${letter.stage === 'mapping' ? 'mapping' : 'source connector'} first` });
+    const replayed = await options.store.replayDeadLetters([letter.id], { now: options.now() });
+    if (replayed.length === 0) throw errors.API_NOT_REPLAYABLE({ id: letter.id, stage: letter.stage, reason: 'its operation is not dead any more' });
+    options.onReplayed?.();
+    return { replayed };
+  }));
+
+  api.post('/v1/dead-letters/replay', {
+    preHandler: operate,
+    schema: {
+      summary: 'Send every dead operation matching a filter again', tags: ['dead letters'], security: [{ bearer: [] }],
+      description: 'Replays dead letters of stage delivery whose operation is dead, oldest first, up to limit. Honours Idempotency-Key.',
+      body: ReplayFilter, response: { 200: ReplayAnswer, ...errorsByStatus },
+    },
+  }, async (request) => idempotent(request, 'replay-filter', async () => {
+    const { destination, reasonCode, since, limit } = request.body;
+    const ids = await options.store.findReplayable({ limit, ...(destination ? { destination } : {}), ...(reasonCode ? { reasonCode } : {}), ...(since ? { since: new Date(since) } : {}) });
+    const replayed = await options.store.replayDeadLetters(ids, { now: options.now() });
+    if (replayed.length > 0) options.onReplayed?.();
+    return { replayed };
+  }));
 }

@@ -68,8 +68,15 @@ export interface EventQuery {
 /** A kept failure, as `GET /v1/dead-letters/:id` shows it (the body as UTF-8 text when it is text). */
 export interface StoredDeadLetter {
   id: string;
-  /** `intake`: a delivery no event could be made of; `mapping`: an event a mapping could not turn into an operation. */
-  stage: 'intake' | 'mapping';
+  /**
+   * `intake`: a delivery no event could be made of; `mapping`: an event a mapping could not turn
+   * into an operation; `delivery`: an operation the CRM refused for good or that ran out of retries.
+   */
+  stage: 'intake' | 'mapping' | 'delivery';
+  /** `delivery`: the operation, whose attempts tell the story. */
+  operationId?: string;
+  /** When it was last replayed. */
+  replayedAt?: string;
   source: string;
   deliveryId: string;
   reasonCode: string;
@@ -82,6 +89,7 @@ export interface StoredDeadLetter {
 
 export interface DeadLetterQuery {
   source?: string;
+  stage?: StoredDeadLetter['stage'];
   limit: number;
   after?: string;
 }
@@ -240,6 +248,18 @@ export interface Store {
   recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number>;
   /** An operation's attempts, oldest first. */
   listAttempts(operationId: string): Promise<OperationAttempt[]>;
+  /**
+   * Sends dead operations again: each of the given dead letters (stage `delivery`) whose operation
+   * is dead goes back to pending, due now, and the letter is marked replayed. ONE transaction.
+   * @returns the ids of the dead letters replayed (others were not dead operations' letters, or not dead any more)
+   */
+  replayDeadLetters(ids: string[], options: { now: Date }): Promise<string[]>;
+  /** Ids of dead letters of stage `delivery` not replayed since, matching the filter; at most `limit`. */
+  findReplayable(filter: { destination?: string; reasonCode?: string; since?: Date; limit: number }): Promise<string[]>;
+  /** The answer stored under an Idempotency-Key within `scope` since `since`, if any. */
+  readIdempotencyKey(scope: string, key: string, since: Date): Promise<unknown>;
+  /** Stores the answer given for an Idempotency-Key (the first one stored wins). */
+  saveIdempotencyKey(scope: string, key: string, response: unknown, now: Date): Promise<void>;
   listOperations(query: OperationQuery): Promise<Page<StoredOperation>>;
   /** Operations per destination and state. */
   countOperations(): Promise<Array<{ destination: string; state: OperationState; count: number }>>;

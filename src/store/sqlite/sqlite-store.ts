@@ -26,7 +26,8 @@ interface OperationRow {
   outcome_unknown: number;
 }
 interface DeadLetterRow {
-  seq: number; id: string; stage: 'intake' | 'mapping'; source: string; delivery_id: string; reason_code: string; reason: string;
+  operation_id: string | null; replayed_at: number | null;
+  seq: number; id: string; stage: 'intake' | 'mapping' | 'delivery'; source: string; delivery_id: string; reason_code: string; reason: string;
   details: string; content_type: string; body: Buffer; created_at: number;
 }
 
@@ -165,6 +166,7 @@ export class SqliteStore implements Store {
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (query.source !== undefined) { where.push('source = ?'); params.push(query.source); }
+    if (query.stage !== undefined) { where.push('stage = ?'); params.push(query.stage); }
     if (query.after !== undefined) { where.push('seq > ?'); params.push(Number(query.after)); }
     const sql = `SELECT * FROM dead_letters ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
     const rows = this.#db.prepare(sql).all(...params, query.limit + 1) as DeadLetterRow[];
@@ -311,6 +313,7 @@ export class SqliteStore implements Store {
         } else {
           s.kill.run(attempt, JSON.stringify(outcome.error), now, outcome.id);
           s.insertAttempt.run(outcome.id, attempt, now, String(outcome.error.class ?? 'permanent'), JSON.stringify(outcome.error));
+          this.#deadLetterFor(s, outcome.id, outcome.error, now);
         }
         changed++;
       }
@@ -335,6 +338,56 @@ export class SqliteStore implements Store {
       }
       s.deleteBinding.run(destination, object, key, binding.operation_id, binding.field);
     }
+  }
+
+  // A dead operation is a dead letter too (stage `delivery`), listed with the others; its body is
+  // the write as planned. Replaying it again later reuses the same letter.
+  #deadLetterFor(s: Statements, operationId: string, error: Record<string, unknown>, now: number): void {
+    const op = s.getOperationForLetter.get(operationId) as (OperationRow & { source: string; delivery_id: string }) | undefined;
+    if (!op) return;
+    const reasonCode = String(error.code ?? 'UNKNOWN');
+    const reason = String(error.message ?? reasonCode);
+    const details = JSON.stringify({ destination: op.destination, object: op.object, operation: op.operation, mappingId: op.mapping_id, eventId: op.event_id, error });
+    const body = Buffer.from(JSON.stringify({ fields: JSON.parse(op.fields) as unknown, references: JSON.parse(op.refs) as unknown, matchKey: op.match_key, matchValue: op.match_value }));
+    if (s.updateOperationLetter.run(reasonCode, reason, details, body, now, operationId).changes > 0) return;
+    s.insertOperationLetter.run(`dl-${operationId}`, op.source, op.delivery_id, reasonCode, reason, details, body, now, operationId);
+  }
+
+  async replayDeadLetters(ids: string[], options: { now: Date }): Promise<string[]> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const run = this.#db.transaction(() => ids.filter((id) => {
+      const letter = s.getLetterOperation.get(id) as { operation_id: string | null } | undefined;
+      if (!letter?.operation_id) return false;
+      if (s.revive.run(now, now, letter.operation_id).changes === 0) return false;
+      s.markReplayed.run(now, id);
+      return true;
+    }));
+    try {
+      return run();
+    } catch (cause) {
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
+  }
+
+  async findReplayable(filter: { destination?: string; reasonCode?: string; since?: Date; limit: number }): Promise<string[]> {
+    this.#ready();
+    const where = ["d.stage = 'delivery'", "o.state = 'dead'"];
+    const params: Array<string | number> = [];
+    if (filter.destination !== undefined) { where.push('o.destination = ?'); params.push(filter.destination); }
+    if (filter.reasonCode !== undefined) { where.push('d.reason_code = ?'); params.push(filter.reasonCode); }
+    if (filter.since !== undefined) { where.push('d.created_at >= ?'); params.push(filter.since.getTime()); }
+    const sql = `SELECT d.id FROM dead_letters d JOIN operations o ON o.id = d.operation_id WHERE ${where.join(' AND ')} ORDER BY d.seq LIMIT ?`;
+    return (this.#db.prepare(sql).all(...params, filter.limit) as Array<{ id: string }>).map((r) => r.id);
+  }
+
+  async readIdempotencyKey(scope: string, key: string, since: Date): Promise<unknown> {
+    const row = this.#ready().getIdempotency.get(scope, key, since.getTime()) as { response: string } | undefined;
+    return row ? JSON.parse(row.response) as unknown : undefined;
+  }
+
+  async saveIdempotencyKey(scope: string, key: string, response: unknown, now: Date): Promise<void> {
+    this.#ready().putIdempotency.run(scope, key, JSON.stringify(response), now.getTime());
   }
 
   async listAttempts(operationId: string): Promise<OperationAttempt[]> {
@@ -444,6 +497,16 @@ function prepareStatements(db: Database.Database) {
     bindingsFor: db.prepare('SELECT operation_id, field FROM pending_bindings WHERE destination = ? AND ref_object = ? AND ref_key = ?'),
     deleteBinding: db.prepare('DELETE FROM pending_bindings WHERE destination = ? AND ref_object = ? AND ref_key = ? AND operation_id = ? AND field = ?'),
     getOperationForBinding: db.prepare('SELECT event_id, object, record_key, ordering_key FROM operations WHERE id = ?'),
+    getOperationForLetter: db.prepare(`SELECT o.*, e.source AS source, e.delivery_id AS delivery_id FROM operations o JOIN events e ON e.id = o.event_id WHERE o.id = ?`),
+    updateOperationLetter: db.prepare(`UPDATE dead_letters SET reason_code = ?, reason = ?, details = ?, body = ?, created_at = ? WHERE operation_id = ?`),
+    insertOperationLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at, operation_id)
+      VALUES (?, 'delivery', ?, ?, ?, ?, ?, 'application/json', ?, ?, ?)`),
+    getLetterOperation: db.prepare('SELECT operation_id FROM dead_letters WHERE id = ?'),
+    revive: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = 0, updated_at = ? WHERE id = ? AND state = 'dead'`),
+    markReplayed: db.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?'),
+    getIdempotency: db.prepare('SELECT response FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at >= ?'),
+    putIdempotency: db.prepare(`INSERT INTO idempotency_keys (scope, key, response, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (scope, key) DO UPDATE SET response = excluded.response, created_at = excluded.created_at WHERE idempotency_keys.created_at < excluded.created_at - 86400000`),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;
@@ -478,5 +541,7 @@ function toStoredDeadLetter(row: DeadLetterRow): StoredDeadLetter {
     id: row.id, stage: row.stage, source: row.source, deliveryId: row.delivery_id, reasonCode: row.reason_code,
     reason: row.reason, details: JSON.parse(row.details) as Record<string, unknown>, contentType: row.content_type,
     body: row.body.toString('utf8'), createdAt: new Date(row.created_at).toISOString(),
+    ...(row.operation_id !== null ? { operationId: row.operation_id } : {}),
+    ...(row.replayed_at !== null ? { replayedAt: new Date(row.replayed_at).toISOString() } : {}),
   };
 }

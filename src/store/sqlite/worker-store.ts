@@ -88,6 +88,10 @@ export class WorkerSqliteStore implements Store {
   readFirstRecords: Store['readFirstRecords'] = (destination, keys) => this.#call('readFirstRecords', destination, keys);
   recordOutcomes: Store['recordOutcomes'] = (outcomes, options) => this.#call('recordOutcomes', outcomes, options);
   listAttempts: Store['listAttempts'] = (id) => this.#call('listAttempts', id);
+  replayDeadLetters: Store['replayDeadLetters'] = (ids, options) => this.#call('replayDeadLetters', ids, options);
+  findReplayable: Store['findReplayable'] = (filter) => this.#call('findReplayable', filter);
+  readIdempotencyKey: Store['readIdempotencyKey'] = (scope, key, since) => this.#call('readIdempotencyKey', scope, key, since);
+  saveIdempotencyKey: Store['saveIdempotencyKey'] = (scope, key, response, now) => this.#call('saveIdempotencyKey', scope, key, response, now);
   countOperations: Store['countOperations'] = () => this.#call('countOperations');
 
   async status(): ReturnType<Store['status']> {

@@ -50,6 +50,20 @@ CREATE TABLE pending_bindings (
   PRIMARY KEY (destination, ref_object, ref_key, operation_id, field)
 ) WITHOUT ROWID;
 
+-- Dead letters of operations that went dead (stage 'delivery'), and when one was replayed.
+ALTER TABLE dead_letters ADD COLUMN operation_id TEXT;
+ALTER TABLE dead_letters ADD COLUMN replayed_at INTEGER;
+CREATE INDEX dead_letters_by_operation ON dead_letters (operation_id) WHERE operation_id IS NOT NULL;
+
+-- Answers of replay requests by Idempotency-Key, so a retried request does not replay twice.
+CREATE TABLE idempotency_keys (
+  scope       TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  response    TEXT NOT NULL,               -- JSON
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+
 -- What Parley wrote: a record's key at a destination → the CRM's id for it.
 CREATE TABLE links (
   destination TEXT NOT NULL,
