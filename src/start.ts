@@ -101,6 +101,8 @@ export async function start(environment: Environment): Promise<RunningParley> {
         // The sandbox on this same port, reached over loopback whatever HOST is.
         sandboxUrl: (connectorId) => (mounted.has(connectorId) ? `http://127.0.0.1:${port}/sandbox/${connectorId}` : undefined),
         onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
+        retry: { stepsMs: config.outbox.retryStepsMs, maxAgeMs: config.outbox.retryForHours * HOUR_MS },
+        leaseMs: config.outbox.leaseMs, lingerMs: config.outbox.lingerMs,
       });
       // A mapping that does not fit its CRM's catalog stops start-up, naming file, mapping and field.
       // A CRM that cannot be reached does not: intake keeps working and the dispatcher retries.

@@ -86,11 +86,24 @@ export const IntakeConfig = z.object({
   maxBatchDeliveries: numberFromText(z.number().int().min(1).max(10_000)).default(1_000),
 }).strict();
 
+/** How the outbox delivers: retries, leases, batching. */
+export const OutboxConfig = z.object({
+  /** Waits before the 1st, 2nd, … retry, ms; each is the most of a random wait (full jitter); the last repeats. */
+  retryStepsMs: z.array(numberFromText(z.number().int().min(0))).min(1).default([10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000]),
+  /** After this many hours since it was planned, an operation is not retried: it is dead (a dead letter to replay). */
+  retryForHours: numberFromText(z.number().positive().max(24 * 30)).default(72),
+  /** How long a dispatcher holds an operation before another may take it over, ms. */
+  leaseMs: numberFromText(z.number().int().min(1_000).max(3_600_000)).default(60_000),
+  /** After a round that filled less than a batch, wait this long so a burst shares calls, ms. */
+  lingerMs: numberFromText(z.number().int().min(0).max(60_000)).default(250),
+}).strict();
+
 /** The whole `parley.yaml`, after `${VAR}` substitution. */
 export const ParleyConfig = z.object({
   server: ServerConfig.default(ServerConfig.parse({})),
   store: StoreConfig.default(StoreConfig.parse({})),
   intake: IntakeConfig.default(IntakeConfig.parse({})),
+  outbox: OutboxConfig.default(OutboxConfig.parse({})),
   /** The mapping files' folder (`<dir>/<destination>/<id>.yaml`), relative to the config file. */
   mappingsDir: z.string().min(1).default('mappings'),
   apiKeys: z.array(ApiKeyConfig).default([]),
