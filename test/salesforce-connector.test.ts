@@ -134,7 +134,7 @@ describe('Salesforce connector: writes', () => {
     expect(client.usage()).toEqual(b);
   });
 
-  it('looks a record up by an external id that needs URL-encoding', async () => {
+  it('looks a record up by a natural-key value with characters SOQL and URLs must escape', async () => {
     const client = await connect();
     const key = 'a/b c?d#1';
     const results = await client.write({ ...postBatch('', 1), operations: [{ id: 'enc', fields: { ...postBatch('', 1).operations[0]!.fields, ExternalPostId: key } }] });

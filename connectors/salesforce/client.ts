@@ -111,19 +111,16 @@ class SalesforceClient implements DestinationClient {
   }
 
   /**
-   * The record id whose `field` equals `value`, through `GET /sobjects/{Object}/{field}/{value}`
-   * (the value URL-encoded: jsforce does not encode it, reference §3); undefined when none.
+   * The record id whose `field` equals `value`, or undefined when there is none. A SOQL query, so
+   * it works for any filterable field, not only External IDs (SocialPost.ExternalPostId is not one
+   * in every org); the value is escaped as SOQL requires (REST API Developer Guide, "Query").
    * For operations whose earlier attempt had an unknown outcome.
    */
   async lookup(object: string, field: string, value: string): Promise<string | undefined> {
-    const path = `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(field)}/${encodeURIComponent(value)}`;
-    try {
-      const record = await this.#call(() => this.#conn.request({ method: 'GET', url: path }) as Promise<{ Id?: string }>);
-      return record.Id;
-    } catch (error) {
-      if (vendorError(error).code === 'NOT_FOUND') return undefined;
-      throw error;
-    }
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(object) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(field)) throw new Error(`not a Salesforce name: ${object}.${field}`);
+    const soql = `SELECT Id FROM ${object} WHERE ${field} = '${escapeSoql(value)}' ORDER BY CreatedDate LIMIT 1`;
+    const result = await this.#call(async () => (await this.#conn.query(soql)) as unknown as { records: Array<{ Id?: string }> });
+    return result.records[0]?.Id;
   }
 
   async write(batch: WriteBatch): Promise<Map<string, WriteResult>> {
@@ -282,6 +279,11 @@ class SalesforceClient implements DestinationClient {
       }
     }
   }
+}
+
+/** A string literal's content for SOQL: backslash and quote escaped, as Salesforce requires. */
+function escapeSoql(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 /** What is wrong with an operation before it is sent, or undefined. */

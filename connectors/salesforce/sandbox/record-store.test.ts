@@ -36,3 +36,22 @@ describe('RecordStore', () => {
     expect(readFileSync(file, 'utf8')).toContain('hello');
   });
 });
+
+describe('RecordStore journal', () => {
+  it('keeps every answered write through a crash (no flush, no close), and undoes rolled-back ones', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sf-store-')), 'org.json');
+    const first = new RecordStore({ file, flushMs: 60_000 });
+    first.put('Contact', { Id: '003SB0000000001AAA', LastName: 'Kept' });
+    const checkpoint = first.checkpoint();
+    first.put('Contact', { Id: '003SB0000000002AAA', LastName: 'Rolled back' });
+    first.rollback(checkpoint);
+    first.put('Contact', { Id: '003SB0000000003AAA', LastName: 'After' });
+    first.remove('Contact', '003SB0000000001AAA');
+    // The process dies here: the second store reads what the first left.
+    const second = new RecordStore({ file });
+    expect(second.counts()).toEqual({ Contact: 1 });
+    expect(second.byId('003SB0000000003AAA')?.record.LastName).toBe('After');
+    expect(second.byId('003SB0000000002AAA')).toBeUndefined();
+    expect(second.wasDeleted('003SB0000000001AAA')).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SandboxRecord } from './types.ts';
 
@@ -18,9 +18,11 @@ interface Snapshot {
 }
 
 /**
- * The sandbox org's records, per object, in memory; optionally kept in a JSON file so the demo's
- * CRM survives a restart. Writes to the file are coalesced (at most one per `flushMs`) and atomic
- * (a temporary file renamed over the old one).
+ * The sandbox org's records, per object, in memory; optionally kept in a file so the demo's CRM
+ * survives a restart, even a killed one: every change is appended to a journal (`<file>.journal`,
+ * one JSON line each) before the call that made it is answered, as a real CRM's commit is durable
+ * before it answers. The snapshot (`<file>`) is rewritten, and the journal emptied, at start-up and
+ * close and at most once per `flushMs` otherwise.
  */
 export class RecordStore {
   readonly #live = new Map<string, Map<string, SandboxRecord>>();
@@ -37,8 +39,22 @@ export class RecordStore {
    */
   constructor(options: { file?: string; flushMs?: number } = {}) {
     this.#file = options.file;
-    this.#flushMs = options.flushMs ?? 200;
-    if (this.#file && existsSync(this.#file)) this.#load(this.#file);
+    this.#flushMs = options.flushMs ?? 5_000;
+    if (!this.#file) return;
+    if (existsSync(this.#file)) this.#load(this.#file);
+    const journal = `${this.#file}.journal`;
+    if (existsSync(journal)) {
+      for (const line of readFileSync(journal, 'utf8').split('\n')) {
+        // A line cut short by a crash was never answered: it is dropped.
+        let entry: { op: 'put' | 'remove'; object: string; record?: SandboxRecord; id?: string; counter: number } | undefined;
+        try { entry = line ? JSON.parse(line) as typeof entry : undefined; } catch { entry = undefined; }
+        if (!entry) continue;
+        if (entry.op === 'put' && entry.record) this.#apply('put', entry.object, entry.record);
+        if (entry.op === 'remove' && entry.id) this.#apply('remove', entry.object, undefined, entry.id);
+        this.#counter = Math.max(this.#counter, entry.counter);
+      }
+    }
+    this.flush();
   }
 
   /** The next number for a new record id (ids are made from it by the caller). */
@@ -71,21 +87,36 @@ export class RecordStore {
   }
 
   put(object: string, record: SandboxRecord): void {
-    this.live(object).set(record.Id.slice(0, 15), record);
-    this.#objectOfId.set(record.Id.slice(0, 15), object);
-    this.#changed();
+    this.#apply('put', object, record);
+    this.#journal({ op: 'put', object, record, counter: this.#counter });
   }
 
   remove(object: string, id: string): SandboxRecord | undefined {
-    const key = id.slice(0, 15);
-    const record = this.#live.get(object)?.get(key);
-    if (!record) return undefined;
+    const record = this.#apply('remove', object, undefined, id);
+    if (record) this.#journal({ op: 'remove', object, id, counter: this.#counter });
+    return record;
+  }
+
+  #apply(op: 'put' | 'remove', object: string, record?: SandboxRecord, id?: string): SandboxRecord | undefined {
+    if (op === 'put') {
+      this.live(object).set(record!.Id.slice(0, 15), record!);
+      this.#objectOfId.set(record!.Id.slice(0, 15), object);
+      return record;
+    }
+    const key = id!.slice(0, 15);
+    const existing = this.#live.get(object)?.get(key);
+    if (!existing) return undefined;
     this.#live.get(object)!.delete(key);
     let bin = this.#deleted.get(object);
     if (!bin) this.#deleted.set(object, bin = new Map());
-    bin.set(key, { ...record, IsDeleted: true });
+    bin.set(key, { ...existing, IsDeleted: true });
+    return existing;
+  }
+
+  #journal(entry: Record<string, unknown>): void {
+    if (!this.#file) return;
+    appendFileSync(`${this.#file}.journal`, JSON.stringify(entry) + '\n');
     this.#changed();
-    return record;
   }
 
   /**
@@ -105,7 +136,8 @@ export class RecordStore {
     }
     this.#objectOfId.clear();
     for (const [k, v] of checkpoint.objectOfId) this.#objectOfId.set(k, v);
-    this.#changed();
+    // The journal holds the writes just undone: replace it with a snapshot now.
+    this.flush();
   }
 
   /** Live records per object. */
@@ -127,6 +159,8 @@ export class RecordStore {
     const temp = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(snapshot));
     renameSync(temp, this.#file);
+    // Everything in the journal is in the snapshot now.
+    rmSync(`${this.#file}.journal`, { force: true });
   }
 
   #changed(): void {

@@ -245,8 +245,10 @@ export class SqliteStore implements Store {
           claimed.push(next);
         }
       }
-      for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, now, row.id);
-      return claimed.map((row) => ({ ...row, state: 'leased' as const }));
+      // An operation whose lease expired was being sent when its dispatcher died: whether the CRM
+      // took it is unknown, so it is looked up before being written again.
+      for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, row.state === 'leased' ? 1 : row.outcome_unknown, now, row.id);
+      return claimed.map((row) => ({ ...row, state: 'leased' as const, outcome_unknown: row.state === 'leased' ? 1 : row.outcome_unknown }));
     });
     try {
       return run().map(toStoredOperation);
@@ -478,7 +480,7 @@ function prepareStatements(db: Database.Database) {
     // (a reply may arrive before the profile of its author).
     pendingWriteOf: db.prepare(`SELECT 1 FROM operations WHERE destination = ? AND object = ? AND record_key = ?
       AND state IN ('pending', 'leased') AND operation != 'delete' AND seq != ? LIMIT 1`),
-    lease: db.prepare(`UPDATE operations SET state = 'leased', lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`),
+    lease: db.prepare(`UPDATE operations SET state = 'leased', lease_owner = ?, lease_until = ?, outcome_unknown = ?, updated_at = ? WHERE id = ?`),
     getLink: db.prepare('SELECT crm_id FROM links WHERE destination = ? AND object = ? AND record_key = ?'),
     putLink: db.prepare(`INSERT INTO links (destination, object, record_key, crm_id, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (destination, object, record_key) DO UPDATE SET crm_id = excluded.crm_id, updated_at = excluded.updated_at`),
