@@ -6,8 +6,10 @@ import { z } from 'zod';
  * get them. Each is injected only where the real API can return it (`UNABLE_TO_LOCK_ROW` on writes).
  */
 export const FaultsBody = z.object({
-  /** Added to every counted call, ms. */
+  /** Added to every counted call before it is carried out, ms. */
   latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** Added after a call was carried out, before it is answered, ms: a client that dies meanwhile never learns it succeeded. */
+  responseDelayMs: z.number().int().min(0).max(60_000).default(0),
   errors: z.record(z.string(), z.number().min(0).max(1)).default({}),
   /** Replaces the daily API quota. */
   dailyLimit: z.number().int().positive().optional(),

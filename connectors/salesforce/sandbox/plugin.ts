@@ -154,6 +154,10 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       return sendJson(reply, spec.status, [{ message: spec.message, errorCode: spec.errorCode }]);
     });
 
+    data.addHook('onSend', async (request: SandboxRequest) => {
+      if (faults.responseDelayMs > 0 && request.headers['x-sandbox-subrequest'] !== subrequestToken) await sleep(faults.responseDelayMs);
+    });
+
     data.get('/', async (request, reply) => {
       const v = apiVersion(request);
       const base = `/services/data/v${v}`;
