@@ -162,3 +162,78 @@ describe('dead operations and replay', () => {
     expect(byFilter.json.replayed).not.toContain(letter.id);
   });
 });
+
+describe('delivery: every kind of X activity, and faults', () => {
+  const tweet = (id: string, userId: string, text: string, extra: Record<string, unknown> = {}) => JSON.stringify({
+    for_user_id: '2244994945',
+    tweet_create_events: [{
+      created_at: 'Mon Nov 23 10:00:00 +0000 2026', id_str: id, text, truncated: false, in_reply_to_status_id_str: null,
+      user: { id_str: userId, screen_name: `u${userId}`, name: `U ${userId}`, followers_count: 1 },
+      entities: { hashtags: [], urls: [], user_mentions: [] }, timestamp_ms: '1795946400000', lang: 'en', ...extra,
+    }],
+  });
+
+  it('tweets, a reply, a quote, a DM, a follow and a delete land as Salesforce would hold them', async () => {
+    const parley = await start();
+    const conn = await connection(parley);
+    // The reply and the quote arrive before the tweet they point at: the links still come out right.
+    await send(parley, tweet('1900000000000000002', '6002', '@u6001 same here', { in_reply_to_status_id_str: '1900000000000000001', in_reply_to_user_id_str: '6001' }));
+    await send(parley, tweet('1900000000000000003', '6003', 'look at this', { is_quote_status: true, quoted_status_id_str: '1900000000000000001' }));
+    await send(parley, tweet('1900000000000000001', '6001', 'my parcel is late'));
+    await send(parley, tweet('1900000000000000004', '6001', 'never mind, deleting'));
+    await send(parley, JSON.stringify({ for_user_id: '2244994945', direct_message_events: [{ type: 'message_create', id: '1900000000000000005', created_timestamp: '1795946400000',
+      message_create: { target: { recipient_id: '2244994945' }, sender_id: '6004', message_data: { text: 'Order &amp; invoice please', entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] } } } }],
+      users: { 6004: { id: '6004', name: 'U 6004', screen_name: 'u6004', followers_count: 3 }, 2244994945: { id: '2244994945', name: 'Brand', screen_name: 'brand' } } }));
+    await send(parley, JSON.stringify({ for_user_id: '2244994945', follow_events: [{ type: 'follow', created_timestamp: '1795946400000',
+      source: { id: '6001', screen_name: 'u6001', name: 'U 6001' }, target: { id: '2244994945', screen_name: 'brand', name: 'Brand' } }] }));
+    await send(parley, JSON.stringify({ for_user_id: '2244994945', tweet_delete_events: [{ status: { id: '1900000000000000004', user_id: '6001' }, timestamp_ms: '1795946400001' }] }));
+
+    const posts = await until('the posts', async () => {
+      const rows = await conn.sobject('SocialPost').find({ ExternalPostId: { $like: '19000000000000000%' } }, ['Id', 'ExternalPostId', 'MessageType', 'ReplyToId', 'PersonaId', 'Content']).execute();
+      return rows.length === 4 && rows.every((r) => r.PersonaId) ? rows : undefined;
+    });
+    const byId = new Map(posts.map((p) => [p.ExternalPostId as string, p]));
+    expect([...byId.keys()].sort()).toEqual(['1900000000000000001', '1900000000000000002', '1900000000000000003', '1900000000000000005']);
+    expect(byId.get('1900000000000000002')).toMatchObject({ MessageType: 'Reply', ReplyToId: byId.get('1900000000000000001')!.Id });
+    expect(byId.get('1900000000000000003')).toMatchObject({ MessageType: 'Tweet' });
+    expect(byId.get('1900000000000000005')).toMatchObject({ MessageType: 'Direct', Content: 'Order & invoice please' });
+    const personas = await until('the follower flagged', async () => {
+      const rows = await conn.sobject('SocialPersona').find({ ExternalId: { $in: ['6001', '6002', '6003', '6004'] } }, ['Id', 'ExternalId', 'IsFollowingUs']).execute();
+      return rows.length === 4 && rows.find((r) => r.ExternalId === '6001')?.IsFollowingUs === true ? rows : undefined;
+    });
+    for (const post of posts) expect(personas.some((p) => p.Id === post.PersonaId)).toBe(true);
+  });
+
+  it('a record the org refuses for good is dead-lettered alone; the rest of its batch lands; replayed once fixed, it lands', async () => {
+    const parley = await start();
+    const conn = await connection(parley);
+    const refused = { object: 'SocialPost', field: 'ExternalPostId', equals: '1700000000000000507', errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Posts about order 507 need approval' };
+    await fetch(`${parley.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [refused] }) });
+    for (let i = 500; i < 520; i++) await send(parley, tweetDelivery(i, String(7000 + (i % 4))));
+    const letter = await until('the dead letter', async () => ((await api(parley.base, '/v1/dead-letters?stage=delivery', parley.adminKey)).json.items as Array<Record<string, any>>)[0]);
+    expect(letter).toMatchObject({ reasonCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: 'Posts about order 507 need approval' });
+    await until('19 posts', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId LIKE '17000000000000005%'")).totalSize === 19 ? true : undefined));
+    expect((await api(parley.base, '/v1/dead-letters?stage=delivery', parley.adminKey)).json.items).toHaveLength(1);
+    await fetch(`${parley.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({}) });
+    expect((await api(parley.base, `/v1/dead-letters/${letter.id}/replay`, parley.adminKey, { method: 'POST' })).status).toBe(200);
+    await until('all 20 posts', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId LIKE '17000000000000005%'")).totalSize === 20 ? true : undefined));
+  });
+
+  it('REQUEST_LIMIT_EXCEEDED pauses the destination and dead-letters nothing', async () => {
+    const parley = await start();
+    await send(parley, tweetDelivery(600, '7100'));
+    const conn = await connection(parley);
+    await until('the first post', async () => ((await conn.query("SELECT Id FROM SocialPost WHERE ExternalPostId = '1700000000000000600'")).totalSize === 1 ? true : undefined));
+    await fetch(`${parley.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: { REQUEST_LIMIT_EXCEEDED: 1 } }) });
+    await send(parley, tweetDelivery(601, '7101'));
+    const paused = await until('paused', async () => {
+      const item = (await api(parley.base, '/v1/connectors', parley.adminKey)).json.items[0];
+      return item.state === 'paused' ? item : undefined;
+    });
+    expect(new Date(paused.pausedUntil).getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+    const waiting = await listAll(parley.base, '/v1/operations?state=pending', parley.adminKey);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((o) => o.attempts === 0 || o.lastError?.class !== 'permanent')).toBe(true);
+    expect((await api(parley.base, '/v1/dead-letters?stage=delivery', parley.adminKey)).json.items).toEqual([]);
+  });
+});

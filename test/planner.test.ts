@@ -8,6 +8,7 @@ import { api, listAll, postX, signX, startParley, tweetDelivery, type TestParley
 let parley: TestParley;
 beforeAll(async () => {
   parley = await startParley({
+    apiKeys: [{ name: 'reader', key: 'reader-key-0123456789', scope: 'read' }],
     extra: { mappingsDir: join(process.cwd(), 'mappings') },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
   });
@@ -74,5 +75,30 @@ describe('identityOf', () => {
     expect(identityOf({ kind: 'identity', network: 'x', userId: '1', key: 'x:1', observedAt: '2026-11-23T10:00:00.000Z' })).toBe('x:1');
     expect(identityOf({ kind: 'erasure', network: 'x', subject: { type: 'post', networkId: '9' }, reason: 'deleted', occurredAt: '2026-11-23T10:00:00.000Z' })).toBe('x:post:9');
     expect(identityOf({ kind: 'erasure', network: 'x', subject: { type: 'user', userId: '7' }, reason: 'erasure-request', occurredAt: '2026-11-23T10:00:00.000Z' })).toBe('x:7');
+  });
+});
+
+describe('ops API: bad input', () => {
+  it('unknown ids, bad filters and too small a scope get the error body with the right 4xx', async () => {
+    const cases: Array<[string, string, string | null, number, string, RequestInit?]> = [
+      ['GET', '/v1/dead-letters/nope', parley.adminKey, 404, 'PARLEY_API_DEAD_LETTER_NOT_FOUND'],
+      ['POST', '/v1/dead-letters/nope/replay', parley.adminKey, 404, 'PARLEY_API_DEAD_LETTER_NOT_FOUND'],
+      ['POST', '/v1/dead-letters/nope/replay', 'reader-key-0123456789', 403, 'PARLEY_API_FORBIDDEN'],
+      ['POST', '/v1/dead-letters/replay', 'reader-key-0123456789', 403, 'PARLEY_API_FORBIDDEN'],
+      ['GET', '/v1/operations?state=lost', parley.adminKey, 400, 'PARLEY_API_INVALID_REQUEST'],
+      ['GET', '/v1/operations?destination=Not%20A%20Name', parley.adminKey, 400, 'PARLEY_API_INVALID_REQUEST'],
+      ['GET', '/v1/operations?cursor=garbage', parley.adminKey, 400, 'PARLEY_API_BAD_CURSOR'],
+      ['GET', '/v1/dead-letters?stage=unknown', parley.adminKey, 400, 'PARLEY_API_INVALID_REQUEST'],
+      ['GET', '/v1/connectors', null, 401, 'PARLEY_API_UNAUTHORIZED'],
+      ['GET', '/v1/outbox/stats', 'not-a-key-at-all-xx', 401, 'PARLEY_API_UNAUTHORIZED'],
+    ];
+    for (const [method, path, key, status, code] of cases) {
+      const answer = await api(parley.base, path, key, { method });
+      expect([path, answer.status, answer.json?.error?.code]).toEqual([path, status, code]);
+      expect(typeof answer.json.error.message).toBe('string');
+    }
+    const badFilter = await api(parley.base, '/v1/dead-letters/replay', parley.adminKey, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since: 'yesterday', limit: 0 }) });
+    expect(badFilter.status).toBe(400);
+    expect(badFilter.json.error.details.issues.map((i: { key: string }) => i.key).sort()).toEqual(['body.limit', 'body.since']);
   });
 });

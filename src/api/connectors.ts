@@ -18,7 +18,7 @@ const ConnectorResource = z.object({
 /** `GET /v1/connectors` (scope `read`): each destination's health, limiter state and API budget. */
 export async function connectorRoutes(app: FastifyInstance, options: { status: () => Array<DestinationStatus & { budgetRemaining?: number }>; auth: ApiKeyChecker }): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/connectors', {
-    preHandler: options.auth.require('read'),
+    onRequest: options.auth.require('read'),
     schema: {
       summary: 'Destinations: health, limiter state, API calls used and budget remaining', tags: ['connectors'], security: [{ bearer: [] }],
       response: { 200: z.object({ items: z.array(ConnectorResource) }), 401: ErrorBody, 403: ErrorBody },

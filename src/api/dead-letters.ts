@@ -45,7 +45,7 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
   const errorsByStatus = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
   api.get('/v1/dead-letters', {
-    preHandler: auth,
+    onRequest: auth,
     schema: {
       summary: 'List dead letters, oldest first', tags: ['dead letters'], security: [{ bearer: [] }],
       querystring: DeadLettersQuery, response: { 200: pageOf(DeadLetterResource), ...errorsByStatus },
@@ -56,7 +56,7 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
   });
 
   api.get('/v1/dead-letters/:id', {
-    preHandler: auth,
+    onRequest: auth,
     schema: {
       summary: 'One dead letter with its reason and body', tags: ['dead letters'], security: [{ bearer: [] }],
       params: z.object({ id: z.string().max(100) }), response: { 200: DeadLetterWithAttempts, 404: ErrorBody, ...errorsByStatus },
@@ -80,7 +80,7 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
   };
 
   api.post('/v1/dead-letters/:id/replay', {
-    preHandler: operate,
+    onRequest: operate,
     schema: {
       summary: 'Send a dead operation again', tags: ['dead letters'], security: [{ bearer: [] }],
       description: 'For dead letters of stage delivery: the operation goes back to pending, due now. An Idempotency-Key header makes a retried request answer the same without replaying twice.',
@@ -97,7 +97,7 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
   }));
 
   api.post('/v1/dead-letters/replay', {
-    preHandler: operate,
+    onRequest: operate,
     schema: {
       summary: 'Send every dead operation matching a filter again', tags: ['dead letters'], security: [{ bearer: [] }],
       description: 'Replays dead letters of stage delivery whose operation is dead, oldest first, up to limit. Honours Idempotency-Key.',

@@ -37,7 +37,7 @@ export async function eventRoutes(app: FastifyInstance, options: { store: Store;
   const errorsByStatus = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
   api.get('/v1/events', {
-    preHandler: auth,
+    onRequest: auth,
     schema: {
       summary: 'List canonical events, oldest first', tags: ['events'], security: [{ bearer: [] }],
       description: 'Every delivery answered 200 before this request is derived first (up to 10 s; past that the list is answered as it is, with the header `x-parley-derivation-behind: true`).',
@@ -54,7 +54,7 @@ export async function eventRoutes(app: FastifyInstance, options: { store: Store;
   });
 
   api.get('/v1/events/:id', {
-    preHandler: auth,
+    onRequest: auth,
     schema: {
       summary: 'One canonical event and its delivery id', tags: ['events'], security: [{ bearer: [] }],
       params: z.object({ id: z.string().max(100) }), response: { 200: EventResource, 404: ErrorBody, ...errorsByStatus },

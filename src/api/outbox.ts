@@ -43,7 +43,7 @@ export async function outboxRoutes(app: FastifyInstance, options: { store: Store
   const errorsByStatus = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
   api.get('/v1/operations', {
-    preHandler: auth,
+    onRequest: auth,
     schema: {
       summary: 'List outbox operations, in plan order', tags: ['outbox'], security: [{ bearer: [] }],
       querystring: OperationsQuery, response: { 200: pageOf(OperationResource), ...errorsByStatus },
@@ -54,7 +54,7 @@ export async function outboxRoutes(app: FastifyInstance, options: { store: Store
   });
 
   api.get('/v1/outbox/stats', {
-    preHandler: auth,
+    onRequest: auth,
     schema: {
       summary: 'Operations per destination and state', tags: ['outbox'], security: [{ bearer: [] }],
       response: { 200: z.object({ destinations: z.record(z.string(), z.record(z.string(), z.number()).describe('state → count')) }), ...errorsByStatus },

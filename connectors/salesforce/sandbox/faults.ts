@@ -19,6 +19,18 @@ export const FaultsBody = z.object({
   expireSessions: z.boolean().optional(),
   /** Makes the injected faults repeatable. */
   seed: z.number().int().optional(),
+  /**
+   * Records refused on every write while their field has a value, as an org's validation rule or
+   * trigger does: `{ "object": "SocialPost", "field": "ExternalPostId", "equals": "42",
+   * "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "…" }`. Per record; the rest of the call goes through.
+   */
+  rules: z.array(z.object({
+    object: z.string().min(1),
+    field: z.string().min(1),
+    equals: z.union([z.string(), z.number(), z.boolean()]),
+    errorCode: z.string().regex(/^[A-Z_]+$/).default('FIELD_CUSTOM_VALIDATION_EXCEPTION'),
+    message: z.string().default('A validation rule of the org refused this record'),
+  }).strict()).default([]),
 }).strict();
 export type FaultsBody = z.infer<typeof FaultsBody>;
 

@@ -38,6 +38,8 @@ export class SandboxOrg {
   readonly #byLowerName: Map<string, SObjectDescribe>;
   readonly #userId: string;
   readonly #now: () => Date;
+  /** An org's own validation (rules, triggers): an error for a record about to be written, or undefined. */
+  recordRule: (object: string, record: Record<string, unknown>) => SalesforceErrorItem | undefined = () => undefined;
 
   constructor(options: { describes: Map<string, SObjectDescribe>; store: RecordStore; userId: string; now?: () => Date }) {
     this.describes = options.describes;
@@ -254,6 +256,12 @@ export class SandboxOrg {
 
   // allOrNone: nothing is written unless every item is valid; the valid ones then carry ROLLED_BACK.
   #commit(planned: Array<{ errors?: SalesforceErrorItem[]; write?: PlannedWrite }>, allOrNone: boolean): SaveResult[] {
+    if (allOrNone) {
+      for (const p of planned) {
+        const refused = p.write ? this.recordRule(p.write.object, p.write.record) : undefined;
+        if (refused) { p.errors = [refused]; delete p.write; }
+      }
+    }
     const failed = planned.some((p) => p.errors);
     if (allOrNone && failed) {
       return planned.map((p) => p.errors ? { success: false, errors: p.errors } : { success: false, errors: [ROLLED_BACK] });
@@ -261,6 +269,8 @@ export class SandboxOrg {
     return planned.map((p) => {
       if (p.errors) return { success: false, errors: p.errors };
       const write = p.write!;
+      const refused = this.recordRule(write.object, write.record);
+      if (refused) return { success: false, errors: [refused] };
       this.store.put(write.object, write.record);
       return { id: write.record.Id, success: true, errors: [], created: write.created };
     });

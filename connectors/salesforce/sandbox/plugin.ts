@@ -37,6 +37,10 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
   const org = new SandboxOrg({ describes, store, userId: auth.defaultUserId });
   const cursors = new QueryCursors();
   let faults = FaultsBody.parse(config.faults ?? {});
+  org.recordRule = (object, record) => {
+    const rule = faults.rules.find((r) => r.object === object && record[r.field] === r.equals);
+    return rule ? { statusCode: rule.errorCode, message: rule.message, fields: [rule.field] } : undefined;
+  };
   let random = faults.seed === undefined ? Math.random : seededRandom(faults.seed);
   let dailyLimit = config.dailyLimit;
   let used = 0;
