@@ -89,7 +89,10 @@ export async function start(environment: Environment): Promise<RunningParley> {
     if (config.apiKeys.some((k) => k.key === DEMO_ADMIN_KEY)) {
       logger.warn('the ops API accepts the documented demo admin key; set PARLEY_ADMIN_KEY before exposing Parley');
     }
-    const address = await app.listen({ host: environment.host, port: environment.port });
+    const address = await app.listen({ host: environment.host, port: environment.port }).catch((cause: NodeJS.ErrnoException) => {
+      const reason = cause.code === 'EADDRINUSE' ? 'the port is already in use' : cause.code === 'EACCES' ? 'permission denied' : cause.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : cause.message;
+      throw errors.SERVER_LISTEN_FAILED({ host: environment.host, port: environment.port, reason }, { cause });
+    });
     deriver.start();
     planner?.notify();
     if (mappings.length > 0 && destinations.length > 0) {
@@ -108,8 +111,8 @@ export async function start(environment: Environment): Promise<RunningParley> {
       // A CRM that cannot be reached does not: intake keeps working and the dispatcher retries.
       const misfits = await dispatcher.connectAll();
       if (misfits.length > 0) {
-        const first = misfits[0]!;
-        throw errors.MAPPING_INVALID({ file: first.file, issues: misfits.filter((m) => m.file === first.file).map((m) => ({ key: `${m.mapping}: ${m.key}`, problem: m.problem })) });
+        const files = [...new Set(misfits.map((m) => m.file))];
+        throw errors.MAPPING_INVALID({ file: files.join(', '), issues: misfits.map((m) => ({ key: `${files.length > 1 ? `${m.file} ` : ''}${m.mapping}: ${m.key}`, problem: m.problem })) });
       }
       dispatcher.start();
     }

@@ -25,7 +25,7 @@ const plan = async (fixture: string) => {
   return { operations: all.flatMap((r) => r.operations), problems: all.flatMap((r) => r.problems) };
 };
 
-const base = 'id: example\nsource: { kind: interaction }\ntarget: { destination: salesforce, object: SocialPost, operation: upsert, matchKey: ExternalPostId }\nfields:\n  ExternalPostId: networkId\n';
+const base = 'id: example\nsource: { kind: interaction }\ntarget: { destination: salesforce, object: SocialPost, operation: upsert, matchKey: ExternalPostId }\nfields:\n  ExternalPostId: networkId\n  Name: networkId\n  Posted: occurredAt\n';
 
 describe('shipped Salesforce mappings', () => {
   it('load, compile and fit the Salesforce catalog', () => {
@@ -92,7 +92,7 @@ describe('mapping files: errors name the file, the key and the line', () => {
   });
   it('an expression JSONata cannot compile, with its position', () => {
     const issue = refusal(base + '  Content: text &\n').details.issues[0]!;
-    expect(issue).toMatchObject({ key: 'fields.Content', line: 6 });
+    expect(issue).toMatchObject({ key: 'fields.Content', line: 8 });
     expect(issue.problem).toContain('cannot compile "text &"');
   });
   it('a file whose name is not its id, or in another destination\'s folder', () => {
@@ -109,6 +109,11 @@ describe('mapping files: errors name the file, the key and the line', () => {
       { key: 'references.ParentId', problem: 'SocialPost.ParentId does not refer to SocialPersona (it refers to Case)' },
     ]);
   });
+  it('a create or upsert that leaves out a field the object requires', () => {
+    const mapping = parseMapping('id: example\nsource: { kind: identity }\ntarget: { destination: salesforce, object: SocialPersona, operation: upsert, matchKey: ExternalId }\nfields:\n  ExternalId: userId\n', 'x.yaml');
+    expect(checkAgainstCatalog(mapping, catalog)).toEqual([{ key: 'fields', problem: 'SocialPersona requires Name, ParentId, Provider on upsert; map them (or reference them)' }]);
+  });
+
   it('two files with the same id', () => {
     let error: unknown;
     try { loadMappings(join('test', 'fixtures', 'mappings-duplicate')); } catch (e) { error = e; }
@@ -126,7 +131,7 @@ describe('values are coerced to the field type, or the mapping reports a problem
     expect(coerce(42, field('string'))).toBe('42');
   });
   it('refuses what does not', () => {
-    expect(() => coerce('many', field('integer'))).toThrow('F takes a integer; got "many"');
+    expect(() => coerce('many', field('integer'))).toThrow('F takes a value of type integer; got "many"');
     expect(() => coerce(1.5, field('integer'))).toThrow();
     expect(() => coerce({ a: 1 }, field('string'))).toThrow();
     expect(() => coerce('Shout', field('string', { picklist: { values: ['Tweet'], restricted: true } }))).toThrow('"Shout" is not a value of F (Tweet)');
@@ -136,7 +141,7 @@ describe('values are coerced to the field type, or the mapping reports a problem
     const event: MappedEvent = { id: 'e1', source: 'x', data: { kind: 'interaction', network: 'x', networkId: '1', activity: 'post', direction: 'inbound', author: { key: 'x:1', userId: '1' }, text: 'not a number', occurredAt: '2026-11-23T10:00:00.000Z' } };
     const result = await planOperations([mapping], event, catalogs);
     expect(result.operations).toEqual([]);
-    expect(result.problems).toEqual([{ mappingId: 'example', eventId: 'e1', key: 'fields.CommentCount', problem: 'CommentCount takes a int; got "not a number"' }]);
+    expect(result.problems).toEqual([{ mappingId: 'example', eventId: 'e1', key: 'fields.CommentCount', problem: 'CommentCount takes a value of type int; got "not a number"' }]);
   });
 });
 

@@ -104,7 +104,14 @@ class SalesforceClient implements DestinationClient {
   async catalog(): Promise<ObjectCatalog> {
     const objects: CatalogObject[] = [];
     for (const name of this.#config.objects) {
-      const describe = await this.#call(() => this.#conn.describe(name) as Promise<DescribeResult>);
+      let describe: DescribeResult;
+      try {
+        describe = await this.#call(() => this.#conn.describe(name) as Promise<DescribeResult>);
+      } catch (cause) {
+        const vendor = vendorError(cause);
+        if (vendor.code !== 'NOT_FOUND' && vendor.code !== 'INVALID_TYPE') throw cause;
+        throw destinationConfigError({ destination: this.#context.name, reason: `the org has no object "${name}" (listed in objects)`, vendorCode: vendor.code }, { cause });
+      }
       objects.push(toCatalogObject(describe));
     }
     return { objects };

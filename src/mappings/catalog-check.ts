@@ -30,6 +30,12 @@ export function checkAgainstCatalog(mapping: CompiledMapping, catalog: ObjectCat
       if (problem) issues.push({ key: `fields.${name}`, problem });
     }
   }
+  // A create needs every required field; an upsert may create. (Defaulted fields are not required.)
+  if (target.operation === 'create' || target.operation === 'upsert') {
+    const given = new Set([...mapping.fields.map((f) => f.name), ...mapping.references.map((r) => r.name)]);
+    const missing = object.fields.filter((f) => f.required && !given.has(f.name)).map((f) => f.name);
+    if (missing.length > 0) issues.push({ key: 'fields', problem: `${object.name} requires ${missing.join(', ')} on ${target.operation}; map ${missing.length > 1 ? 'them' : 'it'} (or reference ${missing.length > 1 ? 'them' : 'it'})` });
+  }
   for (const reference of mapping.references) {
     const f = field(object, reference.name);
     if (!f) { issues.push({ key: `references.${reference.name}`, problem: unknownField(object, reference.name) }); continue; }

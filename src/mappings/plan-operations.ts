@@ -117,7 +117,7 @@ function plain(value: unknown): unknown {
  */
 export function coerce(value: unknown, field: CatalogField): unknown {
   if (value === null) return null;
-  const fail = (): never => { throw new Error(`${field.name} takes a ${field.vendorType}; got ${JSON.stringify(plain(value))?.slice(0, 80)}`); };
+  const fail = (): never => { throw new Error(`${field.name} takes a value of type ${field.vendorType}; got ${JSON.stringify(plain(value))?.slice(0, 80)}`); };
   switch (field.valueType) {
     case 'string': case 'reference': {
       if (typeof value === 'object') fail();

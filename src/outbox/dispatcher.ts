@@ -112,7 +112,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     try {
       rt.client = await rt.definition.connect(rt.destination.config, {
         name: id,
-        logger: log.child({ destination: id }),
+        logger: log,
         now: options.now,
         ...(options.sandboxUrl?.(rt.definition.id) ? { sandboxUrl: options.sandboxUrl(rt.definition.id)! } : {}),
         onUsage: (reading) => { rt.usage = reading; },
@@ -122,7 +122,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     } catch (error) {
       rt.client = undefined;
       rt.lastError = errorSummary(error);
-      rt.state = 'paused';
+      // Refused credentials or settings need a person; they are still tried again, in case the CRM side is fixed.
+      rt.state = rt.lastError.code === 'PARLEY_DESTINATION_CONFIG' ? 'misconfigured' : 'paused';
       rt.pausedUntil = options.now().getTime() + reconnectMs;
       log.error({ destination: id, code: rt.lastError.code, err: isParleyError(error) ? undefined : error }, `cannot connect to destination "${id}": ${rt.lastError.message}`);
       return false;
@@ -144,9 +145,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const dispatchOnce = async (id: string): Promise<number> => {
     const rt = runtimes.get(id);
-    if (!rt || rt.state === 'misconfigured') return 0;
+    if (!rt || (rt.state === 'misconfigured' && rt.mappingIssues && rt.mappingIssues.length > 0)) return 0;
     const now = options.now();
-    if (rt.pausedUntil > now.getTime()) { rt.state = 'paused'; return 0; }
+    if (rt.pausedUntil > now.getTime()) { if (rt.state !== 'misconfigured') rt.state = 'paused'; return 0; }
     if (!(await connect(rt))) return 0;
     const remaining = budgetRemaining(rt);
     if (remaining !== undefined && remaining <= 0) {
@@ -184,7 +185,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const orphan = plan.operation !== 'update' && plan.operation !== 'delete'
         ? op.references.find((r) => r.firstOfIdentity && !firsts.has(`${r.object}\u0000${op.orderingKey}`)) : undefined;
       if (orphan) {
-        outcomes.push(retryOutcome(op, { code: 'PARLEY_PARENT_MISSING', message: `no ${orphan.object} written yet for this identity to be the parent (${orphan.field})` }, true));
+        // Not a failure: the person has not posted yet (Salesforce's handler makes personas only from
+        // posts). No attempt is spent; the wait ends early when their first post is written.
+        outcomes.push(retryOutcome(op, { code: 'PARLEY_PARENT_MISSING', message: `waiting for a first ${orphan.object} of this identity to be the parent (${orphan.field})` }, false, false, schedule.stepsMs.at(-1)));
         continue;
       }
       const fields = { ...op.fields };
@@ -234,6 +237,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const retryOutcome = (op: StoredOperation, error: VendorError & { class?: string }, spendAttempt: boolean, outcomeUnknown = false, waitMs?: number): OperationOutcome => {
     const now = options.now();
     if (spendAttempt && pastRetryWindow(new Date(op.createdAt), now, schedule)) {
+      log.warn({ operationId: op.id, object: op.object, code: error.code }, 'an operation ran out of retries; kept as a dead letter');
       return { id: op.id, outcome: 'dead', error: { ...error, class: error.class ?? 'retryable', gaveUp: `retried for ${Math.round(schedule.maxAgeMs / 3600_000)} h` } };
     }
     const delay = waitMs ?? retryDelayMs(op.attempts + 1, schedule, options.random);
@@ -248,7 +252,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       case 'rate-limited':
         rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + result.retryAfterMs);
         return retryOutcome(op, { ...result.error, class: 'rate-limited' }, false, false, result.retryAfterMs);
-      case 'permanent': return { id: op.id, outcome: 'dead', error: { ...result.error, class: 'permanent', scope: result.scope } };
+      case 'permanent':
+        log.warn({ destination: rt.destination.id, operationId: op.id, object: op.object, code: result.error.code, scope: result.scope }, 'the CRM refused an operation for good; kept as a dead letter');
+        return { id: op.id, outcome: 'dead', error: { ...result.error, class: 'permanent', scope: result.scope } };
     }
   };
 

@@ -156,9 +156,9 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     it('keeps a mapping\'s failure on an event as a dead letter of stage mapping', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1']);
-      await store.commitPlan([{ eventId: 'e1', operations: [], problems: [{ id: 'dl1', mappingId: 'sf-x-post', key: 'fields.CommentCount', problem: 'CommentCount takes a int' }] }], { now: at(1) });
+      await store.commitPlan([{ eventId: 'e1', operations: [], problems: [{ id: 'dl1', mappingId: 'sf-x-post', key: 'fields.CommentCount', problem: 'CommentCount takes a value of type int' }] }], { now: at(1) });
       expect(await store.getDeadLetter('dl1')).toMatchObject({
-        stage: 'mapping', reasonCode: 'MAPPING_FAILED', reason: 'CommentCount takes a int', deliveryId: 'd1',
+        stage: 'mapping', reasonCode: 'MAPPING_FAILED', reason: 'CommentCount takes a value of type int', deliveryId: 'd1',
         details: { mappingId: 'sf-x-post', eventId: 'e1', key: 'fields.CommentCount' }, contentType: 'application/json',
       });
       expect(JSON.parse((await store.getDeadLetter('dl1'))!.body)).toMatchObject({ kind: 'interaction', networkId: 'k-e1' });
