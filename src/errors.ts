@@ -78,6 +78,12 @@ export const errors = {
   MAPPING_INVALID: defineError<{ file: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
     'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
   SERVER_LISTEN_FAILED: defineError<{ host: string; port: number; reason: string }>('PARLEY_SERVER_LISTEN_FAILED', 500, 'Cannot listen on {host}:{port}: {reason}'),
+  // Outbox conditions: never an HTTP answer, but the `lastError.code` of an operation (GET /v1/operations).
+  OUTBOX_PARENT_MISSING: defineError<{ field: string }>('PARLEY_OUTBOX_PARENT_MISSING', 409, 'Waiting for a first record of this identity to be the parent ({field})'),
+  OUTBOX_RECORD_NOT_FOUND: defineError<{ object: string }>('PARLEY_OUTBOX_RECORD_NOT_FOUND', 409, 'No {object} to update yet'),
+  OUTBOX_BUDGET_RESERVED: defineError<{ used: number; limit: number }>('PARLEY_OUTBOX_BUDGET_RESERVED', 429, '{used} of {limit} API calls used; the rest is kept for other integrations'),
+  OUTBOX_NO_RESULT: defineError<Record<string, never>>('PARLEY_OUTBOX_NO_RESULT', 500, 'The connector returned no result for this operation'),
+  OUTBOX_INVALID_OPERATION: defineError<{ reason: string }>('PARLEY_OUTBOX_INVALID_OPERATION', 500, 'The operation cannot be sent: {reason}'),
   STORE_MIGRATION_FAILED: defineError<{ version: number; reason: string }>('PARLEY_STORE_MIGRATION_FAILED', 500, 'Store migration {version} failed: {reason}'),
   STORE_UNAVAILABLE: defineError<{ reason: string }>('PARLEY_STORE_UNAVAILABLE', 503, 'The store could not commit: {reason}'),
 

@@ -123,7 +123,7 @@ describe('the API budget and GET /v1/connectors', () => {
       const item = (await api(parley.base, '/v1/connectors', parley.adminKey)).json.items[0];
       return item.state === 'paused' ? item : undefined;
     });
-    expect(paused).toMatchObject({ lastError: { code: 'PARLEY_BUDGET_RESERVED' }, budgetRemaining: 0, pausedUntil: expect.any(String) });
+    expect(paused).toMatchObject({ lastError: { code: 'PARLEY_OUTBOX_BUDGET_RESERVED' }, budgetRemaining: 0, pausedUntil: expect.any(String) });
     const pending = await listAll(parley.base, '/v1/operations?state=pending', parley.adminKey);
     expect(pending.length).toBeGreaterThan(0);
     expect((await api(parley.base, '/v1/operations?state=dead', parley.adminKey)).json.items).toEqual([]);

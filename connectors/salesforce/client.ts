@@ -132,7 +132,7 @@ class SalesforceClient implements DestinationClient {
 
   async write(batch: WriteBatch): Promise<Map<string, WriteResult>> {
     const results = new Map<string, WriteResult>();
-    const permanentBug = (message: string): WriteResult => ({ status: 'permanent', scope: 'bug', error: { code: 'PARLEY_INVALID_OPERATION', message } });
+    const permanentBug = (message: string): WriteResult => ({ status: 'permanent', scope: 'bug', error: { code: 'PARLEY_OUTBOX_INVALID_OPERATION', message } });
     if (batch.operations.length > COLLECTIONS_MAX) {
       for (const op of batch.operations) results.set(op.id, permanentBug(`a batch holds at most ${COLLECTIONS_MAX} operations`));
       return results;

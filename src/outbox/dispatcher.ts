@@ -154,7 +154,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // The rest of the quota belongs to the org's other integrations: wait for the window to move.
       rt.pausedUntil = now.getTime() + budgetPauseMs;
       rt.state = 'paused';
-      rt.lastError = { code: 'PARLEY_BUDGET_RESERVED', message: `${rt.usage!.used} of ${rt.usage!.limit} API calls used; ${Math.round(rt.destination.budgetReserve * 100)} % is kept for other integrations` };
+      rt.lastError = { code: 'PARLEY_OUTBOX_BUDGET_RESERVED', message: `${rt.usage!.used} of ${rt.usage!.limit} API calls used; ${Math.round(rt.destination.budgetReserve * 100)} % is kept for other integrations` };
       log.warn({ destination: id, used: rt.usage!.used, limit: rt.usage!.limit }, 'api budget reached; pausing this destination');
       return 0;
     }
@@ -177,7 +177,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const object = rt.catalog!.objects.find((o) => o.name === op.object);
       const plan = await planWrite(op, object, linkOf(op.object, op.recordKey), client);
       if (plan.kind === 'done') { outcomes.push({ id: op.id, outcome: 'done', crmId: plan.crmId }); continue; }
-      if (plan.kind === 'wait') { outcomes.push(retryOutcome(op, { code: 'PARLEY_RECORD_NOT_FOUND', message: plan.reason }, true)); continue; }
+      if (plan.kind === 'wait') { outcomes.push(retryOutcome(op, { code: 'PARLEY_OUTBOX_RECORD_NOT_FOUND', message: plan.reason }, true)); continue; }
       // References are bound now, from what is already written; one to a record Parley never
       // planned stays empty rather than waiting (the store holds back those still planned).
       // A parent that can only be the identity's first record (a persona's first post) and does not
@@ -187,7 +187,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (orphan) {
         // Not a failure: the person has not posted yet (Salesforce's handler makes personas only from
         // posts). No attempt is spent; the wait ends early when their first post is written.
-        outcomes.push(retryOutcome(op, { code: 'PARLEY_PARENT_MISSING', message: `waiting for a first ${orphan.object} of this identity to be the parent (${orphan.field})` }, false, false, schedule.stepsMs.at(-1)));
+        outcomes.push(retryOutcome(op, { code: 'PARLEY_OUTBOX_PARENT_MISSING', message: `waiting for a first ${orphan.object} of this identity to be the parent (${orphan.field})` }, false, false, schedule.stepsMs.at(-1)));
         continue;
       }
       const fields = { ...op.fields };
@@ -245,7 +245,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   const outcomeFor = (op: StoredOperation, result: WriteResult | undefined, rt: Runtime): OperationOutcome => {
-    if (!result) return retryOutcome(op, { code: 'PARLEY_NO_RESULT', message: 'the connector returned no result for this operation' }, true);
+    if (!result) return retryOutcome(op, { code: 'PARLEY_OUTBOX_NO_RESULT', message: 'the connector returned no result for this operation' }, true);
     switch (result.status) {
       case 'done': return { id: op.id, outcome: 'done', crmId: result.recordId };
       case 'retryable': return retryOutcome(op, { ...result.error, class: 'retryable' }, true, result.outcomeUnknown === true);

@@ -489,7 +489,7 @@ function prepareStatements(db: Database.Database) {
     deleteLink: db.prepare('DELETE FROM links WHERE destination = ? AND object = ? AND record_key = ?'),
     getOperationLease: db.prepare('SELECT state, lease_owner, attempts, destination, object, record_key, operation FROM operations WHERE id = ?'),
     wakeParentWaits: db.prepare(`UPDATE operations SET next_attempt_at = ?, updated_at = ? WHERE destination = ? AND state = 'pending'
-      AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = 'PARLEY_PARENT_MISSING'`),
+      AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = 'PARLEY_OUTBOX_PARENT_MISSING'`),
     finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
     retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     kill: db.prepare(`UPDATE operations SET state = 'dead', attempts = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
