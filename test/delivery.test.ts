@@ -237,3 +237,30 @@ describe('delivery: every kind of X activity, and faults', () => {
     expect((await api(parley.base, '/v1/dead-letters?stage=delivery', parley.adminKey)).json.items).toEqual([]);
   });
 });
+
+describe('persona parents: a person the org already knows', () => {
+  it('is parented to the matching Contact, without waiting for a post', async () => {
+    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'parley-mappings-'));
+    cpSync(join(process.cwd(), 'mappings'), dir, { recursive: true });
+    const persona = join(dir, 'salesforce', 'sf-x-persona.yaml');
+    writeFileSync(persona, readFileSync(persona, 'utf8').replace('      - { object: Contact, field: Email, value: email }', '      - { object: Contact, field: Twitter_Handle__c, value: handle }'));
+    const parley = await startParley({
+      extra: { mappingsDir: dir },
+      sandboxes: { salesforce: { customFields: { Contact: [{ name: 'Twitter_Handle__c', type: 'string', length: 80 }] } } },
+      destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
+    });
+    running.push(parley);
+    const conn = await connection(parley);
+    const contact = await conn.sobject('Contact').create({ LastName: 'Known', Twitter_Handle__c: 'u8800' } as never);
+    // Only a follow: no post to be a parent, but the Contact is.
+    await send(parley, JSON.stringify({ for_user_id: '2244994945', follow_events: [{ type: 'follow', created_timestamp: '1795946400000',
+      source: { id: '8800', screen_name: 'u8800', name: 'Known' }, target: { id: '2244994945', screen_name: 'brand', name: 'Brand' } }] }));
+    const found = await until('the persona', async () => {
+      const rows = await conn.sobject('SocialPersona').find({ ExternalId: '8800' }, ['Id', 'ParentId', 'IsFollowingUs']).execute();
+      return rows[0]?.IsFollowingUs === true ? rows[0] : undefined;
+    });
+    expect(found.ParentId).toBe(contact.id);
+  });
+});

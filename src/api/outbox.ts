@@ -23,6 +23,7 @@ export const OperationResource = z.object({
   fields: z.record(z.string(), z.unknown()),
   references: z.array(z.object({
     field: z.string(), object: z.string(), key: z.string().optional(), firstOfIdentity: z.boolean().optional(),
+    match: z.array(z.object({ object: z.string(), field: z.string(), value: z.string() })).optional(),
     bind: z.enum(['wait', 'later']).describe('wait: held until the referenced record is written; later: written without it, the field set afterwards'),
   })),
   state: OperationState.describe('superseded: an erasure came after it; it is never sent'),

@@ -37,6 +37,12 @@ export function checkAgainstCatalog(mapping: CompiledMapping, catalog: ObjectCat
     if (missing.length > 0) issues.push({ key: 'fields', problem: `${object.name} requires ${missing.join(', ')} on ${target.operation}; map ${missing.length > 1 ? 'them' : 'it'} (or reference ${missing.length > 1 ? 'them' : 'it'})` });
   }
   for (const reference of mapping.references) {
+    for (const [i, m] of reference.match.entries()) {
+      const matched = catalog.objects.find((o) => o.name === m.object);
+      if (!matched) issues.push({ key: `references.${reference.name}.match.${i}.object`, problem: `${target.destination} has no object "${m.object}"` });
+      else if (!field(matched, m.field)) issues.push({ key: `references.${reference.name}.match.${i}.field`, problem: unknownField(matched, m.field) });
+      else if (!(field(object, reference.name)?.referenceTo ?? []).includes(m.object)) issues.push({ key: `references.${reference.name}.match.${i}.object`, problem: `${object.name}.${reference.name} cannot refer to ${m.object}` });
+    }
     const f = field(object, reference.name);
     if (!f) { issues.push({ key: `references.${reference.name}`, problem: unknownField(object, reference.name) }); continue; }
     if (f.valueType !== 'reference' || !(f.referenceTo ?? []).includes(reference.object)) {

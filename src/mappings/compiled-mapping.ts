@@ -16,7 +16,7 @@ export interface CompiledMapping {
   when?: CompiledExpression;
   recordKey?: CompiledExpression;
   fields: Array<{ name: string; expression: CompiledExpression; default?: unknown; hasDefault: boolean }>;
-  references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later' }>;
+  references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later'; match: Array<{ object: string; field: string; value: CompiledExpression }> }>;
 }
 
 /**
@@ -43,9 +43,13 @@ export function compileMapping(definition: MappingFile, file: string): { mapping
     return expression ? [{ name, expression, hasDefault, ...(hasDefault ? { default: value } : {}) }] : [];
   });
   const references = Object.entries(definition.references).flatMap(([name, spec]) => {
-    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: true, bind: spec.bind }];
+    const match = (spec.match ?? []).flatMap((m, i) => {
+      const value = compile(`references.${name}.match.${i}.value`, m.value);
+      return value ? [{ object: m.object, field: m.field, value }] : [];
+    });
+    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: true, bind: spec.bind, match }];
     const key = compile(`references.${name}.key`, spec.key);
-    return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind }] : [];
+    return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, match }] : [];
   });
   if (issues.length > 0) return { issues };
   return { mapping: { definition, file, ...(when ? { when } : {}), ...(recordKey ? { recordKey } : {}), fields, references }, issues };

@@ -26,11 +26,18 @@ export const ReferenceSpec = z.object({
   /** Instead of `key`: the first record of `object` written for the same identity (a persona's first post). */
   firstOfIdentity: z.literal(true).optional(),
   /**
+   * With `firstOfIdentity`: records the person already is in the CRM, tried first, in order — e.g.
+   * `{ object: Contact, field: Email, value: email }`. The first found is the reference instead.
+   */
+  match: z.array(z.object({ object: z.string().min(1), field: z.string().min(1), value: Expression }).strict()).optional(),
+  /**
    * `wait` (default): hold this write until the referenced record, if planned, is written.
    * `later`: write now, and set the field once the referenced record is written.
    */
   bind: z.enum(['wait', 'later']).default('wait'),
-}).strict().refine((r) => (r.key === undefined) !== (r.firstOfIdentity === undefined), 'give either key or firstOfIdentity: true');
+}).strict()
+  .refine((r) => (r.key === undefined) !== (r.firstOfIdentity === undefined), 'give either key or firstOfIdentity: true')
+  .refine((r) => r.match === undefined || r.firstOfIdentity === true, 'match goes with firstOfIdentity: true');
 
 /**
  * One mapping file (`mappings/<destination>/<id>.yaml`): which events it takes, what it writes.

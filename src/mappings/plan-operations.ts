@@ -77,7 +77,15 @@ export async function planOperations(
     const references: PlannedOperation['references'] = [];
     for (const r of mapping.references) {
       try {
-        if (!r.key) { references.push({ field: r.name, object: r.object, firstOfIdentity: true, bind: r.bind }); continue; }
+        if (!r.key) {
+          const match: Array<{ object: string; field: string; value: string }> = [];
+          for (const m of r.match) {
+            const value = await m.value.evaluate(event.data);
+            if (value !== undefined && value !== null && value !== '') match.push({ object: m.object, field: m.field, value: String(value) });
+          }
+          references.push({ field: r.name, object: r.object, firstOfIdentity: true, bind: r.bind, ...(match.length > 0 ? { match } : {}) });
+          continue;
+        }
         const key = await r.key.evaluate(event.data);
         if (key === undefined || key === null) continue;
         references.push({ field: r.name, object: r.object, key: String(key), bind: r.bind });

@@ -180,10 +180,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (plan.kind === 'wait') { outcomes.push(retryOutcome(op, { code: 'PARLEY_OUTBOX_RECORD_NOT_FOUND', message: plan.reason }, true)); continue; }
       // References are bound now, from what is already written; one to a record Parley never
       // planned stays empty rather than waiting (the store holds back those still planned).
+      // A person the CRM already knows (a Contact with their e-mail, say) is parented there, as
+      // Salesforce's handler does; a lookup per rule, only for a record about to be created.
+      const matched = new Map<string, string>();
+      if (plan.operation !== 'update' && plan.operation !== 'delete' && client.lookup) {
+        for (const ref of op.references) {
+          for (const m of ref.match ?? []) {
+            const found = await client.lookup(m.object, m.field, m.value).catch(() => undefined);
+            if (found) { matched.set(ref.field, found); break; }
+          }
+        }
+      }
       // A parent that can only be the identity's first record (a persona's first post) and does not
-      // exist yet: creating now would only fail. Held back until one is written, or the window ends.
+      // exist yet: creating now would only fail. Held back until one is written.
       const orphan = plan.operation !== 'update' && plan.operation !== 'delete'
-        ? op.references.find((r) => r.firstOfIdentity && !firsts.has(`${r.object}\u0000${op.orderingKey}`)) : undefined;
+        ? op.references.find((r) => r.firstOfIdentity && !matched.has(r.field) && !firsts.has(`${r.object}\u0000${op.orderingKey}`)) : undefined;
       if (orphan) {
         // Not a failure: the person has not posted yet (Salesforce's handler makes personas only from
         // posts). No attempt is spent; the wait ends early when their first post is written.
@@ -192,7 +203,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       const fields = { ...op.fields };
       for (const ref of op.references) {
-        const crmId = ref.firstOfIdentity ? firsts.get(`${ref.object}\u0000${op.orderingKey}`) : linkOf(ref.object, ref.key);
+        const crmId = matched.get(ref.field) ?? (ref.firstOfIdentity ? firsts.get(`${ref.object}\u0000${op.orderingKey}`) : linkOf(ref.object, ref.key));
         if (crmId !== undefined) fields[ref.field] = crmId;
         else if (ref.bind === 'later' && ref.key !== undefined) (unboundOf.get(op.id) ?? unboundOf.set(op.id, []).get(op.id)!).push({ field: ref.field, object: ref.object, key: ref.key });
       }

@@ -105,6 +105,8 @@ export interface OperationReference {
    * Salesforce's own social handler gives a persona that matches no Contact, Lead or Account.
    */
   firstOfIdentity?: boolean;
+  /** With `firstOfIdentity`: CRM records the person already is, looked up first (`Contact.Email = …`). */
+  match?: Array<{ object: string; field: string; value: string }>;
   /**
    * `wait`: hold the operation while the referenced record is planned but not yet written.
    * `later`: write now without it, and set the field once the record is written (breaks the
