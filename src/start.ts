@@ -15,7 +15,7 @@ import { createIntake, type Intake } from './intake/intake-service.ts';
 import type { CompiledMapping } from './mappings/compiled-mapping.ts';
 import { loadMappings } from './mappings/load-mappings.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
-import { createMetrics, trackPending } from './metrics/metrics.ts';
+import { createMetrics, trackOutbox, trackPending } from './metrics/metrics.ts';
 import { buildApp } from './server.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
@@ -82,6 +82,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
     });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
+    trackOutbox(metrics, () => store.countOperations(), () => dispatcher?.status() ?? []);
     app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), logger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
@@ -104,6 +105,7 @@ export async function start(environment: Environment): Promise<RunningParley> {
         // The sandbox on this same port, reached over loopback whatever HOST is.
         sandboxUrl: (connectorId) => (mounted.has(connectorId) ? `http://127.0.0.1:${port}/sandbox/${connectorId}` : undefined),
         onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
+        metrics,
         retry: { stepsMs: config.outbox.retryStepsMs, maxAgeMs: config.outbox.retryForHours * HOUR_MS },
         leaseMs: config.outbox.leaseMs, lingerMs: config.outbox.lingerMs,
       });

@@ -58,6 +58,10 @@ describe('delivery to Salesforce', () => {
     const done = operations.filter((o) => o.mappingId === 'sf-x-post');
     expect(done).toHaveLength(30);
     expect(done.every((o) => typeof o.crmId === 'string' && o.crmId.length === 18)).toBe(true);
+    const metrics = await (await fetch(`${parley.base}/metrics`)).text();
+    expect(metrics).toMatch(/parley_outbox_operations\{destination="salesforce",state="done"\} \d+/);
+    expect(metrics).toMatch(/parley_destination_state\{destination="salesforce",state="ready"\} 1/);
+    expect(metrics).toMatch(/parley_dispatch_results_total\{destination="salesforce",outcome="done"\} \d+/);
 
     // Personas, as Salesforce's handler makes them: parented to their first post, and every post
     // of theirs pointing back at them once they exist.
@@ -253,7 +257,7 @@ describe('persona parents: a person the org already knows', () => {
     });
     running.push(parley);
     const conn = await connection(parley);
-    const contact = await conn.sobject('Contact').create({ LastName: 'Known', Twitter_Handle__c: 'u8800' } as never);
+    const contact = (await conn.sobject('Contact').create({ LastName: 'Known', Twitter_Handle__c: 'u8800' } as Record<string, unknown>)) as unknown as { id: string };
     // Only a follow: no post to be a parent, but the Contact is.
     await send(parley, JSON.stringify({ for_user_id: '2244994945', follow_events: [{ type: 'follow', created_timestamp: '1795946400000',
       source: { id: '8800', screen_name: 'u8800', name: 'Known' }, target: { id: '2244994945', screen_name: 'brand', name: 'Brand' } }] }));

@@ -23,6 +23,14 @@ export interface Metrics {
   commitLatency: Histogram<'outcome'>;
   /** Deliveries per group-commit transaction. */
   commitBatchSize: Histogram;
+  /** Outbox operations by destination and state; set by `trackOutbox`. */
+  outboxOperations: Gauge<'destination' | 'state'>;
+  /** Records per CRM write call, by destination. */
+  dispatchBatchSize: Histogram<'destination'>;
+  /** Operation results by destination and outcome (`done`, `retry`, `rate_limited`, `dead`). */
+  dispatchResults: Counter<'destination' | 'outcome'>;
+  /** Destinations by state (1 for the current one): `ready`, `paused`, `misconfigured`; set by `trackOutbox`. */
+  destinationState: Gauge<'destination' | 'state'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -46,6 +54,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
     }),
     commitBatchSize: new Histogram({ name: 'parley_intake_commit_batch_deliveries', help: 'Deliveries per group-commit transaction', registers, buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
+    outboxOperations: new Gauge({ name: 'parley_outbox_operations', help: 'Outbox operations by destination and state', labelNames: ['destination', 'state'], registers }),
+    dispatchBatchSize: new Histogram({ name: 'parley_dispatch_batch_records', help: 'Records per CRM write call', labelNames: ['destination'], registers, buckets: [1, 5, 10, 25, 50, 100, 150, 200] }),
+    dispatchResults: new Counter({ name: 'parley_dispatch_results_total', help: 'Operation results by destination and outcome', labelNames: ['destination', 'outcome'], registers }),
+    destinationState: new Gauge({ name: 'parley_destination_state', help: 'Each destination\'s state (1 for the current one)', labelNames: ['destination', 'state'], registers }),
+  };
+}
+
+/** Reads the outbox counts and the destinations' states at every scrape. */
+export function trackOutbox(metrics: Metrics, counts: () => Promise<Array<{ destination: string; state: string; count: number }>>, states: () => Array<{ id: string; state: string }>): void {
+  const operations = metrics.outboxOperations as Gauge<'destination' | 'state'> & { collect?: () => Promise<void> };
+  operations.collect = async () => {
+    operations.reset();
+    for (const row of await counts()) operations.set({ destination: row.destination, state: row.state }, row.count);
+  };
+  const destination = metrics.destinationState as Gauge<'destination' | 'state'> & { collect?: () => void };
+  destination.collect = () => {
+    destination.reset();
+    for (const d of states()) for (const state of ['connecting', 'ready', 'paused', 'misconfigured']) destination.set({ destination: d.id, state }, d.state === state ? 1 : 0);
   };
 }
 

@@ -3,6 +3,7 @@ import type { CatalogObject, DestinationClient, DestinationDefinition, ObjectCat
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import { isParleyError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { checkAgainstCatalog } from '../mappings/catalog-check.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
 import type { OperationOutcome, Store, StoredOperation } from '../store/store.ts';
@@ -72,6 +73,7 @@ export interface DispatcherOptions {
   retry?: RetrySchedule;
   /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
   budgetPauseMs?: number;
+  metrics?: Metrics;
 }
 
 interface Runtime {
@@ -218,6 +220,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       for (let start = 0; start < group.items.length; start += maxBatch) {
         const chunk = group.items.slice(start, start + maxBatch);
         const batch: WriteBatch = { object: group.object, operation: group.operation, ...(group.matchKey ? { matchKey: group.matchKey } : {}), operations: chunk.map((c) => c.write) };
+        options.metrics?.dispatchBatchSize.observe({ destination: id }, batch.operations.length);
         calls.push(rt.limiter.schedule(() => client.write(batch)).then((results) => {
           for (const { op } of chunk) {
             const outcome = outcomeFor(op, results.get(op.id), rt);
@@ -241,6 +244,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
     }
     await options.store.recordOutcomes(outcomes, { owner: options.owner, now: options.now() });
+    for (const outcome of outcomes) {
+      const kind = outcome.outcome === 'retry' ? (outcome.spendAttempt ? 'retry' : 'waiting') : outcome.outcome;
+      options.metrics?.dispatchResults.inc({ destination: id, outcome: kind });
+    }
     if (rt.pausedUntil > options.now().getTime()) rt.state = 'paused';
     return leased.length;
   };
