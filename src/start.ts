@@ -114,7 +114,11 @@ export async function start(environment: Environment): Promise<RunningParley> {
       const misfits = await dispatcher.connectAll();
       if (misfits.length > 0) {
         const files = [...new Set(misfits.map((m) => m.file))];
-        throw errors.MAPPING_INVALID({ file: files.join(', '), issues: misfits.map((m) => ({ key: `${files.length > 1 ? `${m.file} ` : ''}${m.mapping}: ${m.key}`, problem: m.problem })) });
+        const lineOf = (m: (typeof misfits)[number]) => mappings.find((c) => c.definition.id === m.mapping)?.lineOf?.(m.key);
+        throw errors.MAPPING_INVALID({ file: files.join(', '), issues: misfits.map((m) => {
+          const line = lineOf(m);
+          return { key: `${files.length > 1 ? `${m.file} ` : ''}${m.mapping}: ${m.key}`, problem: m.problem, ...(line ? { line } : {}) };
+        }) });
       }
       dispatcher.start();
     }

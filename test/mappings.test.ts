@@ -163,7 +163,7 @@ describe('mappings at start-up', () => {
       extra: { mappingsDir: dir }, sandboxes: { salesforce: {} },
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
     }).then(async (p) => { await p.stop(); return undefined; }, (e: unknown) => e);
-    expect(error).toMatchObject({ code: 'PARLEY_MAPPING_INVALID', details: { file: expect.stringContaining('bad-post.yaml'), issues: [{ key: 'bad-post: fields.Contnet', problem: 'SocialPost has no field "Contnet"' }] } });
+    expect(error).toMatchObject({ code: 'PARLEY_MAPPING_INVALID', details: { file: expect.stringContaining('bad-post.yaml'), issues: [{ key: 'bad-post: fields.Contnet', problem: 'SocialPost has no field "Contnet"', line: 8 }] } });
   });
 
   it('the shipped mappings load with the demo destination', async () => {

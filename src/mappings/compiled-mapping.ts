@@ -17,6 +17,8 @@ export interface CompiledMapping {
   recordKey?: CompiledExpression;
   fields: Array<{ name: string; expression: CompiledExpression; default?: unknown; hasDefault: boolean }>;
   references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later'; match: Array<{ object: string; field: string; value: CompiledExpression }> }>;
+  /** The line in the file of a key such as `fields.Content`, for messages. */
+  lineOf?: (key: string) => number | undefined;
 }
 
 /**

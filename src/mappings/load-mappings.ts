@@ -55,5 +55,5 @@ export function parseMapping(text: string, file: string, expected?: { id: string
   const compiled = compileMapping(parsed.data, file);
   issues.push(...compiled.issues);
   if (issues.length > 0 || !compiled.mapping) throw errors.MAPPING_INVALID({ file, issues: withLines(issues, document, lineCounter) });
-  return compiled.mapping;
+  return { ...compiled.mapping, lineOf: (key) => withLines([{ key, problem: '' }], document, lineCounter)[0]?.line };
 }
