@@ -266,5 +266,12 @@ describe('persona parents: a person the org already knows', () => {
       return rows[0]?.IsFollowingUs === true ? rows[0] : undefined;
     });
     expect(found.ParentId).toBe(contact.id);
+    // Their posts point at the Contact too (WhoId), as Salesforce's handler does for known people.
+    await send(parley, tweetDelivery(880, '8800'));
+    const post = await until('the post with WhoId', async () => {
+      const rows = await conn.sobject('SocialPost').find({ ExternalPostId: '1700000000000000880' }, ['Id', 'WhoId', 'PersonaId']).execute();
+      return rows[0]?.WhoId ? rows[0] : undefined;
+    });
+    expect(post).toMatchObject({ WhoId: contact.id, PersonaId: found.Id });
   });
 });

@@ -43,6 +43,7 @@ describe('shipped Salesforce mappings', () => {
     expect((post.fields.Content as string).length).toBeGreaterThan(140);
     expect(post.fields.Posted).toBe('2018-11-21T00:13:13.153Z');
     expect(post.references).toContainEqual({ field: 'PersonaId', object: 'SocialPersona', key: 'x:219826253', bind: 'later' });
+    expect(post.references).toContainEqual({ field: 'WhoId', object: 'SocialPersona.parent', key: 'x:219826253', bind: 'later' });
     const persona = operations.find((o) => o.object === 'SocialPersona' && o.fields.ExternalId === '219826253')!;
     expect(persona).toMatchObject({ mappingId: 'sf-x-persona', recordKey: 'x:219826253', fields: { Provider: 'Twitter', Name: '@medenhofer' }, references: [{ field: 'ParentId', object: 'SocialPost', firstOfIdentity: true, bind: 'wait' }] });
   });

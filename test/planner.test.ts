@@ -35,7 +35,7 @@ describe('planning', () => {
       destination: 'salesforce', object: 'SocialPost', operation: 'upsert', state: 'pending', attempts: 0,
       matchKey: 'ExternalPostId', matchValue: '1700000000000000001', orderingKey: 'salesforce:x:42',
       fields: { ExternalPostId: '1700000000000000001', Content: 'hello 1', Provider: 'Twitter', MessageType: 'Tweet' },
-      references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:42', bind: 'later' }],
+      references: [{ field: 'PersonaId', object: 'SocialPersona', key: 'x:42', bind: 'later' }, { field: 'WhoId', object: 'SocialPersona.parent', key: 'x:42', bind: 'later' }],
     });
     const persona = operations.find((o) => o.mappingId === 'sf-x-persona' && o.fields.ExternalId === '42')!;
     expect(persona).toMatchObject({ object: 'SocialPersona', recordKey: 'x:42', orderingKey: 'salesforce:x:42', fields: { Name: '@user42', Followers: 3 } });

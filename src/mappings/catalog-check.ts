@@ -45,6 +45,10 @@ export function checkAgainstCatalog(mapping: CompiledMapping, catalog: ObjectCat
     }
     const f = field(object, reference.name);
     if (!f) { issues.push({ key: `references.${reference.name}`, problem: unknownField(object, reference.name) }); continue; }
+    if (reference.parentOf) {
+      if (f.valueType !== 'reference') issues.push({ key: `references.${reference.name}`, problem: `${object.name}.${reference.name} is not a reference field` });
+      continue;
+    }
     if (f.valueType !== 'reference' || !(f.referenceTo ?? []).includes(reference.object)) {
       issues.push({ key: `references.${reference.name}`, problem: `${object.name}.${reference.name} does not refer to ${reference.object}${f.referenceTo ? ` (it refers to ${f.referenceTo.join(', ')})` : ''}` });
     }

@@ -16,7 +16,7 @@ export interface CompiledMapping {
   when?: CompiledExpression;
   recordKey?: CompiledExpression;
   fields: Array<{ name: string; expression: CompiledExpression; default?: unknown; hasDefault: boolean }>;
-  references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later'; match: Array<{ object: string; field: string; value: CompiledExpression }> }>;
+  references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later'; parentOf: boolean; match: Array<{ object: string; field: string; value: CompiledExpression }> }>;
   /** The line in the file of a key such as `fields.Content`, for messages. */
   lineOf?: (key: string) => number | undefined;
 }
@@ -49,9 +49,9 @@ export function compileMapping(definition: MappingFile, file: string): { mapping
       const value = compile(`references.${name}.match.${i}.value`, m.value);
       return value ? [{ object: m.object, field: m.field, value }] : [];
     });
-    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: true, bind: spec.bind, match }];
+    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: true, bind: spec.bind, parentOf: false, match }];
     const key = compile(`references.${name}.key`, spec.key);
-    return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, match }] : [];
+    return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, parentOf: spec.parentOf === true, match }] : [];
   });
   if (issues.length > 0) return { issues };
   return { mapping: { definition, file, ...(when ? { when } : {}), ...(recordKey ? { recordKey } : {}), fields, references }, issues };

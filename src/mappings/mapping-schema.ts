@@ -21,6 +21,12 @@ export type FieldSpec = z.infer<typeof FieldSpec>;
 export const ReferenceSpec = z.object({
   /** The referenced record's object (`SocialPersona`). */
   object: z.string().min(1),
+  /**
+   * Instead of the record itself: the CRM record it was matched to as its parent (a persona's Contact
+   * or Lead), e.g. `WhoId: { object: SocialPersona, key: author.key, parentOf: true, bind: later }`.
+   * Empty when the persona was parented to a post instead.
+   */
+  parentOf: z.literal(true).optional(),
   /** Expression giving the referenced record's key, as that record's mapping declares it (`author.key`). */
   key: Expression.optional(),
   /** Instead of `key`: the first record of `object` written for the same identity (a persona's first post). */

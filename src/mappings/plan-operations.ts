@@ -88,7 +88,8 @@ export async function planOperations(
         }
         const key = await r.key.evaluate(event.data);
         if (key === undefined || key === null) continue;
-        references.push({ field: r.name, object: r.object, key: String(key), bind: r.bind });
+        // The matched parent of a record is linked under `<object>.parent` (see the dispatcher).
+        references.push({ field: r.name, object: r.parentOf ? `${r.object}.parent` : r.object, key: String(key), bind: r.bind });
       } catch (error) {
         problem(`references.${r.name}`, (error as Error).message);
         failed = true;

@@ -173,6 +173,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       .map((f) => [`${f.object}\u0000${f.orderingKey}`, f.crmId]));
     const outcomes: OperationOutcome[] = [];
     const unboundOf = new Map<string, Array<{ field: string; object: string; key: string }>>();
+    const parentLinks = new Map<string, Array<{ object: string; key: string; crmId: string }>>();
     const groups = new Map<string, { object: string; operation: WriteBatch['operation']; matchKey?: string; items: Array<{ op: StoredOperation; write: WriteOperation }> }>();
 
     for (const op of claimed) {
@@ -195,6 +196,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       // A parent that can only be the identity's first record (a persona's first post) and does not
       // exist yet: creating now would only fail. Held back until one is written.
+      if (matched.size > 0 && op.recordKey !== undefined) {
+        // Remembered so the person's posts can point at the same CRM record (a post's WhoId).
+        parentLinks.set(op.id, [...matched.values()].slice(0, 1).map((crmId) => ({ object: `${op.object}.parent`, key: op.recordKey!, crmId })));
+      }
       const orphan = plan.operation !== 'update' && plan.operation !== 'delete'
         ? op.references.find((r) => r.firstOfIdentity && !matched.has(r.field) && !firsts.has(`${r.object}\u0000${op.orderingKey}`)) : undefined;
       if (orphan) {
@@ -225,7 +230,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           for (const { op } of chunk) {
             const outcome = outcomeFor(op, results.get(op.id), rt);
             const unbound = unboundOf.get(op.id);
-            outcomes.push(outcome.outcome === 'done' && unbound ? { ...outcome, unbound } : outcome);
+            const links = parentLinks.get(op.id);
+            outcomes.push(outcome.outcome === 'done' ? { ...outcome, ...(unbound ? { unbound } : {}), ...(links ? { links } : {}) } : outcome);
           }
         }, (error: unknown) => {
           // A connector is not meant to reject; if one does, its operations are tried again.

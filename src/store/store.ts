@@ -166,7 +166,7 @@ export interface OperationQuery {
 /** How one delivery attempt of an operation ended, as the dispatcher records it. */
 export type OperationOutcome =
   /** `unbound`: `later` references the write went without; set once their records are written. */
-  | { id: string; outcome: 'done'; crmId: string; unbound?: Array<{ field: string; object: string; key: string }> }
+  | { id: string; outcome: 'done'; crmId: string; unbound?: Array<{ field: string; object: string; key: string }>; links?: Array<{ object: string; key: string; crmId: string }> }
   /** Back to pending until `nextAttemptAt`; `spendAttempt` false for rate limits (the record was never tried). */
   | { id: string; outcome: 'retry'; nextAttemptAt: Date; error: Record<string, unknown>; spendAttempt: boolean; outcomeUnknown?: boolean }
   | { id: string; outcome: 'dead'; error: Record<string, unknown> };

@@ -304,6 +304,10 @@ export class SqliteStore implements Store {
             // Operations of this identity waiting for a first record to be their parent: due now.
             s.wakeParentWaits.run(now, now, row.destination, outcome.id);
           }
+          for (const link of outcome.links ?? []) {
+            s.putLink.run(row.destination, link.object, link.key, link.crmId, now);
+            this.#bindLater(s, row.destination, link.object, link.key, link.crmId, now);
+          }
           for (const ref of outcome.unbound ?? []) {
             // Written already while this one was: bind at once rather than remember.
             const linked = s.getLink.get(row.destination, ref.object, ref.key) as { crm_id: string } | undefined;
