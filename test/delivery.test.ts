@@ -194,7 +194,7 @@ describe('delivery: every kind of X activity, and faults', () => {
 
     const posts = await until('the posts', async () => {
       const rows = await conn.sobject('SocialPost').find({ ExternalPostId: { $like: '19000000000000000%' } }, ['Id', 'ExternalPostId', 'MessageType', 'ReplyToId', 'PersonaId', 'Content']).execute();
-      return rows.length === 4 && rows.every((r) => r.PersonaId) ? rows : undefined;
+      return rows.length === 4 && rows.every((r) => r.PersonaId) && rows.find((r) => r.ExternalPostId === '1900000000000000002')?.ReplyToId ? rows : undefined;
     });
     const byId = new Map(posts.map((p) => [p.ExternalPostId as string, p]));
     expect([...byId.keys()].sort()).toEqual(['1900000000000000001', '1900000000000000002', '1900000000000000003', '1900000000000000005']);
