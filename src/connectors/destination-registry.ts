@@ -4,8 +4,7 @@ import { keyedIssues } from '../config/zod-issues.ts';
 import { DESTINATION_COMMON_KEYS, SANDBOX_COMMON_KEYS, type DestinationBlock, type SandboxBlock } from '../config/schema.ts';
 import { errors } from '../errors.ts';
 import type { DestinationDefinition, SandboxDefinition } from './destination.ts';
-import { importConnector } from './registry.ts';
-import { SDK_VERSION } from './sdk-version.ts';
+import { checkDefinition, importConnector } from './registry.ts';
 
 /** A configured, validated destination: its definition and its own config. Connecting is the dispatcher's job. */
 export interface ActiveDestination {
@@ -47,12 +46,7 @@ const DestinationDefinitionShape = z.object({
  * @throws PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH
  */
 export function validateDestinationDefinition(value: unknown, name: string): DestinationDefinition<unknown> {
-  const shape = DestinationDefinitionShape.safeParse(value);
-  if (!shape.success) throw errors.CONNECTOR_INVALID_DEFINITION({ connector: name, issues: keyedIssues(shape.error) });
-  if (!semver.satisfies(SDK_VERSION, shape.data.sdk)) {
-    throw errors.CONNECTOR_SDK_MISMATCH({ connector: shape.data.id, wants: shape.data.sdk, sdk: SDK_VERSION });
-  }
-  return value as DestinationDefinition<unknown>;
+  return checkDefinition(DestinationDefinitionShape, value, name) as DestinationDefinition<unknown>;
 }
 
 /**

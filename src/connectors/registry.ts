@@ -71,12 +71,21 @@ export function builtInIds(): string[] {
  * @throws PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH
  */
 export function validateSourceDefinition(value: unknown, name: string): SourceDefinition<unknown> {
-  const shape = SourceDefinitionShape.safeParse(value);
-  if (!shape.success) throw errors.CONNECTOR_INVALID_DEFINITION({ connector: name, issues: keyedIssues(shape.error) });
-  if (!semver.satisfies(SDK_VERSION, shape.data.sdk)) {
-    throw errors.CONNECTOR_SDK_MISMATCH({ connector: shape.data.id, wants: shape.data.sdk, sdk: SDK_VERSION });
+  return checkDefinition(SourceDefinitionShape, value, name) as SourceDefinition<unknown>;
+}
+
+/**
+ * Checks a loaded connector definition against the shape its kind must have, and its SDK range
+ * against this Parley's SDK. Shared by sources and destinations.
+ * @throws PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH
+ */
+export function checkDefinition(shape: z.ZodType<{ id: string; sdk: string }>, value: unknown, name: string): unknown {
+  const parsed = shape.safeParse(value);
+  if (!parsed.success) throw errors.CONNECTOR_INVALID_DEFINITION({ connector: name, issues: keyedIssues(parsed.error) });
+  if (!semver.satisfies(SDK_VERSION, parsed.data.sdk)) {
+    throw errors.CONNECTOR_SDK_MISMATCH({ connector: parsed.data.id, wants: parsed.data.sdk, sdk: SDK_VERSION });
   }
-  return value as SourceDefinition<unknown>;
+  return value;
 }
 
 /**

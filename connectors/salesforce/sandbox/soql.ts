@@ -212,12 +212,13 @@ type Literal =
 type ComparisonOp = '=' | '!=' | '<' | '>' | '<=' | '>=';
 type SetOp = 'IN' | 'NOT IN' | 'INCLUDES' | 'EXCLUDES';
 
-type Condition =
-  | { kind: 'and' | 'or'; items: Condition[] }
-  | { kind: 'not'; item: Condition }
-  | { kind: 'compare'; field: FieldRef; op: ComparisonOp; value: Literal }
-  | { kind: 'like'; field: FieldRef; pattern: RegExp }
-  | { kind: 'set'; field: FieldRef; op: SetOp; values: Literal[] };
+/** A WHERE condition over field references `F`: as parsed (names), then resolved against the describes. */
+type Condition<F = FieldRef> =
+  | { kind: 'and' | 'or'; items: Array<Condition<F>> }
+  | { kind: 'not'; item: Condition<F> }
+  | { kind: 'compare'; field: F; op: ComparisonOp; value: Literal }
+  | { kind: 'like'; field: F; pattern: RegExp }
+  | { kind: 'set'; field: F; op: SetOp; values: Literal[] };
 
 interface OrderItem<F> {
   field: F;
@@ -491,12 +492,7 @@ interface ResolvedField {
   describe: FieldDescribe | undefined;
 }
 
-type ResolvedCondition =
-  | { kind: 'and' | 'or'; items: ResolvedCondition[] }
-  | { kind: 'not'; item: ResolvedCondition }
-  | { kind: 'compare'; field: ResolvedField; op: ComparisonOp; value: Literal }
-  | { kind: 'like'; field: ResolvedField; pattern: RegExp }
-  | { kind: 'set'; field: ResolvedField; op: SetOp; values: Literal[] };
+type ResolvedCondition = Condition<ResolvedField>;
 
 interface QueryPlan {
   object: SObjectDescribe;
