@@ -1,8 +1,14 @@
 # syntax=docker/dockerfile:1
 # Parley in a container:
 #   docker build -t parley .
-#   docker run -p 3000:3000 -v parley-data:/data -e PARLEY_ADMIN_KEY=... -e X_CONSUMER_SECRET=... parley
-# The image runs the shipped demo config (/app/parley.yaml); mount another and set PARLEY_CONFIG to replace it.
+#   docker run -p 3000:3000 -v parley-data:/data \
+#     -e PARLEY_ADMIN_KEY=... -e X_CONSUMER_SECRET=... \
+#     -e SALESFORCE_LOGIN_URL=https://acme.my.salesforce.com -e SALESFORCE_CLIENT_ID=... -e SALESFORCE_CLIENT_SECRET=... parley
+# The image runs the production config (/app/parley.production.yaml): no sandboxes, no demo secrets;
+# start-up stops naming each variable that is missing. Secrets may come from files: <NAME>_FILE.
+# The demo instead (built-in Salesforce sandbox, documented demo secrets; sandboxes answer loopback
+# clients only, so try it from inside the container or mount a config whose sandbox says public: true):
+#   docker run -p 3000:3000 -e PARLEY_CONFIG=parley.yaml parley
 
 # ---- build: compile the TypeScript into dist/ and keep only the production dependencies.
 FROM node:20-bookworm-slim AS build
@@ -17,7 +23,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts \
  && npm rebuild better-sqlite3
-# The context is only what .dockerignore lets through: manifests, tsconfigs, parley.yaml, src/, connectors/, mappings/.
+# The context is only what .dockerignore lets through: manifests, tsconfigs, the two configs, src/, connectors/, mappings/.
 COPY . .
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts \
@@ -26,9 +32,9 @@ RUN npm run build \
 # ---- runtime: the compiled service, run by the unprivileged `node` user. The app files stay
 # root-owned (read-only to the service); only the data volume is writable.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PARLEY_DATA_DIR=/data HOST=0.0.0.0 PORT=3000
+ENV NODE_ENV=production PARLEY_DATA_DIR=/data HOST=0.0.0.0 PORT=3000 PARLEY_CONFIG=/app/parley.production.yaml
 WORKDIR /app
-COPY --from=build /app/package.json /app/parley.yaml ./
+COPY --from=build /app/package.json /app/parley.yaml /app/parley.production.yaml ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/mappings ./mappings

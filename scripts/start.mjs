@@ -28,9 +28,12 @@ if (stale) {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
-// npm runs this through `sh -c`, and on SIGTERM npm exits without passing the signal down, which
-// would leave the service running with no parent. So the service follows its parent: once the
-// parent is gone, it stops as on SIGTERM (draining what it has accepted).
+// npm runs this through `sh -c`. A SIGTERM or SIGINT sent to npm alone goes on to that shell, which
+// dies of it without passing it down, and npm exits after it: the service would be left running
+// with no parent. So the service follows its parent: once the parent is gone, it stops as on
+// SIGTERM (draining what it has accepted). When the whole group was signalled, the service is
+// already stopping and takes this second SIGTERM as a repeat (src/graceful-shutdown.ts): still
+// one shutdown.
 const parent = process.ppid;
 const watchParent = setInterval(() => {
   if (process.ppid === parent) return;

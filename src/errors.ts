@@ -66,8 +66,14 @@ export const errors = {
   CONFIG_UNREADABLE: defineError<{ path: string; reason: string }>('PARLEY_CONFIG_UNREADABLE', 500, 'Config file {path} is not valid YAML: {reason}'),
   CONFIG_INVALID: defineError<{ path: string; issues: Array<{ key: string; problem: string }> }>(
     'PARLEY_CONFIG_INVALID', 500, 'Config file {path} is invalid'),
-  CONFIG_MISSING_VARIABLE: defineError<{ key: string; variable: string }>(
-    'PARLEY_CONFIG_MISSING_VARIABLE', 500, 'Config key {key} uses ${{variable}}, which is not set and has no default'),
+  CONFIG_MISSING_VARIABLE: defineError<{ path: string; variables: Array<{ variable: string; key: string; line?: number }> }>(
+    'PARLEY_CONFIG_MISSING_VARIABLE', 500, 'Config file {path} uses environment variables that are not set and have no default'),
+  CONFIG_VARIABLE_CONFLICT: defineError<{ path: string; key: string; line?: number; variable: string; fileVariable: string }>(
+    'PARLEY_CONFIG_VARIABLE_CONFLICT', 500, 'Config key {key} uses ${{variable}}, and both {variable} and {fileVariable} are set: set only one'),
+  CONFIG_SECRET_FILE_UNREADABLE: defineError<{ path: string; key: string; line?: number; variable: string; file: string; reason: string }>(
+    'PARLEY_CONFIG_SECRET_FILE_UNREADABLE', 500, 'Config key {key} reads {variable}, but its file {file} cannot be read: {reason}'),
+  CONFIG_MAPPINGS_DIR_MISSING: defineError<{ mappingsDir: string; resolved: string; configPath: string; line?: number }>(
+    'PARLEY_CONFIG_MAPPINGS_DIR_MISSING', 500, 'mappingsDir "{mappingsDir}" resolves to {resolved} (relative to the config file {configPath}), which does not exist or is not a folder'),
   CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string; reason: string; builtIn: string[] }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded: {reason}'),
   CONNECTOR_INVALID_DEFINITION: defineError<{ connector: string; issues: Array<{ key: string; problem: string }> }>(
     'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),
@@ -75,6 +81,12 @@ export const errors = {
     'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Connector "{connector}" supports SDK {wants}, but this Parley has SDK {sdk}'),
   DESTINATION_CONFIG: defineError<{ destination: string; reason: string; vendorCode?: string }>(
     'PARLEY_DESTINATION_CONFIG', 500, 'Destination "{destination}" cannot connect with its configuration: {reason}'),
+  DESTINATION_UNTRUSTED_HOST: defineError<{ destination: string; host: string; reason: string }>(
+    'PARLEY_DESTINATION_UNTRUSTED_HOST', 500, 'Destination "{destination}" will not call {host}: {reason}'),
+  DESTINATION_REDIRECTED: defineError<{ destination: string; host: string; status: number; location: string }>(
+    'PARLEY_DESTINATION_REDIRECTED', 500, 'Destination "{destination}": {host} answered a redirect ({status}) to {location}; redirects are not followed with credentials'),
+  DESTINATION_UNREACHABLE: defineError<{ destination: string; host: string; reason: string; cause: string; sent: boolean }>(
+    'PARLEY_DESTINATION_UNREACHABLE', 503, 'Destination "{destination}" cannot reach {host}: {reason}'),
   MAPPING_INVALID: defineError<{ file: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
     'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
   SERVER_LISTEN_FAILED: defineError<{ host: string; port: number; reason: string }>('PARLEY_SERVER_LISTEN_FAILED', 500, 'Cannot listen on {host}:{port}: {reason}'),
@@ -86,6 +98,8 @@ export const errors = {
   OUTBOX_INVALID_OPERATION: defineError<{ reason: string }>('PARLEY_OUTBOX_INVALID_OPERATION', 500, 'The operation cannot be sent: {reason}'),
   STORE_MIGRATION_FAILED: defineError<{ version: number; reason: string }>('PARLEY_STORE_MIGRATION_FAILED', 500, 'Store migration {version} failed: {reason}'),
   STORE_UNAVAILABLE: defineError<{ reason: string }>('PARLEY_STORE_UNAVAILABLE', 503, 'The store could not commit: {reason}'),
+  STORE_DATA_DIR_UNWRITABLE: defineError<{ folder: string; path: string; systemCode: string; reason: string }>(
+    'PARLEY_STORE_DATA_DIR_UNWRITABLE', 500, 'The data folder {folder} cannot be written: {reason}'),
 
   // Webhook intake
   INTAKE_UNKNOWN_SOURCE: defineError<{ source: string }>('PARLEY_INTAKE_UNKNOWN_SOURCE', 404, 'No webhook source "{source}" is configured'),
@@ -108,10 +122,18 @@ export const errors = {
   API_EVENT_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_EVENT_NOT_FOUND', 404, 'No event {id}'),
   API_NOT_REPLAYABLE: defineError<{ id: string; stage: string; reason: string }>('PARLEY_API_NOT_REPLAYABLE', 409, 'Dead letter {id} cannot be replayed: {reason}'),
   API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
+  SANDBOX_LOOPBACK_ONLY: defineError<{ sandbox: string }>('PARLEY_SANDBOX_LOOPBACK_ONLY', 403, 'The {sandbox} sandbox answers clients on this machine only; its config block can say public: true'),
   HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),
   HTTP_BAD_REQUEST: defineError<{ reason: string }>('PARLEY_HTTP_BAD_REQUEST', 400, 'Bad request: {reason}'),
   HTTP_HEADERS_TOO_LARGE: defineError<Record<string, never>>('PARLEY_HTTP_HEADERS_TOO_LARGE', 431, 'The request headers are larger than the server accepts'),
   HTTP_TIMEOUT: defineError<{ timeoutMs: number }>('PARLEY_HTTP_TIMEOUT', 408, 'The request took longer than {timeoutMs} ms'),
+  // Refused by Node's HTTP server or Fastify's router before any route runs (src/http/framework-refusals.ts).
+  HTTP_URL_TOO_LONG: defineError<{ maxParamLength: number }>('PARLEY_HTTP_URL_TOO_LONG', 414, 'A path segment of the URL is longer than {maxParamLength} characters'),
+  HTTP_BAD_URL: defineError<Record<string, never>>('PARLEY_HTTP_BAD_URL', 400, 'The URL is not valid: a percent-encoded part does not decode'),
+  HTTP_EXPECTATION_FAILED: defineError<Record<string, never>>('PARLEY_HTTP_EXPECTATION_FAILED', 417, 'The Expect header asks for something other than 100-continue, the only expectation supported'),
+  HTTP_HOST_REQUIRED: defineError<Record<string, never>>('PARLEY_HTTP_HOST_REQUIRED', 400, 'An HTTP/1.1 request needs a Host header'),
+  HTTP_UNSUPPORTED_MEDIA_TYPE: defineError<{ contentType: string; expected: string[] }>('PARLEY_HTTP_UNSUPPORTED_MEDIA_TYPE', 415, 'Content type "{contentType}" is not accepted here'),
+  HTTP_SHUTTING_DOWN: defineError<Record<string, never>>('PARLEY_HTTP_SHUTTING_DOWN', 503, 'The server is shutting down; send the request again'),
   INTERNAL: defineError<{ reqId?: string }>('PARLEY_INTERNAL', 500, 'Internal error; the log has the details'),
   NOT_READY: defineError<{ reason: string }>('PARLEY_NOT_READY', 503, 'Not ready: {reason}'),
 } as const;

@@ -1,8 +1,7 @@
-import closeWithGrace from 'close-with-grace';
-import { describeConfigIssues } from './config/load-config.ts';
+import { describeStartupDetails } from './config/load-config.ts';
 import { readEnvironment } from './config/environment.ts';
-import type { KeyedIssue } from './config/zod-issues.ts';
 import { isParleyError } from './errors.ts';
+import { handleShutdown } from './graceful-shutdown.ts';
 import { start } from './start.ts';
 
 // Entry point of `npm start`. Start-up failures print what is wrong, without a stack trace.
@@ -12,16 +11,16 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
+// Before start(): a SIGTERM while a CRM is slow to answer at connect waits for start() to finish,
+// then stops what it started. One shutdown however many signals come; exit within 10 s regardless.
+const shutdown = handleShutdown({ deadlineMs: 10_000 });
 try {
   const parley = await start(environment);
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) parley.logger.error({ err }, 'stopping after an unexpected error');
-    else parley.logger.info({ signal }, 'stopping');
-    await parley.stop();
-  });
+  shutdown.useLogger(parley.logger);
+  shutdown.onStop(() => parley.stop());
 } catch (error) {
+  shutdown.uninstall();
   if (!isParleyError(error)) throw error;
-  const issues = (error.details as { issues?: KeyedIssue[] }).issues;
-  process.stderr.write(`parley: cannot start: ${error.message} [${error.code}]\n${issues ? describeConfigIssues(issues) + '\n' : ''}`);
+  process.stderr.write(`parley: cannot start: ${error.message} [${error.code}]\n${describeStartupDetails(error.details)}`);
   process.exit(1);
 }

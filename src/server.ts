@@ -13,8 +13,10 @@ import type { ActiveSandbox } from './connectors/destination-registry.ts';
 import type { ActiveSource } from './connectors/registry.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { createExpectationHandler, createRouterErrorHandler, installEarlyRefusals, MAX_PARAM_LENGTH } from './http/framework-refusals.ts';
 import { registerOpenApi } from './http/openapi.ts';
-import { installRequestLog } from './http/request-log.ts';
+import { createRequestRecorder, installRequestLog } from './http/request-log.ts';
+import { mountSandboxes } from './http/sandbox-mount.ts';
 import type { Deriver } from './intake/deriver.ts';
 import type { Intake } from './intake/intake-service.ts';
 import { webhookRoutes } from './intake/webhook-routes.ts';
@@ -46,6 +48,8 @@ export interface AppDependencies {
 /** Wires the HTTP app: no I/O of its own beyond what the dependencies do. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const server = deps.config.server;
+  const httpLogger = deps.logger.child({ component: 'http' });
+  const record = createRequestRecorder(deps.metrics);
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one plugins expect.
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -55,24 +59,32 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
-    clientErrorHandler: createClientErrorHandler({ requestTimeoutMs: server.requestTimeoutMs, logger: deps.logger.child({ component: 'http' }) }),
+    clientErrorHandler: createClientErrorHandler({ requestTimeoutMs: server.requestTimeoutMs, logger: httpLogger, metrics: deps.metrics }),
+    // What Node and Fastify refuse before a route runs answers Parley's error body (http/framework-refusals.ts):
+    // the router's refusals here; a missing Host and a request during shutdown in a hook instead.
+    frameworkErrors: createRouterErrorHandler({ metrics: deps.metrics, record }),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    return503OnClosing: false,
     // Node's own timeouts guard against slow clients: a request must arrive whole within
     // requestTimeoutMs (else 408 and the socket is closed), its headers within headersTimeoutMs.
     serverFactory: (handler) => {
       const http = createServer({
+        requireHostHeader: false,
         requestTimeout: server.requestTimeoutMs,
         headersTimeout: Math.min(server.headersTimeoutMs, server.requestTimeoutMs),
         keepAliveTimeout: server.keepAliveTimeoutMs,
         connectionsCheckingInterval: server.timeoutCheckIntervalMs,
       }, handler);
       http.setTimeout(server.connectionTimeoutMs);
+      http.on('checkExpectation', createExpectationHandler({ metrics: deps.metrics, record, logger: httpLogger }));
       return http;
     },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, { requestTimeoutMs: server.requestTimeoutMs });
-  installRequestLog(app, deps.metrics);
+  installEarlyRefusals(app, deps.metrics);
+  installErrorHandler(app, { requestTimeoutMs: server.requestTimeoutMs, metrics: deps.metrics });
+  installRequestLog(app, record);
   await registerOpenApi(app);
 
   const auth = createApiKeyChecker(deps.config.apiKeys);
@@ -82,14 +94,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(deadLetterRoutes, { store: deps.store, auth, now: deps.now, ...(deps.onReplayed ? { onReplayed: deps.onReplayed } : {}) });
   await app.register(outboxRoutes, { store: deps.store, auth });
   await app.register(connectorRoutes, { status: deps.connectorStatus ?? (() => []), auth });
-  for (const sandbox of deps.sandboxes ?? []) {
-    const prefix = `/sandbox/${sandbox.id}`;
-    await app.register(async (scope) => sandbox.sandbox.plugin(scope, {
-      config: sandbox.config,
-      // As the client reached it, so tokens' instance_url works from wherever the client is.
-      baseUrl: (request) => `${request.protocol}://${request.host}${prefix}`,
-      dataDir: deps.dataDir ?? '.',
-    }), { prefix });
-  }
+  await mountSandboxes(app, deps.sandboxes ?? [], deps.dataDir ?? '.');
   return app;
 }

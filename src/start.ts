@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { hostname } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig } from './config/load-config.ts';
+import { demoDefaultsInUse } from './config/demo-defaults.ts';
+import { readConfig } from './config/load-config.ts';
+import { resolveMappingsDir } from './config/mappings-dir.ts';
 import { errors } from './errors.ts';
 import type { Environment } from './config/environment.ts';
 import { loadDestinations, loadSandboxes, type ActiveDestination } from './connectors/destination-registry.ts';
@@ -16,6 +17,7 @@ import type { CompiledMapping } from './mappings/compiled-mapping.ts';
 import { loadMappings } from './mappings/load-mappings.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { createMetrics, trackOutbox, trackPending } from './metrics/metrics.ts';
+import { sandboxBaseUrl } from './http/sandbox-mount.ts';
 import { buildApp } from './server.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
@@ -40,8 +42,6 @@ export interface RunningParley {
   stop(): Promise<void>;
 }
 
-// The documented demo key of the shipped parley.yaml; warn loudly when it is what protects the API.
-const DEMO_ADMIN_KEY = 'parley-demo-admin-key';
 const HOUR_MS = 3_600_000;
 
 /**
@@ -49,18 +49,19 @@ const HOUR_MS = 3_600_000;
  * @throws ParleyError (config, connector or migration problems) before anything listens
  */
 export async function start(environment: Environment): Promise<RunningParley> {
-  const config = loadConfig(environment.configPath, environment.variables);
-  const logger = createLogger(environment.logLevel);
+  const loaded = readConfig(environment.configPath, environment.variables);
+  const { config } = loaded;
+  const logger = createLogger(environment.logLevel, undefined, environment.logFormat);
   const store = createStore(config.store, environment.dataDir);
   let app: FastifyInstance | undefined;
   let dispatcherForCleanup: Dispatcher | undefined;
   try {
     await store.migrate();
-    const registryOptions = { configPath: environment.configPath, cwd: process.cwd() };
+    const registryOptions = { configPath: environment.configPath, cwd: process.cwd(), lineOf: loaded.lineOf };
     const sources = await loadSources(config.sources, registryOptions);
     const destinations = await loadDestinations(config.destinations, registryOptions);
     const sandboxes = await loadSandboxes(config.sandboxes, registryOptions);
-    const mappingsDir = isAbsolute(config.mappingsDir) ? config.mappingsDir : join(dirname(environment.configPath), config.mappingsDir);
+    const mappingsDir = resolveMappingsDir(loaded);
     const mappings = loadMappings(mappingsDir);
     for (const mapping of mappings) {
       if (!destinations.some((d) => d.id === mapping.definition.target.destination)) {
@@ -87,8 +88,9 @@ export async function start(environment: Environment): Promise<RunningParley> {
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
-    if (config.apiKeys.some((k) => k.key === DEMO_ADMIN_KEY)) {
-      logger.warn('the ops API accepts the documented demo admin key; set PARLEY_ADMIN_KEY before exposing Parley');
+    // One line per demo default in use, naming what replaces it: a demo never passes for production silently.
+    for (const demo of demoDefaultsInUse(config, loaded.raw)) {
+      logger.warn({ key: demo.key, replaceWith: demo.replaceWith }, `demo default in use: ${demo.what}; set ${demo.replaceWith} before exposing Parley`);
     }
     const address = await app.listen({ host: environment.host, port: environment.port }).catch((cause: NodeJS.ErrnoException) => {
       const reason = cause.code === 'EADDRINUSE' ? 'the port is already in use' : cause.code === 'EACCES' ? 'permission denied' : cause.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : cause.message;
@@ -97,13 +99,14 @@ export async function start(environment: Environment): Promise<RunningParley> {
     deriver.start();
     planner?.notify();
     if (mappings.length > 0 && destinations.length > 0) {
-      const port = (app.server.address() as { port: number }).port;
-      const mounted = new Set(sandboxes.map((s) => s.id));
       dispatcher = dispatcherForCleanup = createDispatcher({
         store, destinations, mappings, logger: logger.child({ component: 'dispatcher' }), now, random: Math.random,
         owner: `${hostname()}:${process.pid}`,
-        // The sandbox on this same port, reached over loopback whatever HOST is.
-        sandboxUrl: (connectorId) => (mounted.has(connectorId) ? `http://127.0.0.1:${port}/sandbox/${connectorId}` : undefined),
+        // The sandbox on this same server, at the URL it gives itself (so its instance_url is the login's own host).
+        sandboxUrl: (connectorId) => {
+          const mounted = sandboxes.find((s) => s.id === connectorId);
+          return mounted && app ? sandboxBaseUrl(app, mounted) : undefined;
+        },
         onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
         metrics,
         retry: { stepsMs: config.outbox.retryStepsMs, maxAgeMs: config.outbox.retryForHours * HOUR_MS },
@@ -133,12 +136,14 @@ export async function start(environment: Environment): Promise<RunningParley> {
     const stop = () => (stopping ??= (async () => {
       clearInterval(prune);
       // First stop sending: the built-in sandbox the dispatcher may be calling is served by this app.
-      await dispatcher?.stop();
+      // The waits add up to about 8 s, inside main.ts's 10 s deadline: a round still sending after
+      // 4 s has its leases given back, and what is left to derive or plan is done at the next start.
+      await dispatcher?.stop({ graceMs: 4_000 });
       await server.close();
       await intake.drain();
-      await deriver.catchUp(5_000);
+      await deriver.catchUp(2_000);
       await deriver.stop();
-      await planner?.catchUp(5_000);
+      await planner?.catchUp(1_000);
       await planner?.stop();
       await store.close();
     })());

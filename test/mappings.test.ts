@@ -89,7 +89,7 @@ describe('mapping files: errors name the file, the key and the line', () => {
   it('an unknown key and a missing match key', () => {
     const error = refusal('id: example\nsource: { kind: interaction }\ntarget: { destination: salesforce, object: SocialPost, operation: update }\nfieldz: {}\n');
     expect(error.code).toBe('PARLEY_MAPPING_INVALID');
-    expect(error.details.issues.map((i) => i.key).sort()).toEqual(['(root)', 'target.matchKey']);
+    expect(error.details.issues.map((i) => i.key).sort()).toEqual(['fieldz', 'target.matchKey']);
   });
   it('an expression JSONata cannot compile, with its position', () => {
     const issue = refusal(base + '  Content: text &\n').details.issues[0]!;

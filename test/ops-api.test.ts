@@ -78,7 +78,11 @@ describe('ops API', () => {
     expect((await api(p.base, '/health', null)).json).toEqual({ status: 'ok' });
     expect((await api(p.base, '/ready', null)).json).toMatchObject({ status: 'ready', store: { driver: 'sqlite', schemaVersion: 2 } });
     const metrics = (await api(p.base, '/metrics', null)).text;
-    for (const name of ['parley_http_requests_total', 'parley_intake_accepted_total', 'parley_intake_commit_seconds_bucket', 'parley_intake_pending_deliveries']) expect(metrics).toContain(name);
+    for (const name of ['parley_http_requests_total', 'parley_intake_accepted_total', 'parley_intake_commit_seconds_bucket', 'parley_intake_pending_deliveries', 'parley_process_cpu_seconds_total', 'parley_nodejs_heap_size_used_bytes']) expect(metrics).toContain(name);
+    // One prefix: every metric name starts with parley_ once (the process metrics were once parley_process_process_…).
+    const names = [...metrics.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((n) => !/^parley_(?!parley_|process_process_)/.test(n))).toEqual([]);
     expect((await fetch(`${p.base}/docs`)).status).toBe(200);
     const missing = await api(p.base, '/v2/nothing', null);
     expect(missing.status).toBe(404);

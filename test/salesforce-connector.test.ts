@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundClient } from '../src/connectors/outbound.ts';
 import type { DestinationContext, UsageReading, WriteBatch, WriteResult } from '../src/connectors/index.ts';
 import { isParleyError } from '../src/errors.ts';
 import { demoConnection, startSalesforceSandbox, type RunningSandbox } from './helpers/salesforce-sandbox.ts';
@@ -28,6 +29,7 @@ function recorder(): Recorder {
     logs, usage, rateLimited,
     context: {
       name: 'salesforce', sandboxUrl: sandbox.base,
+      outbound: (baseUrl) => createOutboundClient({ destination: 'salesforce', baseUrl, trustedDomains: salesforce.trustedDomains ?? [] }),
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
       onUsage: (reading) => usage.push(reading),
       onRateLimited: (ms) => rateLimited.push(ms),
@@ -298,9 +300,14 @@ describe('Salesforce connector: configuration errors name the destination', () =
     expect(error.message).toContain('authentication failure');
   });
 
-  it('an unreachable login URL', async () => {
+  it('an unreachable login URL is the network, not the config: unreachable, nothing sent', async () => {
     const error = await refused({ loginUrl: 'http://127.0.0.1:9' });
-    expect(error).toMatchObject({ code: 'PARLEY_DESTINATION_CONFIG', details: { destination: 'salesforce' } });
+    expect(error).toMatchObject({ code: 'PARLEY_DESTINATION_UNREACHABLE', details: { destination: 'salesforce', host: '127.0.0.1:9', cause: 'ECONNREFUSED', sent: false } });
+  });
+
+  it('a plain-http login URL that is not loopback is refused before anything is sent', async () => {
+    const error = await refused({ loginUrl: 'http://login.salesforce.com' });
+    expect(error).toMatchObject({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST', details: { destination: 'salesforce', host: 'login.salesforce.com' } });
   });
 
   it('the JWT bearer and password flows work with the right credentials', async () => {

@@ -1,4 +1,5 @@
 import jsforce from 'jsforce';
+import { createOutboundClient } from '../src/connectors/outbound.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import salesforce from '../connectors/salesforce/index.ts';
 import { isParleyError } from '../src/errors.ts';
@@ -31,6 +32,7 @@ describe('the Salesforce sandbox inside Parley', () => {
     const log = () => undefined;
     const client = await salesforce.connect(destination!.config as never, {
       name: 'salesforce', sandboxUrl: `${parley.base}/sandbox/salesforce`, logger: { debug: log, info: log, warn: log, error: log },
+      outbound: (baseUrl) => createOutboundClient({ destination: 'salesforce', baseUrl }),
     });
     const results = await client.write({ object: 'Contact', operation: 'create', operations: [{ id: 'op1', fields: { LastName: 'Through Parley' } }] });
     expect(results.get('op1')).toMatchObject({ status: 'done' });

@@ -51,6 +51,9 @@ export function vendorError(error: unknown): VendorError {
  */
 export function classifySalesforceError(error: unknown, context: { matchKey?: string } = {}, waits: RateLimitWaits = DEFAULT_RATE_LIMIT_WAITS): ErrorClass {
   const { code, message, fields, httpStatus } = vendorError(error);
+  // The SDK's outbound policy: a host or redirect the config must settle; a network that may come back.
+  if (code === 'PARLEY_DESTINATION_UNTRUSTED_HOST' || code === 'PARLEY_DESTINATION_REDIRECTED') return { kind: 'permanent', scope: 'config' };
+  if (code === 'PARLEY_DESTINATION_UNREACHABLE') return { kind: 'retryable' };
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
     return { kind: 'rate-limited', retryAfterMs: /ConcurrentRequests|Concurrent API/i.test(message) ? waits.concurrentRequestsMs : waits.totalRequestsMs };
   }
@@ -84,5 +87,6 @@ export function classifySalesforceError(error: unknown, context: { matchKey?: st
 /** True when a failure left the outcome unknown: the request may have been carried out. */
 export function outcomeUnknown(error: unknown): boolean {
   const { code, message } = vendorError(error);
+  if (code === 'PARLEY_DESTINATION_UNREACHABLE') return (error as { details?: { sent?: boolean } }).details?.sent === true;
   return SOCKET_CODES.has(code) && code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN' || /socket hang up/i.test(message);
 }

@@ -1,7 +1,7 @@
 import jsforce from 'jsforce';
 import pRetry, { AbortError } from 'p-retry';
 import {
-  destinationConfigError, resultFor,
+  destinationConfigError, isParleyError, resultFor, type OutboundClient,
   type CatalogObject, type DestinationClient, type DestinationContext, type ObjectCatalog, type UsageReading,
   type VendorError, type WriteBatch, type WriteOperation, type WriteResult,
 } from '../../src/connectors/index.ts';
@@ -9,6 +9,7 @@ import { toCatalogObject, type DescribeResult } from './catalog.ts';
 import { classifySalesforceError, outcomeUnknown, vendorError } from './classify.ts';
 import type { SalesforceConfig } from './config.ts';
 import { defaultAudience, jwtAssertion } from './jwt.ts';
+import { useOutboundTransport } from './transport.ts';
 
 type Connection = InstanceType<typeof jsforce.Connection>;
 
@@ -41,6 +42,8 @@ const MAX_CONSECUTIVE_REFRESHES = 3;
 export async function connectSalesforce(config: SalesforceConfig, context: DestinationContext): Promise<DestinationClient> {
   const loginUrl = (config.loginUrl || context.sandboxUrl || '').replace(/\/+$/, '');
   if (!loginUrl) throw destinationConfigError({ destination: context.name, reason: 'loginUrl is not set and no Salesforce sandbox is mounted' });
+  // Every call (token requests too) goes through the SDK's outbound policy: trusted hosts, no redirects, timeouts.
+  const http = context.outbound(loginUrl);
   const now = context.now ?? (() => new Date());
   // Re-logins since the last call that went through: a session refused again right after a
   // re-login is a credentials problem, not an expiry.
@@ -71,15 +74,22 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
     },
   });
 
+  useOutboundTransport(conn, http);
+
   try {
     // jsforce's login() installs its own re-login on 401 for the password flow.
     if (config.flow === 'password') await conn.login(config.username!, config.password!);
     else await conn.authorize(grant());
+    // Every later call goes to instance_url with the token: it must be a host this destination trusts.
+    http.assertTrusted(conn.instanceUrl, 'the instance_url of the login answer');
   } catch (cause) {
+    await http.close().catch(() => undefined);
+    // Untrusted host, redirect, unreachable: already Parley's words, with the state they call for.
+    if (isParleyError(cause)) throw cause;
     const vendor = vendorError(cause);
     throw destinationConfigError({ destination: context.name, reason: `Salesforce refused the login at ${loginUrl}: ${vendor.message || vendor.code} (${vendor.code})`, vendorCode: vendor.code }, { cause });
   }
-  return new SalesforceClient(conn, config, context, () => { refreshes.sinceSuccess = 0; });
+  return new SalesforceClient(conn, config, context, http, () => { refreshes.sinceSuccess = 0; });
 }
 
 /** The connected client: catalog from describe, writes through sObject Collections. */
@@ -89,9 +99,11 @@ class SalesforceClient implements DestinationClient {
   readonly #context: DestinationContext;
   #usage: UsageReading | undefined;
   readonly #succeeded: () => void;
+  readonly #http: OutboundClient;
 
-  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext, succeeded: () => void) {
+  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext, http: OutboundClient, succeeded: () => void) {
     this.#conn = conn;
+    this.#http = http;
     this.#config = config;
     this.#context = context;
     this.#succeeded = succeeded;
@@ -220,7 +232,8 @@ class SalesforceClient implements DestinationClient {
   }
 
   async close(): Promise<void> {
-    // Sessions simply expire; nothing is held open.
+    // Sessions simply expire; only the pooled connections are closed.
+    await this.#http.close();
   }
 
   /**

@@ -17,6 +17,10 @@ export default defineDestination<SalesforceConfig>({
   configSchema: SalesforceConfig,
   // 25 long-running calls per org is the hard ceiling (reference §8); 4 leaves room for the org's other integrations.
   limits: { maxBatchSize: COLLECTIONS_MAX, maxConcurrent: 4, minTimeMs: 0 },
+  // Login, My Domain and instance hosts (`login.salesforce.com`, `acme.my.salesforce.com`,
+  // `acme--dev.sandbox.my.salesforce.com`, `*.force.com`, Government Cloud `*.salesforce.mil`,
+  // legacy `*.cloudforce.com`): an instance_url on them is trusted when the login URL is too.
+  trustedDomains: ['salesforce.com', 'force.com', 'salesforce.mil', 'cloudforce.com'],
   classify: (error, context) => classifySalesforceError(error, context),
   connect: connectSalesforce,
   sandbox: { configSchema: SalesforceSandboxConfig, plugin: (app, options) => salesforceSandbox(app, options as never) },

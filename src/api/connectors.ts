@@ -8,8 +8,10 @@ import type { ApiKeyChecker } from './api-keys.ts';
 const ConnectorResource = z.object({
   id: z.string().describe('the destination\'s name in parley.yaml'),
   connector: z.string(),
-  state: z.enum(['connecting', 'ready', 'paused', 'misconfigured']).describe('paused: a rate limit or a failed connection, until pausedUntil; misconfigured: a mapping does not fit its catalog'),
-  pausedUntil: z.string().optional(),
+  state: z.enum(['connecting', 'ready', 'paused', 'misconfigured', 'unreachable'])
+    .describe('paused: the CRM\'s API quota (or the reserve of it), until pausedUntil; misconfigured: credentials, config, a host or a mapping refused, needs a person; unreachable: the network (refused, DNS, TLS, timeout), retried with backoff'),
+  action: z.string().describe('what an operator should do about the state'),
+  pausedUntil: z.string().optional().describe('when a paused, unreachable or misconfigured destination is tried again'),
   usage: z.object({ used: z.number(), limit: z.number(), at: z.string() }).optional().describe('API calls used in the CRM\'s window and its quota, as the CRM last reported them'),
   budgetRemaining: z.number().optional().describe('calls Parley may still make in the window, after the reserve kept for the org\'s other integrations'),
   lastError: z.object({ code: z.string(), message: z.string() }).optional(),

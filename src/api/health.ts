@@ -6,7 +6,7 @@ import { ErrorBody } from '../http/error-body.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/store.ts';
 
-/** `/health` (the process answers), `/ready` (store open, migrations done), `/metrics` (Prometheus text). No API key. */
+/** `/health` (the process answers), `/ready` (store open, migrations done, commits succeed), `/metrics` (Prometheus text). No API key. */
 export async function healthRoutes(app: FastifyInstance, options: { store: Store; metrics: Metrics }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/health', {
@@ -19,9 +19,11 @@ export async function healthRoutes(app: FastifyInstance, options: { store: Store
       response: { 200: z.object({ status: z.literal('ready'), store: z.object({ driver: z.string(), schemaVersion: z.number() }) }), 503: ErrorBody },
     },
   }, async () => {
-    const status = await options.store.status().catch(() => ({ open: false, schemaVersion: 0, latestVersion: 0 }));
+    const status = await options.store.status().catch((error: unknown) => ({ open: false, schemaVersion: 0, latestVersion: 0, writable: false, writeError: (error as Error).message }));
     if (!status.open) throw errors.NOT_READY({ reason: 'the store is closed' });
     if (status.schemaVersion < status.latestVersion) throw errors.NOT_READY({ reason: `store schema at ${status.schemaVersion}, needs ${status.latestVersion}` });
+    // Intake would answer 503 to every webhook: a load balancer should send them elsewhere until it recovers.
+    if (!status.writable) throw errors.NOT_READY({ reason: `the store cannot commit: ${status.writeError ?? 'the last commit failed'}` });
     return { status: 'ready' as const, store: { driver: options.store.driver, schemaVersion: status.schemaVersion } };
   });
 

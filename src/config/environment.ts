@@ -12,6 +12,8 @@ export interface Environment {
   dataDir: string;
   /** pino level (`LOG_LEVEL`, default `info`). */
   logLevel: string;
+  /** `LOG_FORMAT`: `json` (one JSON object a line, the default) or `pretty` (for people; the default on a terminal). */
+  logFormat: 'json' | 'pretty';
   /** The whole environment, for `${VAR}` substitution in the config. */
   variables: Readonly<Record<string, string | undefined>>;
 }
@@ -25,7 +27,7 @@ export interface EnvironmentProblem { variable: string; problem: string }
  * Reads the environment. The only place in Parley that looks at `process.env`; everything else
  * gets an `Environment`. Returns problems instead of throwing, so start-up can list them all.
  */
-export function readEnvironment(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()):
+export function readEnvironment(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd(), terminal = process.stdout.isTTY === true):
   { environment: Environment; problems: EnvironmentProblem[] } {
   const problems: EnvironmentProblem[] = [];
   const portText = env.PORT ?? '3000';
@@ -33,6 +35,8 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
   if (!/^\d+$/.test(portText) || port < 0 || port > 65535) problems.push({ variable: 'PORT', problem: `"${portText}" is not a TCP port (0-65535)` });
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) problems.push({ variable: 'LOG_LEVEL', problem: `"${env.LOG_LEVEL}" is not one of ${LOG_LEVELS.join(', ')}` });
+  const logFormat = (env.LOG_FORMAT || (terminal ? 'pretty' : 'json')).toLowerCase();
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push({ variable: 'LOG_FORMAT', problem: `"${env.LOG_FORMAT}" is not one of json, pretty` });
   return {
     environment: {
       host: env.HOST || '0.0.0.0',
@@ -40,6 +44,7 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
       configPath: resolve(cwd, env.PARLEY_CONFIG || './parley.yaml'),
       dataDir: resolve(cwd, env.PARLEY_DATA_DIR || './data'),
       logLevel,
+      logFormat: logFormat === 'pretty' ? 'pretty' : 'json',
       variables: env,
     },
     problems,

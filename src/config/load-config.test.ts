@@ -35,7 +35,7 @@ describe('parley.yaml', () => {
   it('names the key of a missing variable', () => {
     const error = failure(() => parseConfig('apiKeys:\n  - name: a\n    key: ${NOPE}\n    scope: admin\n', 'p', {}));
     expect(error.code).toBe('PARLEY_CONFIG_MISSING_VARIABLE');
-    expect(error.details).toEqual({ key: 'apiKeys.0.key', variable: 'NOPE' });
+    expect(error.details).toEqual({ path: 'p', variables: [{ variable: 'NOPE', key: 'apiKeys.0.key', line: 3 }] });
   });
 
   it('reports invalid YAML with its line', () => {
@@ -62,7 +62,8 @@ describe('parley.yaml', () => {
     ].join('\n'), 'p', {}));
     expect(error.code).toBe('PARLEY_CONFIG_INVALID');
     const issues = (error.details as { issues: Array<{ key: string; line?: number }> }).issues;
-    expect(issues.map((i) => i.key).sort()).toEqual(['(root)', 'apiKeys.0.key', 'apiKeys.0.scope', 'intake.dedupWindowHours'].sort());
+    expect(issues.map((i) => i.key).sort()).toEqual(['surprise', 'apiKeys.0.key', 'apiKeys.0.scope', 'intake.dedupWindowHours'].sort());
+    expect(issues.find((i) => i.key === 'surprise')?.line).toBe(7);
     expect(issues.find((i) => i.key === 'apiKeys.0.scope')?.line).toBe(6);
     expect(issues.find((i) => i.key === 'intake.dedupWindowHours')?.line).toBe(2);
   });
@@ -92,6 +93,22 @@ describe('start-up with a bad config', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('PARLEY_CONFIG_INVALID');
     expect(result.stderr).toContain('apiKeys.0.key (line 3)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('lists every missing variable, one per line', () => {
+    const result = run('sources:\n  x:\n    consumerSecret: ${PARLEY_TEST_UNSET_A}\n    consumerSecretPrevious: ${PARLEY_TEST_UNSET_B}\n');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PARLEY_CONFIG_MISSING_VARIABLE');
+    expect(result.stderr).toMatch(/^\s+- PARLEY_TEST_UNSET_A .*sources\.x\.consumerSecret.*line 3/m);
+    expect(result.stderr).toMatch(/^\s+- PARLEY_TEST_UNSET_B .*sources\.x\.consumerSecretPrevious.*line 4/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a mappingsDir that does not exist', () => {
+    const result = run('mappingsDir: mappings\n');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PARLEY_CONFIG_MAPPINGS_DIR_MISSING');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,30 +1,55 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors } from '../errors.ts';
 import { substituteEnv } from './env-substitution.ts';
 import { ParleyConfig } from './schema.ts';
-import { keyedIssues, type KeyedIssue } from './zod-issues.ts';
+import { yamlKeyFinder } from './yaml-lines.ts';
+import { keyedIssues, type KeyedIssue, type LineOf } from './zod-issues.ts';
+
+/** A validated config and what is known about the file it came from. */
+export interface LoadedConfig {
+  config: ParleyConfig;
+  /** The file's path (or label), for messages. */
+  path: string;
+  /** The YAML line of a dotted key, for issues found after loading (connector blocks, mappingsDir). */
+  lineOf: LineOf;
+  /** True when the file sets the key itself, rather than leaving it to its default. */
+  has(key: string): boolean;
+  /** The parsed YAML before `${VAR}` substitution: which variable a value came from. */
+  raw: unknown;
+}
 
 /**
  * Reads, substitutes and validates `parley.yaml`.
  *
  * @param path absolute path of the YAML file
- * @param env variables for `${VAR}` substitution
+ * @param env variables for `${VAR}` substitution (and `VAR_FILE` secrets)
  * @throws PARLEY_CONFIG_NOT_FOUND, PARLEY_CONFIG_UNREADABLE (YAML syntax), PARLEY_CONFIG_MISSING_VARIABLE,
- *   PARLEY_CONFIG_INVALID with `details.issues` = `[{ key, problem, line }]`
+ *   PARLEY_CONFIG_VARIABLE_CONFLICT, PARLEY_CONFIG_SECRET_FILE_UNREADABLE,
+ *   PARLEY_CONFIG_INVALID with `details.issues` = `[{ key, problem, line, suggestion? }]`
  */
 export function loadConfig(path: string, env: Readonly<Record<string, string | undefined>>): ParleyConfig {
+  return readConfig(path, env).config;
+}
+
+/** As `loadConfig`, keeping the file's line lookup for checks made later (the connector registries'). */
+export function readConfig(path: string, env: Readonly<Record<string, string | undefined>>): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw errors.CONFIG_NOT_FOUND({ path }, { cause });
   }
-  return parseConfig(text, path, env);
+  return parseConfigDocument(text, path, env);
 }
 
 /** As `loadConfig`, from YAML text; `path` only labels errors. */
 export function parseConfig(text: string, path: string, env: Readonly<Record<string, string | undefined>>): ParleyConfig {
+  return parseConfigDocument(text, path, env).config;
+}
+
+/** As `readConfig`, from YAML text; `path` only labels errors. */
+export function parseConfigDocument(text: string, path: string, env: Readonly<Record<string, string | undefined>>): LoadedConfig {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = document.errors[0];
@@ -33,28 +58,39 @@ export function parseConfig(text: string, path: string, env: Readonly<Record<str
     const line = syntaxError.pos?.[0] === undefined ? undefined : lineCounter.linePos(syntaxError.pos[0]).line;
     throw errors.CONFIG_UNREADABLE({ path, reason: `${syntaxError.message.split('\n')[0]}${line ? ` (line ${line})` : ''}` });
   }
-  const substituted = substituteEnv(document.toJS() ?? {}, env);
+  const { lineOf, has } = yamlKeyFinder(document, lineCounter);
+  const raw: unknown = document.toJS() ?? {};
+  const substituted = substituteEnv(raw, env, { path, lineOf });
   // reportInput lets a wrong type be told from a missing key; the values never reach the message.
   const result = ParleyConfig.safeParse(substituted, { reportInput: true });
   if (!result.success) {
-    throw errors.CONFIG_INVALID({ path, issues: withLines(keyedIssues(result.error), document, lineCounter) });
+    throw errors.CONFIG_INVALID({ path, issues: keyedIssues(result.error, [], { schema: ParleyConfig, lineOf }) });
   }
-  return result.data;
+  return { config: result.data, path, lineOf, has, raw };
 }
 
 /** Adds the YAML line of each issue's key (or of its nearest parent that exists in the file). */
 export function withLines(issues: KeyedIssue[], document: Document, lineCounter: LineCounter): KeyedIssue[] {
+  const { lineOf } = yamlKeyFinder(document, lineCounter);
   return issues.map((issue) => {
-    const path = issue.key === '(root)' ? [] : issue.key.split('.');
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = document.getIn(path.slice(0, depth).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true);
-      if (isNode(node) && node.range) return { ...issue, line: lineCounter.linePos(node.range[0]).line };
-    }
-    return issue;
+    const line = lineOf(issue.key);
+    return line === undefined ? issue : { ...issue, line };
   });
 }
 
 /** Renders a config error for a terminal: one line per issue, no stack trace. */
 export function describeConfigIssues(issues: KeyedIssue[]): string {
   return issues.map((i) => `  - ${i.key}${i.line ? ` (line ${i.line})` : ''}: ${i.problem}`).join('\n');
+}
+
+/**
+ * The lines a start-up error's details add under its message: each config issue, or each missing
+ * variable with the key that uses it. Empty when the message says it all.
+ */
+export function describeStartupDetails(details: Record<string, unknown>): string {
+  const { issues, variables } = details as { issues?: KeyedIssue[]; variables?: Array<{ variable: string; key: string; line?: number }> };
+  const lines: string[] = [];
+  if (Array.isArray(issues)) lines.push(describeConfigIssues(issues));
+  if (Array.isArray(variables)) lines.push(...variables.map((v) => `  - ${v.variable} (used by ${v.key}${v.line ? `, line ${v.line}` : ''})`));
+  return lines.filter((l) => l !== '').map((l) => `${l}\n`).join('');
 }

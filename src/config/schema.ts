@@ -42,16 +42,35 @@ export const DestinationCommonConfig = z.object({
   maxConcurrent: numberFromText(z.number().int().min(1).max(25)).optional(),
   /** Least time between two calls' starts, ms (default: the connector's). */
   minTimeMs: numberFromText(z.number().int().min(0).max(60_000)).optional(),
+  /**
+   * Hosts trusted beyond the configured URL's and the vendor's own (`api.example.com`, `*.example.com`,
+   * optionally `:port`): where a login's instance URL may point, e.g. a proxy or a custom domain.
+   */
+  allowedHosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/, 'a host name such as api.example.com or *.example.com')).default([]),
+  /** Most time to open a connection to the CRM (TCP and TLS), ms. */
+  connectTimeoutMs: numberFromText(z.number().int().min(100).max(120_000)).default(10_000),
+  /** Most time to wait for the CRM's answer to a call, ms: a CRM that does not answer in time is `unreachable`. */
+  responseTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(60_000),
 });
-export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'maxConcurrent', 'minTimeMs'] as const;
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs'] as const;
 
 /** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
 export const SandboxCommonConfig = z.object({
   /** A plugin's module name or path; built-in connectors are found by the block's name. */
   module: z.string().min(1).optional(),
   enabled: booleanFromText.default(true),
+  /**
+   * Answer clients that are not on this machine too. Off by default: a sandbox's demo login reads
+   * every record Parley wrote (posts, DMs) and its `_faults` route changes its behaviour.
+   */
+  public: booleanFromText.default(false),
+  /**
+   * The sandbox's own absolute URL, for the URLs it answers (a login's `instance_url`); default
+   * `http://127.0.0.1:<PORT>/sandbox/<id>`. Set it when clients reach the sandbox by another name.
+   */
+  baseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'an absolute http(s) URL').optional(),
 });
-export const SANDBOX_COMMON_KEYS = ['module', 'enabled'] as const;
+export const SANDBOX_COMMON_KEYS = ['module', 'enabled', 'public', 'baseUrl'] as const;
 
 export const ServerConfig = z.object({
   /** Longest a client may take to send a whole request (Node `requestTimeout`), ms. */

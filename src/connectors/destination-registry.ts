@@ -4,7 +4,8 @@ import { keyedIssues } from '../config/zod-issues.ts';
 import { DESTINATION_COMMON_KEYS, SANDBOX_COMMON_KEYS, type DestinationBlock, type SandboxBlock } from '../config/schema.ts';
 import { errors } from '../errors.ts';
 import type { DestinationDefinition, SandboxDefinition } from './destination.ts';
-import { checkDefinition, importConnector } from './registry.ts';
+import type { OutboundPolicy } from './outbound.ts';
+import { checkDefinition, importConnector, type RegistryOptions } from './registry.ts';
 
 /** A configured, validated destination: its definition and its own config. Connecting is the dispatcher's job. */
 export interface ActiveDestination {
@@ -16,6 +17,8 @@ export interface ActiveDestination {
   budgetReserve: number;
   /** Calls in flight and spacing, from the config or the connector's defaults. */
   limits: { maxConcurrent: number; minTimeMs: number };
+  /** Where and how long its outbound calls may go (allowedHosts, timeouts). */
+  outbound: OutboundPolicy;
 }
 
 /** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
@@ -24,6 +27,10 @@ export interface ActiveSandbox {
   id: string;
   sandbox: SandboxDefinition<unknown>;
   config: unknown;
+  /** Answers non-loopback clients too (`public: true`). */
+  public: boolean;
+  /** Its own absolute URL, when the block sets `baseUrl`. */
+  baseUrl?: string;
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
@@ -38,6 +45,7 @@ const DestinationDefinitionShape = z.object({
   limits: z.object({ maxBatchSize: z.number().int().positive(), maxConcurrent: z.number().int().positive(), minTimeMs: z.number().min(0) }),
   classify: fn,
   connect: fn,
+  trustedDomains: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a domain such as salesforce.com')).optional(),
   sandbox: z.object({ configSchema: zodSchema, plugin: fn }).optional(),
 });
 
@@ -54,17 +62,21 @@ export function validateDestinationDefinition(value: unknown, name: string): Des
  * @throws PARLEY_CONNECTOR_UNKNOWN, PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH,
  *   PARLEY_CONFIG_INVALID (keys `destinations.<name>.…`)
  */
-export async function loadDestinations(blocks: Record<string, DestinationBlock>, options: { configPath: string; cwd: string }): Promise<ActiveDestination[]> {
+export async function loadDestinations(blocks: Record<string, DestinationBlock>, options: RegistryOptions): Promise<ActiveDestination[]> {
   const active: ActiveDestination[] = [];
   for (const [id, block] of Object.entries(blocks)) {
     if (!block.enabled) continue;
     const definition = validateDestinationDefinition(await importConnector(`destinations.${id}`, block, id, options.cwd), block.module ?? block.connector ?? id);
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(DESTINATION_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
-    if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['destinations', id]) });
+    if (!parsed.success) {
+      const context = { schema: definition.configSchema, alsoKnown: DESTINATION_COMMON_KEYS, lineOf: options.lineOf };
+      throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['destinations', id], context) });
+    }
     active.push({
       id, definition, config: parsed.data, budgetReserve: block.budgetReserve,
       limits: { maxConcurrent: block.maxConcurrent ?? definition.limits.maxConcurrent, minTimeMs: block.minTimeMs ?? definition.limits.minTimeMs },
+      outbound: { allowedHosts: block.allowedHosts, connectTimeoutMs: block.connectTimeoutMs, responseTimeoutMs: block.responseTimeoutMs },
     });
   }
   return active;
@@ -74,19 +86,23 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
  * Loads every enabled sandbox: the connector named by the block's key (or `module`) must have one.
  * @throws PARLEY_CONNECTOR_UNKNOWN, PARLEY_CONFIG_INVALID (no sandbox in that connector, or options it refuses)
  */
-export async function loadSandboxes(blocks: Record<string, SandboxBlock>, options: { configPath: string; cwd: string }): Promise<ActiveSandbox[]> {
+export async function loadSandboxes(blocks: Record<string, SandboxBlock>, options: RegistryOptions): Promise<ActiveSandbox[]> {
   const active: ActiveSandbox[] = [];
   for (const [id, block] of Object.entries(blocks)) {
     if (!block.enabled) continue;
     const loaded = await importConnector(`sandboxes.${id}`, block, id, options.cwd) as { sandbox?: SandboxDefinition<unknown> } | undefined;
     const sandbox = loaded?.sandbox;
     if (!sandbox || typeof sandbox.plugin !== 'function') {
-      throw errors.CONFIG_INVALID({ path: options.configPath, issues: [{ key: `sandboxes.${id}`, problem: `connector "${id}" has no sandbox` }] });
+      const line = options.lineOf?.(`sandboxes.${id}`);
+      throw errors.CONFIG_INVALID({ path: options.configPath, issues: [{ key: `sandboxes.${id}`, problem: `connector "${id}" has no sandbox`, ...(line ? { line } : {}) }] });
     }
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SANDBOX_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (sandbox.configSchema as z.ZodType).safeParse(own, { reportInput: true });
-    if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sandboxes', id]) });
-    active.push({ id, sandbox, config: parsed.data });
+    if (!parsed.success) {
+      const context = { schema: sandbox.configSchema, alsoKnown: SANDBOX_COMMON_KEYS, lineOf: options.lineOf };
+      throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sandboxes', id], context) });
+    }
+    active.push({ id, sandbox, config: parsed.data, public: block.public, ...(block.baseUrl ? { baseUrl: block.baseUrl.replace(/\/+$/, '') } : {}) });
   }
   return active;
 }

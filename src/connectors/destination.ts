@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import type { OutboundClient } from './outbound.ts';
 
 /**
  * The destination half of the connector SDK: what a CRM connector (Salesforce, SAP C4C, Oracle CX,
@@ -171,6 +172,13 @@ export interface DestinationContext {
    * it; a connector uses it when its config names no URL of the CRM.
    */
   sandboxUrl?: string;
+  /**
+   * The only way a connector reaches the network (ARCHITECTURE.md, "Outbound calls"): a client bound
+   * to `baseUrl` (the URL the config names, or `sandboxUrl`) that calls only trusted hosts over
+   * https (http to loopback), never follows a redirect and times every call out.
+   * @throws ParleyError PARLEY_DESTINATION_UNTRUSTED_HOST when `baseUrl` itself breaks the policy
+   */
+  outbound: (baseUrl: string) => OutboundClient;
   now?: () => Date;
 }
 
@@ -208,13 +216,21 @@ export interface DestinationDefinition<C = unknown> {
   configSchema: z.ZodType<C>;
   limits: DestinationLimits;
   /**
+   * The vendor's own domains (`salesforce.com`, `force.com`): when the configured URL is on one of
+   * them, a URL the vendor hands back (a login's `instance_url`) on any of them is trusted too.
+   * Hosts outside them need the destination's `allowedHosts`.
+   */
+  trustedDomains?: readonly string[];
+  /**
    * Classifies any error the connector's calls raise or a record result carries, in one place
    * (see `ErrorClass`). `context.matchKey` is the batch's upsert key, for errors whose class depends on it.
    */
   classify: (error: unknown, context?: { matchKey?: string }) => ErrorClass;
   /**
    * Connects (authenticates) and returns a client.
-   * @throws ParleyError PARLEY_DESTINATION_CONFIG (credentials refused, URL unreachable) naming the destination
+   * @throws ParleyError PARLEY_DESTINATION_CONFIG (credentials or settings refused: `misconfigured`),
+   *   PARLEY_DESTINATION_UNTRUSTED_HOST or PARLEY_DESTINATION_REDIRECTED (`misconfigured`),
+   *   PARLEY_DESTINATION_UNREACHABLE or any other error (`unreachable`: retried with backoff)
    */
   connect: (config: C, context: DestinationContext) => Promise<DestinationClient>;
   /** The vendor simulator, mounted at `/sandbox/<id>` when the config lists it under `sandboxes`. */
@@ -229,11 +245,14 @@ export interface SandboxDefinition<O = unknown> {
   /** Validates the sandbox's block in `parley.yaml` (`sandboxes.<id>`). */
   configSchema: z.ZodType<O>;
   /**
-   * Registers the routes. `options.baseUrl(request)` is the sandbox's own absolute URL as that
-   * client reached it (`http://127.0.0.1:3000/sandbox/salesforce`); `dataDir` is PARLEY_DATA_DIR.
-   * The plugin answers every error in the vendor's own shape, never Parley's.
+   * Registers the routes. `options.baseUrl()` is the sandbox's own absolute URL
+   * (`http://127.0.0.1:3000/sandbox/salesforce`, or the block's `baseUrl`), for the absolute URLs it
+   * answers (a login's `instance_url`): never built from the request's `Host` header, which any
+   * client can forge. `dataDir` is PARLEY_DATA_DIR. Parley refuses non-loopback clients before the
+   * plugin sees them unless the block says `public: true`. The plugin answers every error in the
+   * vendor's own shape, never Parley's.
    */
-  plugin: (app: FastifyInstance, options: { config: O; baseUrl: (request: FastifyRequest) => string; dataDir: string }) => Promise<void>;
+  plugin: (app: FastifyInstance, options: { config: O; baseUrl: () => string; dataDir: string }) => Promise<void>;
 }
 
 /**

@@ -3,11 +3,20 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { z } from 'zod';
-import { keyedIssues } from '../config/zod-issues.ts';
+import { keyedIssues, type LineOf } from '../config/zod-issues.ts';
 import { SOURCE_COMMON_KEYS, type SourceBlock } from '../config/schema.ts';
 import { errors } from '../errors.ts';
 import { SDK_VERSION } from './sdk-version.ts';
 import type { SourceDefinition } from './source.ts';
+
+/** Where the blocks the registries validate came from, so that their issues name the file and each key's line. */
+export interface RegistryOptions {
+  configPath: string;
+  /** Plugin module paths are relative to this. */
+  cwd: string;
+  /** The config file's line lookup (`readConfig`'s); without it, issues have no line. */
+  lineOf?: LineOf | undefined;
+}
 
 /** A configured, validated source: its definition, its own config, and its effective limits. */
 export interface ActiveSource {
@@ -95,7 +104,7 @@ export function checkDefinition(shape: z.ZodType<{ id: string; sdk: string }>, v
  * @throws PARLEY_CONNECTOR_UNKNOWN, PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH,
  *   PARLEY_CONFIG_INVALID (a source block that its connector's schema refuses; keys are `sources.<id>.…`)
  */
-export async function loadSources(blocks: Record<string, SourceBlock>, options: { configPath: string; cwd: string }): Promise<ActiveSource[]> {
+export async function loadSources(blocks: Record<string, SourceBlock>, options: RegistryOptions): Promise<ActiveSource[]> {
   const active: ActiveSource[] = [];
   for (const [id, block] of Object.entries(blocks)) {
     if (!block.enabled) continue;
@@ -103,7 +112,10 @@ export async function loadSources(blocks: Record<string, SourceBlock>, options: 
     const definition = validateSourceDefinition(await importConnector(key, block, id, options.cwd), block.module ?? block.connector ?? id);
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SOURCE_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
-    if (!parsed.success) throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sources', id]) });
+    if (!parsed.success) {
+      const context = { schema: definition.configSchema, alsoKnown: SOURCE_COMMON_KEYS, lineOf: options.lineOf };
+      throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sources', id], context) });
+    }
     active.push({ id, definition, config: parsed.data, bodyLimitBytes: block.bodyLimitBytes ?? definition.bodyLimitBytes });
   }
   return active;

@@ -2,21 +2,28 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { errors, type ParleyError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { errorBody } from './error-body.ts';
+import { UNMATCHED_ROUTE } from './request-log.ts';
 
 /**
  * Answers what Node's HTTP parser refuses before any route sees it (a garbled request line or
  * header, a non-numeric Content-Length, headers over the size limit, a request that did not arrive
  * within `requestTimeoutMs`) with Parley's error body, then closes the socket, as Node would.
  * Plugged in as Fastify's `clientErrorHandler`; Fastify's default answers in its own shape.
+ * One log line each (this one: no request log line follows, as no request was made of it), counted in
+ * `parley_http_refused_total` and, once answered, in `parley_http_requests_total` under method
+ * `unknown` (the request line may be what failed to parse).
  */
-export function createClientErrorHandler(options: { requestTimeoutMs: number; logger: Logger }): (error: NodeJS.ErrnoException, socket: Socket) => void {
+export function createClientErrorHandler(options: { requestTimeoutMs: number; logger: Logger; metrics: Metrics }): (error: NodeJS.ErrnoException, socket: Socket) => void {
   return (error, socket) => {
     // A reset connection has nobody left to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const parley = clientErrorOf(error, options.requestTimeoutMs);
     options.logger.info({ code: parley.code, parserCode: error.code }, 'client error');
+    options.metrics.httpRefused.inc({ code: parley.code });
     if (socket.writable) {
+      options.metrics.httpRequests.inc({ method: 'unknown', route: UNMATCHED_ROUTE, status: String(parley.status) });
       const body = JSON.stringify(errorBody(parley));
       socket.write(`HTTP/1.1 ${parley.status} ${STATUS_CODES[parley.status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
         + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

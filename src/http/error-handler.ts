@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errors, isParleyError, type ParleyError } from '../errors.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { errorBody } from './error-body.ts';
 
 declare module 'fastify' {
@@ -11,10 +12,11 @@ declare module 'fastify' {
 }
 
 /** Fastify's own failures, as Parley errors. Anything not listed and below 500 is a generic 400. */
-function fromFastify(error: FastifyError, context: { bodyLimit: number; requestTimeoutMs: number }): ParleyError | undefined {
+function fromFastify(error: FastifyError, context: { bodyLimit: number; requestTimeoutMs: number; contentType: string }): ParleyError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.INTAKE_BODY_TOO_LARGE({ limitBytes: context.bodyLimit });
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.INTAKE_UNSUPPORTED_MEDIA_TYPE({ contentType: '', expected: ['application/json'] });
+    // Never a webhook's: those routes read every body as bytes and judge its media type after the signature.
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.HTTP_UNSUPPORTED_MEDIA_TYPE({ contentType: context.contentType, expected: ['application/json'] });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return errors.HTTP_BAD_REQUEST({ reason: 'the JSON body is empty' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return errors.HTTP_BAD_REQUEST({ reason: 'Content-Length does not match the body' });
     case 'FST_ERR_REQUEST_TIMEOUT': return errors.HTTP_TIMEOUT({ timeoutMs: context.requestTimeoutMs });
@@ -25,8 +27,10 @@ function fromFastify(error: FastifyError, context: { bodyLimit: number; requestT
 /**
  * Renders every failure as the one error body. 4xx are the client's: they show in the request's log
  * line with their code. 5xx are ours: logged here, once, with the error (never the request body).
+ * Fastify's own refusals (the body's media type, size or syntax) are also counted by code in
+ * `parley_http_refused_total`, with those made before routing (http/framework-refusals.ts).
  */
-export function installErrorHandler(app: FastifyInstance, options: { requestTimeoutMs: number }): void {
+export function installErrorHandler(app: FastifyInstance, options: { requestTimeoutMs: number; metrics: Metrics }): void {
   app.decorateReply('parleyErrorCode', null);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -43,13 +47,16 @@ export function installErrorHandler(app: FastifyInstance, options: { requestTime
         })),
       });
     } else {
-      const known = fromFastify(error, { bodyLimit: request.routeOptions.bodyLimit ?? 0, requestTimeoutMs: options.requestTimeoutMs });
+      const known = fromFastify(error, {
+        bodyLimit: request.routeOptions.bodyLimit ?? 0, requestTimeoutMs: options.requestTimeoutMs, contentType: request.headers['content-type'] ?? '',
+      });
       if (known) parley = known;
       else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
         parley = errors.HTTP_BAD_REQUEST({ reason: error.message });
       } else {
         parley = errors.INTERNAL({ reqId: String(request.id) });
       }
+      if (parley.status < 500 && typeof error.code === 'string' && error.code.startsWith('FST_')) options.metrics.httpRefused.inc({ code: parley.code });
     }
     if (parley.status >= 500) request.log.error({ err: error, code: parley.code }, 'request failed');
     reply.parleyErrorCode = parley.code;

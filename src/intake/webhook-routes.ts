@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { ActiveSource } from '../connectors/registry.ts';
 import { errors, type ParleyError } from '../errors.ts';
@@ -18,10 +19,30 @@ const Receipt = z.object({
 });
 const SourceParams = z.object({ source: z.string() });
 
+// Fastify judges a Content-Type before any parser or handler runs: one that does not parse as a media
+// type ("garbage", an empty value) is 415 at once, before the signature could be checked. So a POST's
+// header is set aside while its body is read (the catch-all parser then takes every body, with or
+// without a Content-Type, as bytes) and put back as the handler starts. Keyed by the raw request,
+// so nothing is left behind when a request ends early (413, a reset).
+const setAside = new WeakMap<IncomingMessage, string>();
+const setContentTypeAside: onRequestHookHandler = (request, _reply, done) => {
+  const contentType = request.raw.headers['content-type'];
+  if (contentType !== undefined) {
+    setAside.set(request.raw, contentType);
+    delete request.raw.headers['content-type'];
+  }
+  done();
+};
+function putContentTypeBack(request: FastifyRequest): void {
+  const contentType = setAside.get(request.raw);
+  if (contentType !== undefined) request.raw.headers['content-type'] = contentType;
+}
+
 /**
  * `GET|POST /webhooks/:source`. The body reaches the handler as the exact bytes received (a
- * catch-all buffer parser, whatever the content type), because signatures are computed over them.
- * Order matters: signature first (401 even for a non-JSON body), then media type (415), then JSON (400).
+ * catch-all buffer parser, whatever the content type, even one that does not parse), because
+ * signatures are computed over them. Order matters: signature first (401 even for a non-JSON body
+ * or an unparsable Content-Type), then media type (415), then JSON (400).
  */
 export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutesOptions): Promise<void> {
   app.removeAllContentTypeParsers();
@@ -45,6 +66,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutes
         description: `Signed with \`${source.definition.signatureHeader}\` over the raw body. Answered 200 only once its events are durable.`,
         response: { 200: Receipt, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
       },
+      onRequest: setContentTypeAside,
       handler: (request, reply) => deliver(source, request, reply, options),
       // Refused while the body was read, before the handler: counted here.
       onError: (_request, _reply, error, done) => {
@@ -83,6 +105,7 @@ function reject(options: WebhookRoutesOptions, source: ActiveSource, reason: str
 }
 
 async function deliver(source: ActiveSource, request: FastifyRequest, reply: FastifyReply, options: WebhookRoutesOptions) {
+  putContentTypeBack(request);
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const { definition } = source;
 

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Paths never written to the log: credentials, signatures, personal data and message texts.
@@ -12,21 +13,32 @@ export const REDACT_PATHS = [
   'req.headers["x-hub-signature"]',
   'req.headers["x-li-signature"]',
   'req.headers["webhook-signature"]',
+  'secret', 'password', 'token', 'apiKey', 'clientSecret', 'privateKey', 'accessToken', 'authorization',
   '*.secret', '*.consumerSecret', '*.consumerSecretPrevious', '*.password', '*.token', '*.key', '*.apiKey',
+  '*.clientSecret', '*.privateKey', '*.accessToken', '*.access_token', '*.authorization',
   'text', '*.text', 'body', '*.body', 'email', '*.email',
 ];
 
 /** The bindings a child logger may carry; nothing user-controlled becomes a key. */
 export type LogBindings = Partial<Record<'component' | 'source' | 'destination' | 'batchId' | 'eventId' | 'deliveryId' | 'reqId', string>>;
 
-/** The root logger. `destination` defaults to stdout; tests pass a stream to read what was logged. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({
+/**
+ * The root logger. `destination` defaults to stdout; tests pass a stream to read what was logged.
+ * `format: 'pretty'` renders each line for people through pino-pretty, in this thread (a worker
+ * transport would lose the last lines when the process exits on a fatal start-up error); the
+ * redaction is pino's, before formatting, so pretty lines hide the same things JSON lines do.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
+  const options = {
     level,
     base: { service: 'parley' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  }, destination);
+  };
+  if (format === 'pretty') {
+    return pino(options, pretty({ sync: true, colorize: destination === undefined && process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'service,pid,hostname', ...(destination ? { destination } : {}) }));
+  }
+  return pino(options, destination);
 }
 
 export type { Logger };

@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import type { KeyedIssue } from '../config/zod-issues.ts';
 import type { FieldSpec, MappingFile } from './mapping-schema.ts';
+import { checkModelPaths, type ModelPathIssue } from './model-paths.ts';
 
 /** A JSONata expression compiled once, with the text it came from. */
 export interface CompiledExpression {
@@ -22,20 +23,24 @@ export interface CompiledMapping {
 }
 
 /**
- * Compiles a mapping's expressions (JSONata). A syntax error is collected as an issue naming the
- * key and the position in the expression, never thrown, so one pass reports every problem.
+ * Compiles a mapping's expressions (JSONata) and checks the paths each reads against the model of
+ * the event kind it takes (`source.kind`). A syntax error or a path the model does not have is
+ * collected as an issue naming the key (and the position, or the path and the nearest real one),
+ * never thrown, so one pass reports every problem.
  */
-export function compileMapping(definition: MappingFile, file: string): { mapping?: CompiledMapping; issues: KeyedIssue[] } {
-  const issues: KeyedIssue[] = [];
+export function compileMapping(definition: MappingFile, file: string): { mapping?: CompiledMapping; issues: Array<KeyedIssue & Partial<ModelPathIssue>> } {
+  const issues: Array<KeyedIssue & Partial<ModelPathIssue>> = [];
   const compile = (key: string, source: string): CompiledExpression | undefined => {
+    let expression: jsonata.Expression;
     try {
-      const expression = jsonata(source);
-      return { source, evaluate: (input) => expression.evaluate(input) as Promise<unknown> };
+      expression = jsonata(source);
     } catch (error) {
       const e = error as { message?: string; position?: number };
       issues.push({ key, problem: `cannot compile ${JSON.stringify(source)}: ${e.message ?? String(error)}${e.position !== undefined ? ` (at character ${e.position})` : ''}` });
       return undefined;
     }
+    for (const issue of checkModelPaths(expression.ast(), definition.source.kind)) issues.push({ key, ...issue });
+    return { source, evaluate: (input) => expression.evaluate(input) as Promise<unknown> };
   };
   const when = definition.when === undefined ? undefined : compile('when', definition.when);
   const recordKey = definition.target.recordKey === undefined ? undefined : compile('target.recordKey', definition.target.recordKey);

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DESTINATION_STATES } from '../outbox/destination-state.ts';
 
 /**
  * Parley's Prometheus metrics, on a registry of their own (not prom-client's global one), so two
@@ -9,6 +10,8 @@ export interface Metrics {
   /** HTTP requests by method, route pattern and status. */
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
+  /** Requests the HTTP layer refused before a route's own logic ran (Node's parser, Fastify's router and body reading, `Expect`, `Host`, shutdown), by error code. */
+  httpRefused: Counter<'code'>;
   /** Deliveries answered 200 (stored), by source. */
   intakeAccepted: Counter<'source' | 'outcome'>;
   /** Deliveries derived into events, by source and outcome: `events`, `duplicate`, `empty`, `dead_letter`. */
@@ -29,17 +32,18 @@ export interface Metrics {
   dispatchBatchSize: Histogram<'destination'>;
   /** Operation results by destination and outcome (`done`, `retry`, `rate_limited`, `dead`). */
   dispatchResults: Counter<'destination' | 'outcome'>;
-  /** Destinations by state (1 for the current one): `ready`, `paused`, `misconfigured`; set by `trackOutbox`. */
+  /** Destinations by state (1 for the current one): `connecting`, `ready`, `paused`, `misconfigured`, `unreachable`; set by `trackOutbox`. */
   destinationState: Gauge<'destination' | 'state'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   const registers = [registry];
   return {
     registry,
     httpRequests: new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers }),
+    httpRefused: new Counter({ name: 'parley_http_refused_total', help: 'Requests refused by the HTTP layer before any route logic ran, by error code', labelNames: ['code'], registers }),
     httpDuration: new Histogram({
       name: 'parley_http_request_duration_seconds', help: 'HTTP request duration in seconds', labelNames: ['method', 'route'], registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
@@ -71,7 +75,7 @@ export function trackOutbox(metrics: Metrics, counts: () => Promise<Array<{ dest
   const destination = metrics.destinationState as Gauge<'destination' | 'state'> & { collect?: () => void };
   destination.collect = () => {
     destination.reset();
-    for (const d of states()) for (const state of ['connecting', 'ready', 'paused', 'misconfigured']) destination.set({ destination: d.id, state }, d.state === state ? 1 : 0);
+    for (const d of states()) for (const state of DESTINATION_STATES) destination.set({ destination: d.id, state }, d.state === state ? 1 : 0);
   };
 }
 

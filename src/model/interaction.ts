@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { IdentityKey, Instant, Network, NetworkId } from './common.ts';
 
+// Descriptions and examples (`.meta()`) are what docs/events.md shows mapping authors:
+// `npm run events-doc` regenerates it, and test/events-doc.test.ts fails when it is stale.
+
 /**
  * What happened at the source. `unfollow`, `unblock` and `unmute` are their own activities so a
  * mapping can tell them from the positive ones without reading vendor fields.
@@ -16,53 +19,54 @@ export const Direction = z.enum(['inbound', 'outbound']);
 
 /** A person as referenced from an interaction; the full profile travels as its own identity event. */
 export const PersonRef = z.object({
-  key: IdentityKey,
-  userId: NetworkId,
-  handle: z.string().optional(),
+  key: IdentityKey.meta({ description: 'The person\'s identity key, `network:userId`: the `key` of their identity event.', examples: ['x:219826253'] }),
+  userId: NetworkId.meta({ description: 'The person\'s user id at the network, unchanged.', examples: ['219826253'] }),
+  handle: z.string().optional().meta({ description: 'Their @handle without the `@`, when the network has one.', examples: ['medenhofer'] }),
 });
 export type PersonRef = z.infer<typeof PersonRef>;
 
 export const Attachment = z.object({
-  type: z.enum(['photo', 'video', 'animated_gif', 'link', 'file', 'other']),
-  url: z.string().optional(),
-  networkId: NetworkId.optional(),
+  type: z.enum(['photo', 'video', 'animated_gif', 'link', 'file', 'other']).meta({ description: 'What is attached.', examples: ['photo'] }),
+  url: z.string().optional().meta({ description: 'Where the attachment is, when the network gives an address.', examples: ['https://pbs.twimg.com/media/DsWb9MWWoAAfsWA.jpg'] }),
+  networkId: NetworkId.optional().meta({ description: 'The network\'s own id of the media.', examples: ['1065035334567907328'] }),
 });
 
 /**
  * One activity at the source: exactly one interaction event per tweet, comment, DM, like, follow.
  */
 export const Interaction = z.object({
-  kind: z.literal('interaction'),
-  network: Network,
-  /** The network's own id of the activity, unchanged (X `id_str`, a DM event id, a favorite event id). */
-  networkId: NetworkId,
-  activity: Activity,
-  direction: Direction,
-  author: PersonRef,
-  /** Full text with HTML entities decoded once (X `extended_tweet.full_text` when truncated). */
-  text: z.string().optional(),
-  url: z.url().optional(),
-  occurredAt: Instant,
-  /** The post this one replies to; `author` when the network says who wrote it. */
-  inReplyTo: z.object({ networkId: NetworkId.optional(), author: PersonRef.optional() }).optional(),
-  /** Conversation/thread id when the network gives one. */
-  threadId: NetworkId.optional(),
-  /** The post quoted (`quote`) or shared/retweeted (`share`), or the post a `reaction` targets. */
-  subject: z.object({ networkId: NetworkId, author: PersonRef.optional(), text: z.string().optional() }).optional(),
-  /** The person a follow/block/mute or a DM is aimed at. */
-  recipient: PersonRef.optional(),
-  /** For reactions: `like`, `love`, … as the network names it. */
-  reaction: z.string().optional(),
-  mentions: z.array(PersonRef).optional(),
-  hashtags: z.array(z.string()).optional(),
-  attachments: z.array(Attachment).optional(),
-  language: z.string().optional(),
-  /** −1 (negative) … 1 (positive), when a listening tool sends one. */
-  sentiment: z.number().min(-1).max(1).optional(),
-  /** Where it happened: the brand account subscribed at the network, a page, a community. */
+  kind: z.literal('interaction').describe('Always `interaction`.'),
+  network: Network.meta({ description: 'The network it happened on.', examples: ['x'] }),
+  networkId: NetworkId.meta({ description: 'The network\'s own id of the activity, unchanged (X `id_str`, a DM event id, a favorite event id).', examples: ['1065035365336141825'] }),
+  activity: Activity.meta({ description: 'What happened. `unfollow`, `unblock` and `unmute` are their own activities, so a mapping tells them from the positive ones without reading vendor fields.', examples: ['mention'] }),
+  direction: Direction.meta({ description: '`outbound` when the author is the brand\'s own account (networks echo the brand\'s own posts and messages), else `inbound`.', examples: ['inbound'] }),
+  author: PersonRef.describe('Who did it; their full profile travels as their own identity event.'),
+  text: z.string().optional().meta({ description: 'Full text with HTML entities decoded once (X `extended_tweet.full_text` when truncated).', examples: ['@znuny Lorem ipsum dolor sit amet'] }),
+  url: z.url().optional().meta({ description: 'The activity\'s web address, when it has one.', examples: ['https://x.com/medenhofer/status/1065035365336141825'] }),
+  occurredAt: Instant.meta({ description: 'When it happened at the source.', examples: ['2018-11-21T00:13:13.153Z'] }),
+  inReplyTo: z.object({
+    networkId: NetworkId.optional().meta({ description: 'The id of the post this one replies to.', examples: ['1065035362221568000'] }),
+    author: PersonRef.optional().describe('Who wrote the post replied to, when the network says.'),
+  }).optional().describe('The post this one replies to, or the person it answers (X gives the person without a post for a reply to a user).'),
+  threadId: NetworkId.optional().meta({ description: 'Conversation/thread id, when the network gives one.', examples: ['1065035362221568000'] }),
+  subject: z.object({
+    networkId: NetworkId.meta({ description: 'The id of the post quoted, shared or reacted to.', examples: ['1064991478428557312'] }),
+    author: PersonRef.optional().describe('Who wrote that post, when the network says.'),
+    text: z.string().optional().meta({ description: 'That post\'s text, when the network sends it along.', examples: ['Zammad 2.8 is out'] }),
+  }).optional().describe('The post quoted (`quote`) or shared/retweeted (`share`), or the post a `reaction` targets.'),
+  recipient: PersonRef.optional().describe('The person a follow/block/mute or a message is aimed at.'),
+  reaction: z.string().optional().meta({ description: 'For reactions: `like`, `love`, … as the network names it.', examples: ['like'] }),
+  mentions: z.array(PersonRef).optional().describe('The people mentioned in the text, in order.'),
+  hashtags: z.array(z.string()).optional().meta({ description: 'The hashtags in the text, without the `#`.', examples: [['zammad']] }),
+  attachments: z.array(Attachment).optional().describe('Media and links attached, in order.'),
+  language: z.string().optional().meta({ description: 'The text\'s language as the network or a listening tool detected it (a BCP 47 tag such as `en`).', examples: ['en'] }),
+  sentiment: z.number().min(-1).max(1).optional().meta({ description: '−1 (negative) … 1 (positive), when a listening tool sends one.', examples: [-0.6] }),
   context: z.object({
-    account: z.object({ network: Network, userId: NetworkId }).optional(),
-    page: z.string().optional(),
-  }).optional(),
-});
+    account: z.object({
+      network: Network.meta({ description: 'The network of the brand account.', examples: ['x'] }),
+      userId: NetworkId.meta({ description: 'The brand account\'s user id: the account subscribed at the network.', examples: ['2975699229'] }),
+    }).optional().describe('The brand account the activity was delivered for.'),
+    page: z.string().optional().meta({ description: 'The page or community it happened on, when the network has them.', examples: ['Zammad'] }),
+  }).optional().describe('Where it happened: the brand account subscribed at the network, a page, a community.'),
+}).describe('One activity at the source: exactly one interaction event per post, reply, comment, message, reaction or follow, plus identity events for the people in it.');
 export type Interaction = z.infer<typeof Interaction>;

@@ -1,7 +1,9 @@
 import Bottleneck from 'bottleneck';
 import type { CatalogObject, DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading, VendorError, WriteBatch, WriteOperation, WriteResult } from '../connectors/destination.ts';
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
+import { createOutboundClient } from '../connectors/outbound.ts';
 import { isParleyError } from '../errors.ts';
+import { actionFor, type DestinationState } from './destination-state.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { checkAgainstCatalog } from '../mappings/catalog-check.ts';
@@ -9,12 +11,22 @@ import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
 import type { OperationOutcome, Store, StoredOperation } from '../store/store.ts';
 import { DEFAULT_RETRY_SCHEDULE, pastRetryWindow, retryDelayMs, type RetrySchedule } from './backoff.ts';
 
+export { DESTINATION_STATES, type DestinationState } from './destination-state.ts';
+
 /** What an operator sees of a destination (`GET /v1/connectors`). */
 export interface DestinationStatus {
   id: string;
   connector: string;
-  state: 'connecting' | 'ready' | 'paused' | 'misconfigured';
-  /** While paused (rate limit, connection failure): until when. */
+  /**
+   * `ready`; `paused` (the CRM's quota or Parley's reserve of it: waits for the window to move);
+   * `misconfigured` (credentials, config, a mapping or a host refused: needs a person);
+   * `unreachable` (network: refused, DNS, TLS, timeout: retried with backoff, recovers by itself);
+   * `connecting` (not tried yet).
+   */
+  state: DestinationState;
+  /** What an operator should do about the state, in one sentence. */
+  action: string;
+  /** While paused, unreachable or misconfigured: when it is tried again. */
   pausedUntil?: string;
   /** The last quota reading the CRM sent. */
   usage?: { used: number; limit: number; at: string };
@@ -22,6 +34,9 @@ export interface DestinationStatus {
   /** Calls left before the reserve kept for the org's other integrations. */
   budgetRemaining?: number;
 }
+
+/** Codes of connection failures that need a person, not time. */
+const NEEDS_A_PERSON = new Set(['PARLEY_DESTINATION_CONFIG', 'PARLEY_DESTINATION_UNTRUSTED_HOST', 'PARLEY_DESTINATION_REDIRECTED', 'PARLEY_MAPPING_INVALID']);
 
 /**
  * The dispatcher: leases due operations per destination, sends them in bulk through the
@@ -41,8 +56,12 @@ export interface Dispatcher {
   /** One round for one destination: claim, send, record. Returns how many operations it handled. */
   dispatchOnce(destination: string): Promise<number>;
   status(): DestinationStatus[];
-  /** Stops after the rounds in flight; their leases are released by recording their results. */
-  stop(): Promise<void>;
+  /**
+   * Stops after the rounds in flight, which record their results; given `graceMs`, waits at most
+   * that long for them. Then gives back whatever this owner still holds leased (a round cut short,
+   * or whose results could not be recorded), so the next start sends it at once.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface DispatcherOptions {
@@ -68,8 +87,12 @@ export interface DispatcherOptions {
    * The CRM's quota, not our latency, is the scarce thing (ARCHITECTURE.md, Scale).
    */
   lingerMs?: number;
-  /** Wait after a failed connection, ms (default 30 s). */
+  /** Wait after a connection refused for its config (`misconfigured`), ms (default 30 s). */
   reconnectMs?: number;
+  /** First wait after a network failure (`unreachable`), ms (default 5 s); it doubles with each failure in a row. */
+  unreachableBaseMs?: number;
+  /** Longest wait between tries of an unreachable destination, ms (default 5 min). */
+  unreachableMaxMs?: number;
   retry?: RetrySchedule;
   /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
   budgetPauseMs?: number;
@@ -84,8 +107,10 @@ interface Runtime {
   definition: DestinationDefinition<unknown>;
   client?: DestinationClient;
   catalog?: ObjectCatalog;
-  state: DestinationStatus['state'];
+  state: DestinationState;
   pausedUntil: number;
+  /** Network failures in a row, for the backoff of an unreachable destination. */
+  failures: number;
   usage?: UsageReading;
   lastError?: { code: string; message: string };
   wake?: () => void;
@@ -96,10 +121,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pollMs = options.pollMs ?? 500;
   const lingerMs = options.lingerMs ?? 250;
   const reconnectMs = options.reconnectMs ?? 30_000;
+  const unreachableBaseMs = options.unreachableBaseMs ?? 5_000;
+  const unreachableMaxMs = options.unreachableMaxMs ?? 5 * 60_000;
   const schedule = options.retry ?? DEFAULT_RETRY_SCHEDULE;
   const log = options.logger;
   const runtimes = new Map<string, Runtime>(options.destinations.map((d) => [d.id, {
-    destination: d, definition: d.definition, state: 'connecting', pausedUntil: 0,
+    destination: d, definition: d.definition, state: 'connecting', pausedUntil: 0, failures: 0,
     limiter: new Bottleneck({ maxConcurrent: d.limits.maxConcurrent, minTime: d.limits.minTimeMs }),
   }]));
   const budgetPauseMs = options.budgetPauseMs ?? 15 * 60_000;
@@ -107,6 +134,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const budgetRemaining = (rt: Runtime) => (rt.usage ? Math.floor(rt.usage.limit * (1 - rt.destination.budgetReserve)) - rt.usage.used : undefined);
   let stopped = false;
   const loops: Array<Promise<void>> = [];
+
+  /**
+   * Records a failure to reach or use the destination: `misconfigured` (needs a person) or
+   * `unreachable` (the network: backoff doubling from unreachableBaseMs up to unreachableMaxMs,
+   * with jitter). Logged once per change of state or cause, not at every retry.
+   */
+  const fail = (rt: Runtime, error: unknown) => {
+    const id = rt.destination.id;
+    const summary = errorSummary(error);
+    const state: DestinationState = NEEDS_A_PERSON.has(summary.code) ? 'misconfigured' : 'unreachable';
+    rt.failures = state === 'unreachable' ? rt.failures + 1 : 0;
+    const waitMs = state === 'misconfigured' ? reconnectMs
+      : Math.min(unreachableMaxMs, unreachableBaseMs * 2 ** Math.min(rt.failures - 1, 20)) * (0.5 + options.random() / 2);
+    const changed = rt.state !== state || rt.lastError?.code !== summary.code;
+    rt.state = state;
+    rt.lastError = summary;
+    rt.pausedUntil = options.now().getTime() + waitMs;
+    const host = isParleyError(error) ? (error.details as { host?: string }).host : undefined;
+    const fields = { destination: id, code: summary.code, ...(host ? { host } : {}), retryInMs: Math.round(waitMs), err: isParleyError(error) ? undefined : error };
+    if (!changed) log.debug(fields, `destination "${id}" is still ${state}`);
+    else if (state === 'misconfigured') log.error(fields, `destination "${id}" is misconfigured: ${summary.message}`);
+    else log.warn(fields, `destination "${id}" is unreachable: ${summary.message}`);
+  };
 
   const connect = async (rt: Runtime): Promise<boolean> => {
     if (rt.client) return true;
@@ -116,18 +166,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         name: id,
         logger: log,
         now: options.now,
+        outbound: (baseUrl) => createOutboundClient({ destination: id, baseUrl, trustedDomains: rt.definition.trustedDomains ?? [], policy: rt.destination.outbound }),
         ...(options.sandboxUrl?.(rt.definition.id) ? { sandboxUrl: options.sandboxUrl(rt.definition.id)! } : {}),
         onUsage: (reading) => { rt.usage = reading; },
         onRateLimited: (waitMs) => { rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + waitMs); },
       });
       rt.catalog = await rt.client.catalog();
     } catch (error) {
+      await rt.client?.close().catch(() => undefined);
       rt.client = undefined;
-      rt.lastError = errorSummary(error);
       // Refused credentials or settings need a person; they are still tried again, in case the CRM side is fixed.
-      rt.state = rt.lastError.code === 'PARLEY_DESTINATION_CONFIG' ? 'misconfigured' : 'paused';
-      rt.pausedUntil = options.now().getTime() + reconnectMs;
-      log.error({ destination: id, code: rt.lastError.code, err: isParleyError(error) ? undefined : error }, `cannot connect to destination "${id}": ${rt.lastError.message}`);
+      fail(rt, error);
       return false;
     }
     const issues = options.mappings.filter((m) => m.definition.target.destination === id)
@@ -140,8 +189,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return false;
     }
     options.onCatalog?.(id, rt.catalog);
+    log.info({ destination: id, objects: rt.catalog.objects.length, ...(rt.state === 'unreachable' ? { after: `${rt.failures} failed tries` } : {}) }, 'destination connected');
     rt.state = 'ready';
-    log.info({ destination: id, objects: rt.catalog.objects.length }, 'destination connected');
+    rt.failures = 0;
+    rt.lastError = undefined;
     return true;
   };
 
@@ -149,7 +200,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const rt = runtimes.get(id);
     if (!rt || (rt.state === 'misconfigured' && rt.mappingIssues && rt.mappingIssues.length > 0)) return 0;
     const now = options.now();
-    if (rt.pausedUntil > now.getTime()) { if (rt.state !== 'misconfigured') rt.state = 'paused'; return 0; }
+    if (rt.pausedUntil > now.getTime()) { if (rt.state === 'ready') rt.state = 'paused'; return 0; }
     if (!(await connect(rt))) return 0;
     const remaining = budgetRemaining(rt);
     if (remaining !== undefined && remaining <= 0) {
@@ -160,7 +211,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       log.warn({ destination: id, used: rt.usage!.used, limit: rt.usage!.limit }, 'api budget reached; pausing this destination');
       return 0;
     }
-    rt.state = 'ready';
+    // An unreachable destination stays so until a call goes through.
+    if (rt.state !== 'unreachable') rt.state = 'ready';
     const client = rt.client!;
     const maxBatch = rt.definition.limits.maxBatchSize;
     const leased = await options.store.claimOperations(id, { owner: options.owner, now, leaseMs, limit: maxBatch * 4 });
@@ -227,6 +279,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const batch: WriteBatch = { object: group.object, operation: group.operation, ...(group.matchKey ? { matchKey: group.matchKey } : {}), operations: chunk.map((c) => c.write) };
         options.metrics?.dispatchBatchSize.observe({ destination: id }, batch.operations.length);
         calls.push(rt.limiter.schedule(() => client.write(batch)).then((results) => {
+          // A call the network cut off for every record: the destination is unreachable, not each record wrong.
+          const all = [...results.values()];
+          const cut = all.length > 0 && all.every((r) => r.status === 'retryable' && r.error.code === 'PARLEY_DESTINATION_UNREACHABLE') ? all[0] : undefined;
+          if (cut?.status === 'retryable') fail(rt, { code: cut.error.code, message: cut.error.message });
+          else if (rt.state === 'unreachable') {
+            log.info({ destination: id, after: `${rt.failures} failed tries` }, 'destination reachable again');
+            rt.state = 'ready';
+            rt.failures = 0;
+            rt.lastError = undefined;
+          }
           for (const { op } of chunk) {
             const outcome = outcomeFor(op, results.get(op.id), rt);
             const unbound = unboundOf.get(op.id);
@@ -326,16 +388,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     dispatchOnce,
     status() {
       return [...runtimes.values()].map((rt) => ({
-        id: rt.destination.id, connector: rt.definition.id, state: rt.state,
+        id: rt.destination.id, connector: rt.definition.id, state: rt.state, action: actionFor(rt.state, rt.lastError?.code),
         ...(rt.pausedUntil > Date.now() ? { pausedUntil: new Date(rt.pausedUntil).toISOString() } : {}),
         ...(rt.usage ? { usage: { used: rt.usage.used, limit: rt.usage.limit, at: rt.usage.at.toISOString() }, budgetRemaining: Math.max(0, budgetRemaining(rt)!) } : {}),
         ...(rt.lastError ? { lastError: rt.lastError } : {}),
       }));
     },
-    async stop() {
+    async stop({ graceMs }: { graceMs?: number } = {}) {
       stopped = true;
       for (const rt of runtimes.values()) rt.wake?.();
-      await Promise.all(loops);
+      const rounds = Promise.all(loops).then(() => true);
+      const finished = graceMs === undefined ? await rounds : await Promise.race([rounds, pause(graceMs).then(() => false)]);
+      // A round past the grace ends on its own; its late results are ignored once its leases are given back.
+      if (!finished) log.warn({ graceMs }, 'a round was still sending when stopping; its operations are given back, to be looked up before being sent again');
+      const released = await options.store.releaseLeases(options.owner, { now: options.now() }).catch((err: unknown) => {
+        log.warn({ err }, 'could not give back the leases at stop; they expire on their own');
+        return 0;
+      });
+      if (released > 0) log.info({ released }, 'leased operations given back');
+      if (!finished) return;
       for (const rt of runtimes.values()) {
         await rt.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
         await rt.client?.close().catch(() => undefined);

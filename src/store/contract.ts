@@ -28,6 +28,7 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       const status = await store.status();
       expect(status.open).toBe(true);
       expect(status.schemaVersion).toBe(status.latestVersion);
+      expect(status.writable).toBe(true);
     });
 
     it('keeps deliveries byte for byte, in commit order, until derived', async () => {
@@ -178,6 +179,22 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'A' }], { owner: 'a', now: at(1012) })).toBe(0);
       expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'B' }], { owner: 'b', now: at(1013) })).toBe(1);
       expect(await store.readLinks('salesforce', [{ object: 'SocialPost', key: 'p1' }, { object: 'SocialPost', key: 'p2' }])).toEqual([{ object: 'SocialPost', key: 'p1', crmId: 'B' }]);
+    });
+
+    it('gives back the leases an owner still holds: due at once, looked up before being written again', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'p1' }), operation('o2', 'e1', { recordKey: 'p2' })], problems: [] }], { now: at(0) });
+      await store.claimOperations('salesforce', { owner: 'a', now: at(10), leaseMs: 60_000, limit: 1 });
+      await store.claimOperations('salesforce', { owner: 'b', now: at(10), leaseMs: 60_000, limit: 10 });
+      expect(await store.releaseLeases('a', { now: at(20) })).toBe(1);
+      expect(await store.releaseLeases('a', { now: at(21) })).toBe(0);
+      const byId = Object.fromEntries((await store.listOperations({ limit: 10 })).items.map((o) => [o.id, o]));
+      expect(byId.o1).toMatchObject({ state: 'pending', attempts: 0, outcomeUnknown: true, nextAttemptAt: at(20).toISOString() });
+      expect(byId.o2).toMatchObject({ state: 'leased' });
+      // Another dispatcher takes it long before a's lease would have expired; a's late outcome changes nothing.
+      expect((await store.claimOperations('salesforce', { owner: 'c', now: at(30), leaseMs: 60_000, limit: 10 })).map((o) => o.id)).toEqual(['o1']);
+      expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'A' }], { owner: 'a', now: at(40) })).toBe(0);
     });
 
     it('an operation waits for an earlier one on its record and for the planned write of a record it references', async () => {

@@ -174,11 +174,18 @@ export type OperationOutcome =
 /** One recorded attempt. */
 export interface OperationAttempt { attempt: number; at: string; outcome: string; error?: Record<string, unknown> }
 
-/** Whether the store can serve: open, and at the schema version this code needs. */
+/** Whether the store can serve: open, at the schema version this code needs, and able to commit. */
 export interface StoreStatus {
   open: boolean;
   schemaVersion: number;
   latestVersion: number;
+  /**
+   * False while the store cannot commit (disk full, file read-only): the last write transaction
+   * failed and a small probe write fails too. True again as soon as either succeeds.
+   */
+  writable: boolean;
+  /** While not writable: why, in the database's words (`database or disk is full`). */
+  writeError?: string;
 }
 
 /**
@@ -248,6 +255,14 @@ export interface Store {
    * reference waits for, an update setting the field is queued for the record that went without it.
    */
   recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number>;
+  /**
+   * Gives back every operation `owner` still holds leased: pending again and due at `now`, so the
+   * next dispatcher claims it at once instead of after the lease expires. Whether its last write
+   * reached the CRM is not known, so it is looked up before being written again (`outcomeUnknown`).
+   * No attempt is spent. ONE transaction. A dispatcher calls this when it stops.
+   * @returns how many operations were released
+   */
+  releaseLeases(owner: string, options: { now: Date }): Promise<number>;
   /** An operation's attempts, oldest first. */
   listAttempts(operationId: string): Promise<OperationAttempt[]>;
   /**
@@ -267,6 +282,7 @@ export interface Store {
   countOperations(): Promise<Array<{ destination: string; state: OperationState; count: number }>>;
   /** Forgets dedup keys first seen before `before`; returns how many. */
   pruneDedupKeys(before: Date): Promise<number>;
+  /** Open, migrated and writable; cheap unless the last commit failed (then one small probe write). */
   status(): Promise<StoreStatus>;
   close(): Promise<void>;
 }

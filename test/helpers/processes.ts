@@ -1,6 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 /** A TCP port free on 127.0.0.1 right now (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -34,4 +38,53 @@ export function serviceProcessId(pid: number): number {
     if (children.length === 0) return pid;
     pid = Number(children[0]);
   }
+}
+
+/** Whether `pid` is alive; a zombie (exited, not yet reaped) counts as gone. Linux only (/proc). */
+export function isRunning(pid: number): boolean {
+  try { process.kill(pid, 0); return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z'); } catch { return false; }
+}
+
+/**
+ * Builds dist/ unless it is newer than every source, by the rule scripts/start.mjs applies, so that
+ * `npm start` in a test does not spend its start-up compiling. One build at a time among the test
+ * files calling this: two tsc runs writing dist/ at once could let a starting service read a
+ * half-written file.
+ */
+export async function ensureBuilt(root: string, timeoutMs = 180_000): Promise<void> {
+  const stamp = join(root, 'dist', '.build-stamp');
+  const newest = (path: string): number => {
+    const stats = statSync(path);
+    if (!stats.isDirectory()) return path.endsWith('.ts') || path.endsWith('.json') ? stats.mtimeMs : 0;
+    return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
+  };
+  const fresh = () => existsSync(stamp) && Math.max(...['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newest(join(root, p)))) <= statSync(stamp).mtimeMs;
+  const lock = join(tmpdir(), `parley-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try { mkdirSync(lock); break; } catch { /* another file is building */ }
+    // A lock left by a killed test run is taken over once it is older than any build.
+    try { if (Date.now() - statSync(lock).mtimeMs > timeoutMs) rmSync(lock, { recursive: true, force: true }); } catch { /* just released */ }
+    if (Date.now() > until) throw new Error(`dist/ was still being built after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    if (!fresh()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore', timeout: timeoutMs });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Collects the JSON lines a child process logs on `stream` (pino's output), as they come. */
+export function collectJsonLines(stream: Readable): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = [];
+  let rest = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const part of parts) {
+      try { lines.push(JSON.parse(part) as Record<string, unknown>); } catch { /* not a log line */ }
+    }
+  });
+  return lines;
 }

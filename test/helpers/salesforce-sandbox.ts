@@ -14,13 +14,14 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-export async function startSalesforceSandbox(options: Record<string, unknown> = {}, dataDir = '.'): Promise<RunningSandbox> {
+export async function startSalesforceSandbox(options: Record<string, unknown> = {}, dataDir = '.', port = 0): Promise<RunningSandbox> {
   const app = Fastify({ logger: false });
   const prefix = '/sandbox/salesforce';
   const config = SalesforceSandboxConfig.parse(options);
-  await app.register(async (scope) => salesforceSandbox(scope, { config, dataDir, baseUrl: (request) => `${request.protocol}://${request.host}${prefix}` }), { prefix });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `${address}${prefix}`;
+  let base = '';
+  await app.register(async (scope) => salesforceSandbox(scope, { config, dataDir, baseUrl: () => base }), { prefix });
+  const address = await app.listen({ host: '127.0.0.1', port });
+  base = `${address}${prefix}`;
   return {
     app,
     base,

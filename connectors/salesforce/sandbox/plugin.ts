@@ -28,7 +28,7 @@ type SandboxRequest = FastifyRequest & { [CALL]?: CallState };
  * at `http://host:port/sandbox/salesforce` works unchanged. Wire facts: ../shared/reference/salesforce.md
  * (from Salesforce's REST API Developer Guide and jsforce 3's source). Plus `_faults` and `_stats`.
  */
-export async function salesforceSandbox(app: FastifyInstance, options: { config: SalesforceSandboxConfig; baseUrl: (request: FastifyRequest) => string; dataDir: string }): Promise<void> {
+export async function salesforceSandbox(app: FastifyInstance, options: { config: SalesforceSandboxConfig; baseUrl: () => string; dataDir: string }): Promise<void> {
   const { config } = options;
   const auth = new SandboxAuth(config);
   const file = config.file ? (isAbsolute(config.file) ? config.file : join(options.dataDir, config.file)) : undefined;
@@ -84,7 +84,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
   // ---- OAuth 2.0 (reference §1) ----
   app.post('/services/oauth2/token', async (request, reply) => {
     const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, string>;
-    const result = auth.token(form, options.baseUrl(request));
+    const result = auth.token(form, options.baseUrl());
     if ('error' in result) return sendJson(reply, result.status, { error: result.error, error_description: result.error_description });
     return sendJson(reply, 200, result);
   });
@@ -95,7 +95,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
     if (!session) return sendJson(reply, 403, 'Bad_OAuth_Token');
     const { org: orgId, user } = request.params as { org: string; user: string };
     if (orgId !== ORG_ID || user !== session.userId) return sendJson(reply, 403, 'Bad_Id');
-    const base = options.baseUrl(request);
+    const base = options.baseUrl();
     return sendJson(reply, 200, {
       id: `${base}/id/${ORG_ID}/${user}`, asserted_user: true, user_id: user, organization_id: ORG_ID,
       username: auth.usernameOf(user), nick_name: 'demo', display_name: 'Parley Demo', active: true, user_type: 'STANDARD',
@@ -168,7 +168,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       return sendJson(reply, 200, {
         tooling: `${base}/tooling`, composite: `${base}/composite`, query: `${base}/query`, queryAll: `${base}/queryAll`,
         sobjects: `${base}/sobjects`, limits: `${base}/limits`, search: `${base}/search`, recent: `${base}/recent`,
-        identity: `${options.baseUrl(request)}/id/${ORG_ID}/${auth.defaultUserId}`,
+        identity: `${options.baseUrl()}/id/${ORG_ID}/${auth.defaultUserId}`,
       });
     });
     data.get('/limits', async (_request, reply) => sendJson(reply, 200, limitsBody(dailyLimit, used)));

@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
-import type { CanonicalData, EventKind, StoredEvent } from '../../model/index.ts';
+import type { StoredEvent } from '../../model/index.ts';
 import type {
   DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
+import { ensureWritableFolder } from './data-folder.ts';
 import { migrations } from './migrations/index.ts';
+import { pageOf, toStoredDeadLetter, toStoredEvent, toStoredOperation, type DeadLetterRow, type DeliveryRow, type EventRow, type OperationRow } from './rows.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 /** Options of the embedded store. */
@@ -16,21 +17,19 @@ export interface SqliteStoreOptions {
   file: string;
   /** `full`: fsync on every commit; `normal`: durable across a killed process, not a power cut. */
   synchronous: 'full' | 'normal';
+  /**
+   * Most pages the database may grow to (SQLite's `max_page_count`); unset, SQLite's own limit.
+   * Past it commits fail as on a full disk, which is how tests make a store that cannot commit.
+   */
+  maxPageCount?: number;
 }
 
-interface DeliveryRow { seq: number; id: string; source: string; received_at: number; content_type: string; body: Buffer }
-interface EventRow { id: string; source: string; kind: EventKind; event_key: string; delivery_id: string; received_at: number; data: string; seq: number }
-interface OperationRow {
-  seq: number; id: string; event_id: string; mapping_id: string; destination: string; object: string; operation: NewOperation['operation'];
-  match_key: string | null; match_value: string | null; record_key: string | null; ordering_key: string; fields: string; refs: string;
-  state: OperationState; attempts: number; next_attempt_at: number; crm_id: string | null; last_error: string | null; created_at: number; updated_at: number;
-  outcome_unknown: number;
-}
-interface DeadLetterRow {
-  operation_id: string | null; replayed_at: number | null;
-  seq: number; id: string; stage: 'intake' | 'mapping' | 'delivery'; source: string; delivery_id: string; reason_code: string; reason: string;
-  details: string; content_type: string; body: Buffer; created_at: number;
-}
+// The probe write of status() needs this much new room, about a batch of deliveries: a store with
+// a few bytes left would pass a smaller probe and still refuse every real commit.
+const PROBE_BYTES = 64 * 1024;
+// While commits fail, /ready probes at most this often: it is unauthenticated, and each probe is a commit.
+const PROBE_INTERVAL_MS = 1000;
+
 
 /**
  * The embedded store: better-sqlite3 in WAL mode. Calls are synchronous underneath, so a commit
@@ -45,17 +44,43 @@ export class SqliteStore implements Store {
   #open = true;
   // Statements are prepared once, after migrations created the tables.
   #statements: Statements | undefined;
+  // Why the last write transaction failed, until one succeeds (status() reports it).
+  #commitFailure: string | undefined;
+  #probe: { at: number; error: string | undefined } = { at: 0, error: undefined };
 
+  /** @throws PARLEY_STORE_DATA_DIR_UNWRITABLE when the database's folder or file cannot be written */
   constructor(options: SqliteStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.#db = new Database(options.file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.#db.pragma('busy_timeout = 5000');
-    // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: at webhook rates the default
-    // checkpoints (each with its own fsync) several times a second, stalling commits behind them.
-    this.#db.pragma('wal_autocheckpoint = 10000');
-    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    if (options.file !== ':memory:') ensureWritableFolder(dirname(options.file), options.file);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(options.file);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('busy_timeout = 5000');
+      // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: at webhook rates the default
+      // checkpoints (each with its own fsync) several times a second, stalling commits behind them.
+      db.pragma('wal_autocheckpoint = 10000');
+      if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
+      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      // Bookkeeping like schema_migrations, not Parley data: status()'s probe writes here (see #probeWrite).
+      db.exec('CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, filler BLOB NOT NULL)');
+    } catch (cause) {
+      db?.close();
+      throw errors.STORE_UNAVAILABLE({ reason: `cannot open ${options.file}: ${(cause as Error).message}` }, { cause });
+    }
+    this.#db = db;
+  }
+
+  // Every write transaction goes through here: its outcome is what status() reports as writable.
+  #commit<T>(transaction: () => T): T {
+    try {
+      const result = transaction();
+      this.#commitFailure = undefined;
+      return result;
+    } catch (cause) {
+      this.#commitFailure = (cause as Error).message;
+      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
+    }
   }
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -88,11 +113,7 @@ export class SqliteStore implements Store {
     const run = this.#db.transaction((batch: DeliveryWrite[]) => {
       for (const d of batch) s.insertDelivery.run(d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body);
     });
-    try {
-      run(deliveries);
-    } catch (cause) {
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    this.#commit(() => run(deliveries));
   }
 
   async readPendingDeliveries(limit: number): Promise<PendingDelivery[]> {
@@ -115,11 +136,7 @@ export class SqliteStore implements Store {
       if (last) s.advanceCursor.run(last.delivery.position);
       return results;
     });
-    try {
-      return run(batch);
-    } catch (cause) {
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    return this.#commit(() => run(batch));
   }
 
   #writeDerived(s: Statements, { delivery, outcome }: DerivedDelivery, since: number): DerivedResult {
@@ -201,12 +218,8 @@ export class SqliteStore implements Store {
       }
       return planned;
     });
-    try {
-      const planned = run(plans);
-      return { planned, alreadyPlanned: plans.length - planned };
-    } catch (cause) {
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    const planned = this.#commit(() => run(plans));
+    return { planned, alreadyPlanned: plans.length - planned };
   }
 
   // Erasure is final: a delete supersedes what is still queued for its record and leaves a
@@ -251,11 +264,7 @@ export class SqliteStore implements Store {
       for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, row.state === 'leased' ? 1 : row.outcome_unknown, now, row.id);
       return claimed.map((row) => ({ ...row, state: 'leased' as const, outcome_unknown: row.state === 'leased' ? 1 : row.outcome_unknown }));
     });
-    try {
-      return run().map(toStoredOperation);
-    } catch (cause) {
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    return this.#commit(run).map(toStoredOperation);
   }
 
   // A `wait` reference holds its operation while the record it names is planned and not yet
@@ -328,11 +337,7 @@ export class SqliteStore implements Store {
       }
       return changed;
     });
-    try {
-      return run();
-    } catch (cause) {
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    return this.#commit(run);
   }
 
   // The record (object, key) now has CRM id `crmId`: every write that went without it gets an
@@ -372,11 +377,7 @@ export class SqliteStore implements Store {
       s.markReplayed.run(now, id);
       return true;
     }));
-    try {
-      return run();
-    } catch (cause) {
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    return this.#commit(run);
   }
 
   async findReplayable(filter: { destination?: string; reasonCode?: string; since?: Date; limit: number }): Promise<string[]> {
@@ -396,7 +397,8 @@ export class SqliteStore implements Store {
   }
 
   async saveIdempotencyKey(scope: string, key: string, response: unknown, now: Date): Promise<void> {
-    this.#ready().putIdempotency.run(scope, key, JSON.stringify(response), now.getTime());
+    const s = this.#ready();
+    this.#commit(() => s.putIdempotency.run(scope, key, JSON.stringify(response), now.getTime()));
   }
 
   async listAttempts(operationId: string): Promise<OperationAttempt[]> {
@@ -421,13 +423,40 @@ export class SqliteStore implements Store {
   }
 
   async pruneDedupKeys(before: Date): Promise<number> {
-    return this.#ready().prune.run(before.getTime()).changes;
+    const s = this.#ready();
+    return this.#commit(() => s.prune.run(before.getTime()).changes);
+  }
+
+  async releaseLeases(owner: string, options: { now: Date }): Promise<number> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    return this.#commit(() => s.releaseLeases.run(now, now, owner).changes);
   }
 
   async status(): Promise<StoreStatus> {
     const latestVersion = migrations.at(-1)?.version ?? 0;
-    if (!this.#open) return { open: false, schemaVersion: 0, latestVersion };
-    return { open: true, schemaVersion: this.#schemaVersion(), latestVersion };
+    if (!this.#open) return { open: false, schemaVersion: 0, latestVersion, writable: false, writeError: 'the store is closed' };
+    const writeError = this.#commitFailure === undefined ? undefined : this.#probeWrite();
+    return { open: true, schemaVersion: this.#schemaVersion(), latestVersion, writable: writeError === undefined, ...(writeError ? { writeError } : {}) };
+  }
+
+  // Only while the last commit failed: does a commit needing new room succeed now? A success
+  // counts as a commit (the store is writable again) so /ready recovers without waiting for traffic,
+  // which a load balancer would not send to a store it sees as not ready. The row is deleted in the
+  // same transaction: the room it took stays in the file, free for the next real commit.
+  #probeWrite(): string | undefined {
+    if (Date.now() - this.#probe.at < PROBE_INTERVAL_MS) return this.#probe.error;
+    let error: string | undefined;
+    try {
+      this.#commit(this.#db.transaction(() => {
+        this.#db.prepare('INSERT INTO store_probe (filler) VALUES (zeroblob(?))').run(PROBE_BYTES);
+        this.#db.prepare('DELETE FROM store_probe').run();
+      }));
+    } catch {
+      error = this.#commitFailure;
+    }
+    this.#probe = { at: Date.now(), error };
+    return error;
   }
 
   async close(): Promise<void> {
@@ -444,39 +473,3 @@ export class SqliteStore implements Store {
 
 /** Operations whose consecutive writes to one record can be merged into one. */
 const MERGEABLE = new Set(['upsert', 'update']);
-
-
-function pageOf<R extends { seq: number }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  return { items: page.map(map), next: more ? String(page.at(-1)!.seq) : null };
-}
-
-function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    id: row.id, source: row.source, kind: row.kind, key: row.event_key, deliveryId: row.delivery_id,
-    receivedAt: new Date(row.received_at).toISOString(), data: JSON.parse(row.data) as CanonicalData,
-  };
-}
-
-function toStoredOperation(row: OperationRow): StoredOperation {
-  return {
-    id: row.id, eventId: row.event_id, mappingId: row.mapping_id, destination: row.destination, object: row.object, operation: row.operation,
-    ...(row.match_key !== null ? { matchKey: row.match_key } : {}), ...(row.match_value !== null ? { matchValue: row.match_value } : {}),
-    ...(row.record_key !== null ? { recordKey: row.record_key } : {}), orderingKey: row.ordering_key,
-    fields: JSON.parse(row.fields) as Record<string, unknown>, references: JSON.parse(row.refs) as StoredOperation['references'],
-    state: row.state, attempts: row.attempts, nextAttemptAt: new Date(row.next_attempt_at).toISOString(), outcomeUnknown: row.outcome_unknown === 1,
-    ...(row.crm_id !== null ? { crmId: row.crm_id } : {}), ...(row.last_error !== null ? { lastError: JSON.parse(row.last_error) as Record<string, unknown> } : {}),
-    createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
-
-function toStoredDeadLetter(row: DeadLetterRow): StoredDeadLetter {
-  return {
-    id: row.id, stage: row.stage, source: row.source, deliveryId: row.delivery_id, reasonCode: row.reason_code,
-    reason: row.reason, details: JSON.parse(row.details) as Record<string, unknown>, contentType: row.content_type,
-    body: row.body.toString('utf8'), createdAt: new Date(row.created_at).toISOString(),
-    ...(row.operation_id !== null ? { operationId: row.operation_id } : {}),
-    ...(row.replayed_at !== null ? { replayedAt: new Date(row.replayed_at).toISOString() } : {}),
-  };
-}

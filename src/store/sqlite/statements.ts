@@ -55,6 +55,9 @@ export function prepareStatements(db: Database.Database) {
       AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = 'PARLEY_OUTBOX_PARENT_MISSING'`),
     finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
     retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
+    // No index leads with state or owner: a scan, run once when a dispatcher stops.
+    releaseLeases: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = 1, lease_owner = NULL, lease_until = NULL, updated_at = ?
+      WHERE state = 'leased' AND lease_owner = ?`),
     kill: db.prepare(`UPDATE operations SET state = 'dead', attempts = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     insertAttempt: db.prepare('INSERT OR REPLACE INTO operation_attempts (operation_id, attempt, at, outcome, error) VALUES (?, ?, ?, ?, ?)'),
     attempts: db.prepare('SELECT attempt, at, outcome, error FROM operation_attempts WHERE operation_id = ? ORDER BY attempt'),

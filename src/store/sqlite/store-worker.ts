@@ -14,8 +14,17 @@ import { APPEND_PACKED, type StoreCall, type StoreReply } from './store-worker-p
  * the next batch (intake keeps up to `appendConcurrency` outstanding); merging what waited keeps one
  * fsync per round instead of one per batch.
  */
-const store = new SqliteStore(workerData as SqliteStoreOptions);
 const port = parentPort!;
+// A store that cannot open (an unwritable data folder) answers every call with why, so the main
+// thread gets the ParleyError with its code; thrown here, it would reach the main thread as a bare
+// worker error, without it.
+let store: SqliteStore | undefined;
+let openFailure: unknown;
+try {
+  store = new SqliteStore(workerData as SqliteStoreOptions);
+} catch (error) {
+  openFailure = error;
+}
 let queue: StoreCall[] = [];
 let running = false;
 
@@ -49,11 +58,13 @@ async function runQueue(): Promise<void> {
 async function appendTogether(calls: StoreCall[]): Promise<void> {
   const deliveries: DeliveryWrite[] = [];
   for (const call of calls) deliveries.push(...unpackDeliveries(call.args[0] as PackedDeliveries));
-  const outcome = store.appendDeliveries(deliveries);
+  const outcome = store ? store.appendDeliveries(deliveries) : Promise.reject(openFailure);
   await Promise.all(calls.map((call) => settle(call, outcome)));
 }
 
 function run(call: StoreCall): Promise<unknown> {
+  // Closing a store that never opened has nothing to do, and must not hide why it did not open.
+  if (!store) return call.method === 'close' ? Promise.resolve() : Promise.reject(openFailure);
   const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[call.method];
   if (typeof method !== 'function') return Promise.reject(new Error(`no store method ${call.method}`));
   return method.apply(store, call.args);

@@ -44,9 +44,11 @@ export class WorkerSqliteStore implements Store {
     else pending.reject(errors.STORE_UNAVAILABLE({ reason: reply.error.message }));
   }
 
-  #fail(error: Error): void {
-    this.#failure ??= error;
-    for (const pending of this.#pending.values()) pending.reject(errors.STORE_UNAVAILABLE({ reason: error.message }));
+  #fail(error: unknown): void {
+    // A worker's error event may carry what was thrown, Error or not: keep a message either way.
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.#failure ??= failure;
+    for (const pending of this.#pending.values()) pending.reject(errors.STORE_UNAVAILABLE({ reason: failure.message }));
     this.#pending.clear();
   }
 
@@ -87,6 +89,7 @@ export class WorkerSqliteStore implements Store {
   readLinks: Store['readLinks'] = (destination, keys) => this.#call('readLinks', destination, keys);
   readFirstRecords: Store['readFirstRecords'] = (destination, keys) => this.#call('readFirstRecords', destination, keys);
   recordOutcomes: Store['recordOutcomes'] = (outcomes, options) => this.#call('recordOutcomes', outcomes, options);
+  releaseLeases: Store['releaseLeases'] = (owner, options) => this.#call('releaseLeases', owner, options);
   listAttempts: Store['listAttempts'] = (id) => this.#call('listAttempts', id);
   replayDeadLetters: Store['replayDeadLetters'] = (ids, options) => this.#call('replayDeadLetters', ids, options);
   findReplayable: Store['findReplayable'] = (filter) => this.#call('findReplayable', filter);
@@ -95,7 +98,7 @@ export class WorkerSqliteStore implements Store {
   countOperations: Store['countOperations'] = () => this.#call('countOperations');
 
   async status(): ReturnType<Store['status']> {
-    if (this.#closed || this.#failure) return { open: false, schemaVersion: 0, latestVersion: 0 };
+    if (this.#closed || this.#failure) return { open: false, schemaVersion: 0, latestVersion: 0, writable: false, writeError: this.#failure?.message ?? 'the store is closed' };
     return this.#call('status');
   }
 

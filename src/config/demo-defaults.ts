@@ -1,0 +1,83 @@
+import type { ParleyConfig } from './schema.ts';
+
+/**
+ * The documented demo values of the shipped `parley.yaml` (README, "Try it"): fine on a laptop,
+ * never in a deployment. Start-up warns once per one in use, naming the variable that replaces it.
+ */
+const DEMO_VALUES: ReadonlyArray<{ value: string; what: string }> = [
+  { value: 'parley-demo-admin-key', what: 'the documented demo admin API key protects the ops API' },
+  { value: 'parley-demo-x-consumer-secret', what: 'the documented demo X consumer secret verifies X deliveries' },
+  { value: 'parley-demo-secret', what: 'the demo OAuth client (parley-demo / parley-demo-secret) logs in to the CRM' },
+];
+
+/** One demo default in use: what it is, the config key, and what replaces it. */
+export interface DemoDefault {
+  /** The config key (`sources.x.consumerSecret`). */
+  key: string;
+  what: string;
+  /** What to set instead (`X_CONSUMER_SECRET`, or a config change). */
+  replaceWith: string;
+}
+
+/**
+ * Finds the demo defaults a config uses: documented demo secrets (wherever they appear), mounted
+ * sandboxes, and destinations that write to a mounted sandbox instead of a real CRM.
+ * @param raw the parsed YAML before `${VAR}` substitution, to name the variable a value came from
+ */
+export function demoDefaultsInUse(config: ParleyConfig, raw: unknown): DemoDefault[] {
+  const found: DemoDefault[] = [];
+  const visit = (value: unknown, rawValue: unknown, path: string[]) => {
+    if (typeof value === 'string') {
+      const demo = DEMO_VALUES.find((d) => d.value === value);
+      if (demo) found.push({ key: path.join('.'), what: demo.what, replaceWith: variablesOf(raw, path, config) ?? `a value of your own for ${path.join('.')}` });
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, Array.isArray(rawValue) ? rawValue[i] : undefined, [...path, String(i)]));
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, rawValue && typeof rawValue === 'object' ? (rawValue as Record<string, unknown>)[k] : undefined, [...path, k]);
+    }
+  };
+  visit({ apiKeys: config.apiKeys, sources: config.sources, destinations: config.destinations }, raw, []);
+  for (const [id, block] of Object.entries(config.sandboxes)) {
+    if (!block.enabled) continue;
+    found.push({
+      key: `sandboxes.${id}`,
+      what: `the ${id} sandbox (a simulated CRM with demo logins) is mounted at /sandbox/${id}${block.public ? ' and answers every client (public: true)' : ''}`,
+      replaceWith: 'PARLEY_CONFIG=parley.production.yaml, or remove the block',
+    });
+  }
+  for (const [name, block] of Object.entries(config.destinations)) {
+    const url = (block as Record<string, unknown>).loginUrl ?? (block as Record<string, unknown>).url;
+    if (block.enabled && url === '' && config.sandboxes[block.connector ?? name]?.enabled) {
+      found.push({ key: `destinations.${name}`, what: `destination "${name}" writes to the built-in sandbox, not a real CRM`, replaceWith: variableAt(raw, ['destinations', name, 'loginUrl']) ?? `destinations.${name}'s URL` });
+    }
+  }
+  return merge(found);
+}
+
+/** The variable(s) a value comes from; for a demo OAuth client, its id's variable too. */
+function variablesOf(raw: unknown, path: string[], config: ParleyConfig): string | undefined {
+  const own = variableAt(raw, path);
+  if (!own) return undefined;
+  const [area, name, key] = path;
+  if (area === 'destinations' && name && key === 'clientSecret') {
+    const block = config.destinations[name] as Record<string, unknown> | undefined;
+    const idVariable = block?.clientId === 'parley-demo' ? variableAt(raw, ['destinations', name, 'clientId']) : undefined;
+    return idVariable ? `${idVariable} and ${own}` : own;
+  }
+  return own;
+}
+
+/** `NAME` when the raw value at `path` is exactly `${NAME}` or `${NAME:-default}`. */
+function variableAt(raw: unknown, path: string[]): string | undefined {
+  let node = raw;
+  for (const part of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  const match = typeof node === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(node.trim()) : null;
+  return match?.[1];
+}
+
+/** One line per demo default, even when a value appears under several keys. */
+function merge(found: DemoDefault[]): DemoDefault[] {
+  const seen = new Set<string>();
+  return found.filter((d) => { const k = `${d.what}\u0000${d.replaceWith}`; if (seen.has(k)) return false; seen.add(k); return true; });
+}

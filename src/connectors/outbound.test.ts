@@ -1,0 +1,106 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOutboundClient, isLoopback } from './outbound.ts';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => { while (closers.length) await closers.pop()!(); });
+
+/** An HTTP server on 127.0.0.1 that records each request and answers with `answer`. */
+async function fakeServer(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: Array<{ url: string; authorization: string | undefined }> = [];
+  const server = createHttpServer((req, res) => { seen.push({ url: req.url ?? '', authorization: req.headers.authorization }); answer(req, res); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
+}
+
+/** A TCP server that accepts connections and never answers. */
+async function silentServer() {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+const policy = { allowedHosts: [], connectTimeoutMs: 1_000, responseTimeoutMs: 300 };
+
+describe('the outbound policy', () => {
+  it('allows https anywhere trusted, and plain http only to loopback', () => {
+    expect(() => createOutboundClient({ destination: 'crm', baseUrl: 'https://acme.my.salesforce.com' })).not.toThrow();
+    expect(() => createOutboundClient({ destination: 'crm', baseUrl: 'http://127.0.0.1:3000/sandbox/salesforce' })).not.toThrow();
+    expect(() => createOutboundClient({ destination: 'crm', baseUrl: 'http://[::1]:3000' })).not.toThrow();
+    expect(() => createOutboundClient({ destination: 'crm', baseUrl: 'http://acme.my.salesforce.com' }))
+      .toThrow(expect.objectContaining({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST', details: expect.objectContaining({ host: 'acme.my.salesforce.com' }) }));
+    expect(() => createOutboundClient({ destination: 'crm', baseUrl: 'ftp://example.com' })).toThrow(expect.objectContaining({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST' }));
+    expect(() => createOutboundClient({ destination: 'crm', baseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST' }));
+  });
+
+  it('knows loopback addresses', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::ffff:127.0.0.1']) expect(isLoopback(host), host).toBe(true);
+    for (const host of ['10.0.0.1', '0.0.0.0', 'example.com', 'localhost.example.com', '128.0.0.1']) expect(isLoopback(host), host).toBe(false);
+  });
+
+  it('trusts the configured origin, the vendor\'s domains when the configured URL is on them, and allowedHosts', () => {
+    const family = ['salesforce.com', 'force.com'];
+    const onLogin = createOutboundClient({ destination: 'crm', baseUrl: 'https://login.salesforce.com', trustedDomains: family, policy: { ...policy, allowedHosts: ['crm.example.com', '*.proxy.example.net'] } });
+    for (const ok of ['https://login.salesforce.com/x', 'https://acme.my.salesforce.com', 'https://acme--dev.sandbox.my.salesforce.com', 'https://acme.lightning.force.com', 'https://crm.example.com', 'https://eu.proxy.example.net']) {
+      expect(() => onLogin.assertTrusted(ok, 'instance_url'), ok).not.toThrow();
+    }
+    for (const bad of ['https://evil.example.com', 'https://salesforce.com.evil.com', 'https://evilsalesforce.com', 'http://acme.my.salesforce.com', 'https://proxy.example.net', 'https://sub.crm.example.com']) {
+      expect(() => onLogin.assertTrusted(bad, 'instance_url'), bad).toThrow(expect.objectContaining({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST' }));
+    }
+    // A login URL off the vendor's domains (a proxy, a loopback sandbox) trusts only its own origin.
+    const onProxy = createOutboundClient({ destination: 'crm', baseUrl: 'http://127.0.0.1:4000', trustedDomains: family });
+    expect(() => onProxy.assertTrusted('http://127.0.0.1:4000/services', 'instance_url')).not.toThrow();
+    for (const bad of ['http://localhost:4000', 'http://127.0.0.1:4001', 'https://acme.my.salesforce.com']) {
+      expect(() => onProxy.assertTrusted(bad, 'instance_url'), bad).toThrow(expect.objectContaining({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST' }));
+    }
+  });
+
+  it('sends nothing to an untrusted host', async () => {
+    const other = await fakeServer((_req, res) => res.end('{}'));
+    const client = createOutboundClient({ destination: 'crm', baseUrl: 'http://127.0.0.1:1', policy });
+    await expect(client.request({ method: 'GET', url: `${other.url}/data`, headers: { authorization: 'Bearer secret' } }))
+      .rejects.toMatchObject({ code: 'PARLEY_DESTINATION_UNTRUSTED_HOST' });
+    expect(other.seen).toEqual([]);
+    await client.close();
+  });
+
+  it('never follows a redirect: a 3xx is an error naming only the target host', async () => {
+    const target = await fakeServer((_req, res) => res.end('{}'));
+    const redirecting = await fakeServer((_req, res) => { res.writeHead(302, { location: `${target.url}/steal?token=abc` }); res.end(); });
+    const client = createOutboundClient({ destination: 'crm', baseUrl: redirecting.url, policy });
+    const error = await client.request({ method: 'POST', url: `${redirecting.url}/services/oauth2/token`, headers: { authorization: 'Bearer secret' }, body: 'a=1' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PARLEY_DESTINATION_REDIRECTED', details: { destination: 'crm', status: 302, location: new URL(target.url).host } });
+    expect(JSON.stringify((error as { details: unknown }).details)).not.toContain('token=abc');
+    expect(target.seen).toEqual([]);
+    await client.close();
+  });
+
+  it('answers status, lower-case headers and body', async () => {
+    const server = await fakeServer((req, res) => { res.writeHead(201, { 'Sforce-Limit-Info': 'api-usage=1/100', 'content-type': 'application/json' }); res.end(JSON.stringify({ url: req.url })); });
+    const client = createOutboundClient({ destination: 'crm', baseUrl: server.url, policy });
+    const answer = await client.request({ method: 'GET', url: `${server.url}/a?b=1` });
+    expect(answer).toMatchObject({ status: 201, headers: { 'sforce-limit-info': 'api-usage=1/100' }, body: '{"url":"/a?b=1"}' });
+    await client.close();
+  });
+
+  it('times out a server that accepts the connection and never answers: unreachable, outcome unknown', async () => {
+    const silent = await silentServer();
+    const client = createOutboundClient({ destination: 'crm', baseUrl: silent.url, policy });
+    const started = Date.now();
+    const error = await client.request({ method: 'POST', url: `${silent.url}/x`, body: '{}' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PARLEY_DESTINATION_UNREACHABLE', details: { cause: 'UND_ERR_HEADERS_TIMEOUT', sent: true } });
+    // Bounded by the response timeout (300 ms), far below any default.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await client.close();
+  });
+
+  it('a refused connection is unreachable and known not to have been sent', async () => {
+    const client = createOutboundClient({ destination: 'crm', baseUrl: 'http://127.0.0.1:9', policy });
+    await expect(client.request({ method: 'GET', url: 'http://127.0.0.1:9/' })).rejects.toMatchObject({ code: 'PARLEY_DESTINATION_UNREACHABLE', details: { cause: 'ECONNREFUSED', sent: false, host: '127.0.0.1:9' } });
+    await client.close();
+  });
+});
