@@ -40,6 +40,8 @@ export interface GracefulShutdown {
   onStop(stop: () => Promise<void>): void;
   /** Removes the handlers (start-up failed: the caller reports and exits itself). */
   uninstall(): void;
+  /** Aborted once a stop is asked for: start-up cuts short what can wait (connecting to a slow CRM). */
+  readonly requested: AbortSignal;
 }
 
 /**
@@ -58,6 +60,7 @@ export function handleShutdown(options: ShutdownOptions): GracefulShutdown {
   let exitCode = 0;
   let running = false;
   let deadline: NodeJS.Timeout | undefined;
+  const requested = new AbortController();
 
   const run = () => {
     if (!stop || running || requestedAt === undefined) return;
@@ -76,6 +79,7 @@ export function handleShutdown(options: ShutdownOptions): GracefulShutdown {
   const begin = (fields: Record<string, unknown>) => {
     requestedAt = Date.now();
     cause = fields;
+    requested.abort();
     // Not unref'd: this timer is what guarantees the exit when something in the stop hangs.
     deadline = setTimeout(() => {
       report.error({ deadlineMs: options.deadlineMs }, `the shutdown did not finish within ${options.deadlineMs / 1000} s; exiting without it`);
@@ -110,6 +114,7 @@ export function handleShutdown(options: ShutdownOptions): GracefulShutdown {
   events.on('unhandledRejection', onError);
 
   return {
+    requested: requested.signal,
     useLogger(logger) {
       report = logger;
       if (requestedAt !== undefined) report.info({ ...cause, duringStartUp: true }, 'stopping');

@@ -15,7 +15,7 @@ if (problems.length > 0) {
 // then stops what it started. One shutdown however many signals come; exit within 10 s regardless.
 const shutdown = handleShutdown({ deadlineMs: 10_000 });
 try {
-  const parley = await start(environment);
+  const parley = await start(environment, { signal: shutdown.requested });
   shutdown.useLogger(parley.logger);
   shutdown.onStop(() => parley.stop());
 } catch (error) {

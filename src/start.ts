@@ -46,9 +46,10 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Starts Parley from an environment: config, store (migrated), sources, HTTP.
+ * `options.signal`, once aborted, stops waiting for destinations to connect (they keep trying in the background).
  * @throws ParleyError (config, connector or migration problems) before anything listens
  */
-export async function start(environment: Environment): Promise<RunningParley> {
+export async function start(environment: Environment, options: { signal?: AbortSignal } = {}): Promise<RunningParley> {
   const loaded = readConfig(environment.configPath, environment.variables);
   const { config } = loaded;
   const logger = createLogger(environment.logLevel, undefined, environment.logFormat);
@@ -114,7 +115,8 @@ export async function start(environment: Environment): Promise<RunningParley> {
       });
       // A mapping that does not fit its CRM's catalog stops start-up, naming file, mapping and field.
       // A CRM that cannot be reached does not: intake keeps working and the dispatcher retries.
-      const misfits = await dispatcher.connectAll();
+      // A stop asked for meanwhile cuts the wait short: a CRM slow to answer must not hold up a shutdown.
+      const misfits = await dispatcher.connectAll(options.signal);
       if (misfits.length > 0) {
         const files = [...new Set(misfits.map((m) => m.file))];
         const lineOf = (m: (typeof misfits)[number]) => mappings.find((c) => c.definition.id === m.mapping)?.lineOf?.(m.key);

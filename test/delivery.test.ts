@@ -208,6 +208,27 @@ describe('delivery: every kind of X activity, and faults', () => {
     for (const post of posts) expect(personas.some((p) => p.Id === post.PersonaId)).toBe(true);
   });
 
+  it('a person who only follows waits in a state of its own, not as pending, and goes once they post', async () => {
+    const parley = await start();
+    const conn = await connection(parley);
+    await send(parley, JSON.stringify({ for_user_id: '2244994945', follow_events: [{ type: 'follow', created_timestamp: '1795946400000',
+      source: { id: '6101', screen_name: 'u6101', name: 'U 6101' }, target: { id: '2244994945', screen_name: 'brand', name: 'Brand' } }] }));
+    const waiting = await until('the persona waiting', async () => {
+      const items = await listAll(parley.base, '/v1/operations?state=waiting', parley.adminKey);
+      return items.length > 0 ? items : undefined;
+    });
+    expect(waiting.every((o) => o.state === 'waiting' && o.object === 'SocialPersona' && o.lastError?.code === 'PARLEY_OUTBOX_PARENT_MISSING' && o.attempts === 0)).toBe(true);
+    expect(await listAll(parley.base, '/v1/operations?state=pending', parley.adminKey)).toEqual([]);
+    const stats = (await api(parley.base, '/v1/outbox/stats', parley.adminKey)).json;
+    expect(stats.destinations.salesforce).toMatchObject({ waiting: waiting.length });
+    expect(stats.destinations.salesforce.pending).toBeUndefined();
+    expect(await (await fetch(`${parley.base}/metrics`)).text()).toMatch(new RegExp(`parley_outbox_operations\\{destination="salesforce",state="waiting"\\} ${waiting.length}`));
+    // Their first post: the persona goes with it, and nothing waits any more.
+    await send(parley, tweet('1900000000000000101', '6101', 'hello brand'));
+    await until('the persona written', async () => ((await conn.query("SELECT Id FROM SocialPersona WHERE ExternalId = '6101'")).totalSize === 1 ? true : undefined));
+    await until('nothing waiting', async () => ((await listAll(parley.base, '/v1/operations?state=waiting', parley.adminKey)).length === 0 ? true : undefined));
+  });
+
   it('a record the org refuses for good is dead-lettered alone; the rest of its batch lands; replayed once fixed, it lands', async () => {
     const parley = await start();
     const conn = await connection(parley);

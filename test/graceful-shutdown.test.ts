@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { api, postX, signX, tweetDelivery } from './helpers/parley.ts';
 import { collectJsonLines, ensureBuilt, freePort, isRunning, serviceProcessId, waitForHealth } from './helpers/processes.ts';
 
@@ -131,5 +133,76 @@ describe('stopping `npm start`', () => {
     expect(isRunning(s.service)).toBe(false);
     expect(messages(s, 'stopping').map((l) => l.signal)).toEqual(['SIGTERM']);
     expect(messages(s, 'stopped').map((l) => l.exitCode)).toEqual([0]);
+  }, 60_000);
+});
+
+describe('a signal during start-up', () => {
+  let dataDir = '';
+  let child: ChildProcess | undefined;
+  beforeEach(() => { dataDir = mkdtempSync(join(tmpdir(), 'parley-stop-starting-')); });
+  afterEach(() => { child?.kill('SIGKILL'); rmSync(dataDir, { recursive: true, force: true }); });
+
+  it('while the CRM is slow to answer at connect: start-up finishes, then one graceful shutdown, exit 0', async () => {
+    const config = join(dataDir, 'parley.yaml');
+    // Each call to the sandbox takes 500 ms from the start: connecting (catalog) takes seconds, after /health answers.
+    writeFileSync(config, stringify({
+      mappingsDir: join(root, 'mappings'),
+      apiKeys: [{ name: 'admin', key: 'starting-admin-' + randomBytes(6).toString('hex'), scope: 'admin' }],
+      sources: { x: { connector: 'x', consumerSecret: 'starting-' + randomBytes(6).toString('hex') } },
+      destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
+      sandboxes: { salesforce: { faults: { latencyMs: 500 } } },
+    }));
+    const port = await freePort();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PARLEY_CONFIG: config, PARLEY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    });
+    const logs = collectJsonLines(child.stdout!);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    await waitForHealth(`http://127.0.0.1:${port}`, child, 30_000);
+    expect(logs.some((l) => l.msg === 'parley listening'), 'start-up already over').toBe(false);
+
+    child.kill('SIGTERM');
+    // Before the service's log exists, stderr says so; the log repeats it once start-up hands over.
+    await eventually('the stop noted', () => stderr.includes('parley: stopping once start-up is done {"signal":"SIGTERM"}'), 5_000);
+    child.kill('SIGTERM');
+    expect(await within(10_000, 'the shutdown', exited)).toBe(0);
+    // Said on stderr while start-up still runs, or in the service's log once it has handed over.
+    expect(stderr.includes('SIGTERM while a shutdown is in progress') || logs.some((l) => String(l.msg).startsWith('SIGTERM while a shutdown is in progress'))).toBe(true);
+    expect(logs.filter((l) => l.msg === 'stopping')).toEqual([expect.objectContaining({ signal: 'SIGTERM', duringStartUp: true })]);
+    expect(logs.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 0 })]);
+  }, 60_000);
+
+  it('while the CRM login never answers (default timeouts: a minute): the wait is cut short, exit 0 within 10 s', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const config = join(dataDir, 'parley.yaml');
+      writeFileSync(config, stringify({
+        mappingsDir: join(root, 'mappings'),
+        apiKeys: [{ name: 'admin', key: 'starting-admin-' + randomBytes(6).toString('hex'), scope: 'admin' }],
+        sources: { x: { connector: 'x', consumerSecret: 'starting-' + randomBytes(6).toString('hex') } },
+        destinations: { salesforce: { connector: 'salesforce', loginUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}`, clientId: 'c', clientSecret: 's' } },
+      }));
+      const port = await freePort();
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PARLEY_CONFIG: config, PARLEY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      });
+      const logs = collectJsonLines(child.stdout!);
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      await waitForHealth(`http://127.0.0.1:${port}`, child, 30_000);
+      await eventually('the login to be waiting', () => sockets.size > 0, 10_000);
+      expect(logs.some((l) => l.msg === 'parley listening'), 'start-up still waiting for the CRM').toBe(false);
+      child.kill('SIGTERM');
+      expect(await within(10_000, 'the shutdown', exited)).toBe(0);
+      expect(logs.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 0 })]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   }, 60_000);
 });

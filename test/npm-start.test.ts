@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAll, postX, signX, tweetDelivery } from './helpers/parley.ts';
-import { freePort, serviceProcessId, waitForHealth } from './helpers/processes.ts';
+import { ensureBuilt, freePort, serviceProcessId, waitForHealth } from './helpers/processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -34,7 +34,8 @@ describe('npm start', () => {
     return { base, startMs: await waitForHealth(base, npm, timeoutMs) };
   }
 
-  beforeAll(() => { execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore', timeout: 180_000 }); }, 200_000);
+  // Built once for every file that runs the compiled service (two builds at once could race).
+  beforeAll(() => ensureBuilt(root), 200_000);
   afterAll(() => {
     if (npm?.exitCode === null) { try { process.kill(-npm.pid!, 'SIGKILL'); } catch { /* gone */ } }
     rmSync(dataDir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ export async function healthRoutes(app: FastifyInstance, options: { store: Store
 
   api.get('/ready', {
     schema: {
-      summary: 'Readiness: the store is open and migrated', tags: ['operations'],
+      summary: 'Readiness: the store is open, migrated and can commit', tags: ['operations'],
       response: { 200: z.object({ status: z.literal('ready'), store: z.object({ driver: z.string(), schemaVersion: z.number() }) }), 503: ErrorBody },
     },
   }, async () => {

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { ApiKeyChecker } from './api-keys.ts';
 import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
 
-const OperationState = z.enum(['pending', 'leased', 'done', 'dead', 'superseded']);
+const OperationState = z.enum(['pending', 'waiting', 'leased', 'done', 'dead', 'superseded']);
 
 /** An operation in the outbox: one CRM write planned from one event by one mapping. */
 export const OperationResource = z.object({
@@ -26,7 +26,7 @@ export const OperationResource = z.object({
     match: z.array(z.object({ object: z.string(), field: z.string(), value: z.string() })).optional(),
     bind: z.enum(['wait', 'later']).describe('wait: held until the referenced record is written; later: written without it, the field set afterwards'),
   })),
-  state: OperationState.describe('superseded: an erasure came after it; it is never sent'),
+  state: OperationState.describe('waiting: held back by something outside Parley\'s control (a persona whose person has not posted yet, see lastError), apart from pending so that pending not draining stays an alarm; superseded: an erasure came after it; it is never sent'),
   attempts: z.number(),
   nextAttemptAt: z.string(),
   crmId: z.string().optional(),

@@ -48,7 +48,7 @@ export interface Dispatcher {
    * Connects every destination once and checks its mappings against its catalog.
    * @returns the mapping problems found (a destination that cannot be reached is retried later, not reported)
    */
-  connectAll(): Promise<Array<{ destination: string; file: string; mapping: string; key: string; problem: string }>>;
+  connectAll(signal?: AbortSignal): Promise<Array<{ destination: string; file: string; mapping: string; key: string; problem: string }>>;
   /** Starts dispatching. */
   start(): void;
   /** Wakes the destinations' loops (new operations were planned). */
@@ -371,10 +371,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   return {
-    async connectAll() {
+    async connectAll(signal) {
       const found: Array<{ destination: string; file: string; mapping: string; key: string; problem: string }> = [];
+      // Resolves when the signal aborts: the connect goes on in the background; its outcome still lands in the runtime.
+      const aborted = new Promise<void>((resolve) => { if (signal?.aborted) resolve(); else signal?.addEventListener('abort', () => resolve(), { once: true }); });
       for (const rt of runtimes.values()) {
-        await connect(rt);
+        if (signal?.aborted) break;
+        await Promise.race([connect(rt), aborted]);
         for (const issue of rt.mappingIssues ?? []) found.push({ destination: rt.destination.id, ...issue });
       }
       return found;

@@ -197,6 +197,21 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'A' }], { owner: 'a', now: at(40) })).toBe(0);
     });
 
+    it('shows a pending operation held back by something outside Parley\'s control as waiting, and still claims it when due', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'p1' }), operation('o2', 'e1', { recordKey: 'p2' })], problems: [] }], { now: at(0) });
+      await store.claimOperations('salesforce', { owner: 'a', now: at(10), leaseMs: 60_000, limit: 10 });
+      await store.recordOutcomes([
+        { id: 'o1', outcome: 'retry', nextAttemptAt: at(500), error: { code: 'PARLEY_OUTBOX_PARENT_MISSING', message: 'no first post yet', class: 'retryable' }, spendAttempt: false },
+        { id: 'o2', outcome: 'retry', nextAttemptAt: at(500), error: { code: 'UNABLE_TO_LOCK_ROW', class: 'retryable' }, spendAttempt: true },
+      ], { owner: 'a', now: at(20) });
+      expect(await store.countOperations()).toEqual([{ destination: 'salesforce', state: 'pending', count: 1 }, { destination: 'salesforce', state: 'waiting', count: 1 }]);
+      expect((await store.listOperations({ state: 'waiting', limit: 10 })).items.map((o) => [o.id, o.state])).toEqual([['o1', 'waiting']]);
+      expect((await store.listOperations({ state: 'pending', limit: 10 })).items.map((o) => o.id)).toEqual(['o2']);
+      expect((await store.claimOperations('salesforce', { owner: 'a', now: at(600), leaseMs: 60_000, limit: 10 })).map((o) => o.id).sort()).toEqual(['o1', 'o2']);
+    });
+
     it('an operation waits for an earlier one on its record and for the planned write of a record it references', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1']);

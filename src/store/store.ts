@@ -140,7 +140,15 @@ export interface PlannedEvent {
   problems: Array<{ id: string; mappingId: string; key: string; problem: string }>;
 }
 
-export type OperationState = 'pending' | 'leased' | 'done' | 'dead' | 'superseded';
+/**
+ * An operation's state. `waiting` is a `pending` operation held back by something outside Parley's
+ * control (a persona whose person has not posted: `WAITING_CODES`): counted apart so that
+ * "pending does not drain" stays a real alarm. It is claimed like `pending` once it is due.
+ */
+export type OperationState = 'pending' | 'waiting' | 'leased' | 'done' | 'dead' | 'superseded';
+
+/** `lastError.code`s that make a pending operation `waiting`. */
+export const WAITING_CODES: readonly string[] = ['PARLEY_OUTBOX_PARENT_MISSING'];
 
 /** An operation as the outbox holds it. */
 export interface StoredOperation extends NewOperation {
@@ -180,8 +188,9 @@ export interface StoreStatus {
   schemaVersion: number;
   latestVersion: number;
   /**
-   * False while the store cannot commit (disk full, file read-only): the last write transaction
-   * failed and a small probe write fails too. True again as soon as either succeeds.
+   * False while the store cannot commit (disk full, file read-only): a write transaction failed,
+   * none that took new room (an append) succeeded since, and a probe write needing room fails too.
+   * True again as soon as an append or the probe succeeds.
    */
   writable: boolean;
   /** While not writable: why, in the database's words (`database or disk is full`). */

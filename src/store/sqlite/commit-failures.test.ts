@@ -34,6 +34,9 @@ describe.each([
       for (let i = 0; i < 100 && failure === undefined; i++) await store.appendDeliveries([delivery(`d${i}`)]).catch((error: unknown) => { failure = error; });
       expect(failure).toMatchObject({ code: 'PARLEY_STORE_UNAVAILABLE' });
       expect(await store.status()).toMatchObject({ open: true, writable: false, writeError: 'database or disk is full' });
+      // The dispatcher's rounds still commit (updates in place, or nothing): that proves no room.
+      await store.claimOperations('salesforce', { owner: 'a', now: new Date(), leaseMs: 1000, limit: 10 });
+      expect((await store.status()).writable).toBe(false);
 
       // Room again, as when an operator frees disk space; no commit needed for the status to recover.
       const other = new Database(file);

@@ -9,7 +9,7 @@ import type {
 import { ensureWritableFolder } from './data-folder.ts';
 import { migrations } from './migrations/index.ts';
 import { pageOf, toStoredDeadLetter, toStoredEvent, toStoredOperation, type DeadLetterRow, type DeliveryRow, type EventRow, type OperationRow } from './rows.ts';
-import { prepareStatements, type Statements } from './statements.ts';
+import { SHOWN_STATE, prepareStatements, type Statements } from './statements.ts';
 
 /** Options of the embedded store. */
 export interface SqliteStoreOptions {
@@ -44,7 +44,7 @@ export class SqliteStore implements Store {
   #open = true;
   // Statements are prepared once, after migrations created the tables.
   #statements: Statements | undefined;
-  // Why the last write transaction failed, until one succeeds (status() reports it).
+  // Why a write transaction failed, until one that took new room succeeds (status() reports it).
   #commitFailure: string | undefined;
   #probe: { at: number; error: string | undefined } = { at: 0, error: undefined };
 
@@ -71,11 +71,14 @@ export class SqliteStore implements Store {
     this.#db = db;
   }
 
-  // Every write transaction goes through here: its outcome is what status() reports as writable.
-  #commit<T>(transaction: () => T): T {
+  // Every write transaction goes through here. A failure marks the store as maybe unable to commit
+  // (status() then probes). Only a success that took new room clears the mark: intake's append, or
+  // the probe. The dispatcher's in-place updates still succeed on a full disk, and would turn /ready
+  // back to 200 within half a second while every webhook gets 503.
+  #commit<T>(transaction: () => T, options: { tookRoom?: boolean } = {}): T {
     try {
       const result = transaction();
-      this.#commitFailure = undefined;
+      if (options.tookRoom) this.#commitFailure = undefined;
       return result;
     } catch (cause) {
       this.#commitFailure = (cause as Error).message;
@@ -113,7 +116,7 @@ export class SqliteStore implements Store {
     const run = this.#db.transaction((batch: DeliveryWrite[]) => {
       for (const d of batch) s.insertDelivery.run(d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body);
     });
-    this.#commit(() => run(deliveries));
+    this.#commit(() => run(deliveries), { tookRoom: true });
   }
 
   async readPendingDeliveries(limit: number): Promise<PendingDelivery[]> {
@@ -410,11 +413,12 @@ export class SqliteStore implements Store {
     this.#ready();
     const where: string[] = [];
     const params: Array<string | number> = [];
-    if (query.state !== undefined) { where.push('state = ?'); params.push(query.state); }
+    if (query.state !== undefined) { where.push(`${SHOWN_STATE} = ?`); params.push(query.state); }
     if (query.destination !== undefined) { where.push('destination = ?'); params.push(query.destination); }
     if (query.after !== undefined) { where.push('seq > ?'); params.push(Number(query.after)); }
-    const sql = `SELECT * FROM operations ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...params, query.limit + 1) as OperationRow[];
+    const sql = `SELECT *, ${SHOWN_STATE} AS shown_state FROM operations ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
+    const rows = (this.#db.prepare(sql).all(...params, query.limit + 1) as Array<OperationRow & { shown_state: OperationState }>)
+      .map((row) => ({ ...row, state: row.shown_state }));
     return pageOf(rows, query.limit, toStoredOperation);
   }
 
@@ -451,7 +455,7 @@ export class SqliteStore implements Store {
       this.#commit(this.#db.transaction(() => {
         this.#db.prepare('INSERT INTO store_probe (filler) VALUES (zeroblob(?))').run(PROBE_BYTES);
         this.#db.prepare('DELETE FROM store_probe').run();
-      }));
+      }), { tookRoom: true });
     } catch {
       error = this.#commitFailure;
     }

@@ -1,4 +1,11 @@
 import type Database from 'better-sqlite3';
+import { WAITING_CODES } from '../store.ts';
+/**
+ * The state shown to operators: a pending operation whose last error is a wait on something outside
+ * Parley's control (WAITING_CODES) is `waiting`. Matched as text (last_error is JSON.stringify's
+ * output, without spaces): json_extract would fail the whole query on a malformed value.
+ */
+export const SHOWN_STATE = `CASE WHEN state = 'pending' AND (${WAITING_CODES.map((c) => `last_error LIKE '%"code":"${c}"%'`).join(' OR ')}) THEN 'waiting' ELSE state END`;
 
 /**
  * Every statement of the SQLite store, prepared once after migrations: the store's SQL in one place.
@@ -30,7 +37,7 @@ export function prepareStatements(db: Database.Database) {
     isTombstoned: db.prepare('SELECT 1 FROM tombstones WHERE destination = ? AND object = ? AND record_key = ?'),
     insertMappingDeadLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at)
       VALUES (?, 'mapping', ?, ?, 'MAPPING_FAILED', ?, ?, 'application/json', ?, ?)`),
-    countOperations: db.prepare('SELECT destination, state, COUNT(*) AS count FROM operations GROUP BY destination, state ORDER BY destination, state'),
+    countOperations: db.prepare(`SELECT destination, ${SHOWN_STATE} AS state, COUNT(*) AS count FROM operations GROUP BY destination, 2 ORDER BY destination, 2`),
     // Due: pending and its time has come, or leased with an expired lease; not behind an earlier
     // operation on the same record that is still to be delivered.
     due: db.prepare(`SELECT o.* FROM operations o
