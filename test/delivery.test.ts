@@ -2,6 +2,7 @@ import jsforce from 'jsforce';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
+import { until } from './helpers/wait.ts';
 
 // The whole path: signed X deliveries → events → mappings → outbox → dispatcher → the Salesforce
 // sandbox mounted by the same service, read back with jsforce.
@@ -25,15 +26,6 @@ async function connection(parley: TestParley) {
   return conn;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const send = async (parley: TestParley, body: string) => {
   const answer = await postX(parley.base, body, { 'x-twitter-webhooks-signature': signX(parley.secret, body) });

@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { silentServer } from './helpers/fake-servers.ts';
 import { api, postX, signX, tweetDelivery } from './helpers/parley.ts';
 import { collectJsonLines, ensureBuilt, freePort, isRunning, serviceProcessId, waitForHealth } from './helpers/processes.ts';
 
@@ -176,16 +176,14 @@ describe('a signal during start-up', () => {
   }, 60_000);
 
   it('while the CRM login never answers (default timeouts: a minute): the wait is cut short, exit 0 within 10 s', async () => {
-    const sockets = new Set<Socket>();
-    const silent = createTcpServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentServer();
     try {
       const config = join(dataDir, 'parley.yaml');
       writeFileSync(config, stringify({
         mappingsDir: join(root, 'mappings'),
         apiKeys: [{ name: 'admin', key: 'starting-admin-' + randomBytes(6).toString('hex'), scope: 'admin' }],
         sources: { x: { connector: 'x', consumerSecret: 'starting-' + randomBytes(6).toString('hex') } },
-        destinations: { salesforce: { connector: 'salesforce', loginUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}`, clientId: 'c', clientSecret: 's' } },
+        destinations: { salesforce: { connector: 'salesforce', loginUrl: silent.url, clientId: 'c', clientSecret: 's' } },
       }));
       const port = await freePort();
       child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -195,14 +193,13 @@ describe('a signal during start-up', () => {
       const logs = collectJsonLines(child.stdout!);
       const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
       await waitForHealth(`http://127.0.0.1:${port}`, child, 30_000);
-      await eventually('the login to be waiting', () => sockets.size > 0, 10_000);
+      await eventually('the login to be waiting', () => silent.connections() > 0, 10_000);
       expect(logs.some((l) => l.msg === 'parley listening'), 'start-up still waiting for the CRM').toBe(false);
       child.kill('SIGTERM');
       expect(await within(10_000, 'the shutdown', exited)).toBe(0);
       expect(logs.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 0 })]);
     } finally {
-      for (const s of sockets) s.destroy();
-      silent.close();
+      await silent.close();
     }
   }, 60_000);
 });

@@ -21,6 +21,7 @@ import {
   environmentAssignments, fencedBlocks, runShell, shellCommands, urlsIn, type FencedBlock, type ShellResult,
 } from './helpers/doc-examples.ts';
 import { signX, tweetDelivery } from './helpers/parley.ts';
+import { until } from './helpers/wait.ts';
 
 // Every example of the README and the setup guides either runs here or is checked here, so a
 // newcomer who copies one gets what the text promises. YAML blocks load through the real loaders
@@ -57,15 +58,6 @@ const folders: string[] = [];
 const tempDir = (prefix: string) => { const dir = mkdtempSync(join(tmpdir(), prefix)); folders.push(dir); return dir; };
 const base = () => { if (!parley) throw new Error('parley is not running'); return parley.address; };
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const connectorsState = async () => {
   const answer = await fetch(`${base()}/v1/connectors`, { headers: { authorization: `Bearer ${DEMO_ADMIN_KEY}` } });

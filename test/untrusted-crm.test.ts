@@ -1,10 +1,10 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeHttpServer, silentServer as silent } from './helpers/fake-servers.ts';
 import { api, startParley, type TestParley } from './helpers/parley.ts';
 import { freePort } from './helpers/processes.ts';
 import { startSalesforceSandbox } from './helpers/salesforce-sandbox.ts';
+import { until } from './helpers/wait.ts';
 
 // CRM calls go only where the config says (ARCHITECTURE.md, "Outbound calls"): a login that points
 // elsewhere, a redirect, or a server that never answers each leave the destination in a state an
@@ -12,21 +12,8 @@ import { startSalesforceSandbox } from './helpers/salesforce-sandbox.ts';
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => { while (cleanups.length) await cleanups.pop()!(); });
 
-async function fakeServer(answer: (req: IncomingMessage, res: ServerResponse) => void) {
-  const seen: string[] = [];
-  const server = createHttpServer((req, res) => { seen.push(`${req.method} ${req.url}`); req.resume(); req.on('end', () => answer(req, res)); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
-}
-
-async function silentServer() {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
-}
+const fakeServer: typeof fakeHttpServer = async (answer) => { const server = await fakeHttpServer(answer); cleanups.push(server.close); return server; };
+const silentServer = async () => { const server = await silent(); cleanups.push(server.close); return server; };
 
 const tokenAnswer = (instanceUrl: string) => JSON.stringify({
   access_token: '00Dfake!token', instance_url: instanceUrl, id: `${instanceUrl}/id/00D000000000001AAA/005000000000001AAA`,
@@ -47,15 +34,6 @@ async function connector(parley: TestParley): Promise<{ state: string; action: s
   return (answer.json as { items: Array<{ state: string; action: string; lastError?: { code: string; message: string } }> }).items[0]!;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a CRM login that leads elsewhere', () => {
   it('an instance_url on another host: misconfigured, and nothing with the token reaches that host', async () => {
@@ -91,7 +69,7 @@ describe('a CRM login that leads elsewhere', () => {
     const login = await fakeServer((_req, res) => { res.writeHead(307, { location: `${target.url}/services/oauth2/token` }); res.end(); });
     const parley = await start(login.url);
     expect(await connector(parley)).toMatchObject({ state: 'misconfigured', lastError: { code: 'PARLEY_DESTINATION_REDIRECTED' } });
-    expect(login.seen).toEqual(['POST /services/oauth2/token']);
+    expect(login.seen.map((r) => r.line)).toEqual(['POST /services/oauth2/token']);
     expect(target.seen).toEqual([]);
   });
 

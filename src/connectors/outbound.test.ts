@@ -1,28 +1,12 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeHttpServer, silentServer as silent } from '../../test/helpers/fake-servers.ts';
 import { createOutboundClient, isLoopback } from './outbound.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => { while (closers.length) await closers.pop()!(); });
 
-/** An HTTP server on 127.0.0.1 that records each request and answers with `answer`. */
-async function fakeServer(answer: (req: IncomingMessage, res: ServerResponse) => void) {
-  const seen: Array<{ url: string; authorization: string | undefined }> = [];
-  const server = createHttpServer((req, res) => { seen.push({ url: req.url ?? '', authorization: req.headers.authorization }); answer(req, res); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
-}
-
-/** A TCP server that accepts connections and never answers. */
-async function silentServer() {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
-}
+const fakeServer: typeof fakeHttpServer = async (answer) => { const server = await fakeHttpServer(answer); closers.push(server.close); return server; };
+const silentServer = async () => { const server = await silent(); closers.push(server.close); return server; };
 
 const policy = { allowedHosts: [], connectTimeoutMs: 1_000, responseTimeoutMs: 300 };
 
