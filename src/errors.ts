@@ -72,6 +72,9 @@ export const errors = {
     'PARLEY_CONFIG_VARIABLE_CONFLICT', 500, 'Config key {key} uses ${{variable}}, and both {variable} and {fileVariable} are set: set only one'),
   CONFIG_SECRET_FILE_UNREADABLE: defineError<{ path: string; key: string; line?: number; variable: string; file: string; reason: string }>(
     'PARLEY_CONFIG_SECRET_FILE_UNREADABLE', 500, 'Config key {key} reads {variable}, but its file {file} cannot be read: {reason}'),
+  CONFIG_NOTHING_TO_DO: defineError<{ path: string }>('PARLEY_CONFIG_NOTHING_TO_DO', 500, 'Config file {path} enables no source and no destination: Parley would take nothing in and write nowhere'),
+  CONFIG_DEMO_DEFAULTS: defineError<{ path: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
+    'PARLEY_CONFIG_DEMO_DEFAULTS', 500, 'Config file {path} says demoDefaults: refuse, and uses documented demo values'),
   CONFIG_MAPPINGS_DIR_MISSING: defineError<{ mappingsDir: string; resolved: string; configPath: string; line?: number }>(
     'PARLEY_CONFIG_MAPPINGS_DIR_MISSING', 500, 'mappingsDir "{mappingsDir}" resolves to {resolved} (relative to the config file {configPath}), which does not exist or is not a folder'),
   CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string; reason: string; builtIn: string[] }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded: {reason}'),
@@ -79,13 +82,13 @@ export const errors = {
     'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),
   CONNECTOR_SDK_MISMATCH: defineError<{ connector: string; wants: string; sdk: string }>(
     'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Connector "{connector}" supports SDK {wants}, but this Parley has SDK {sdk}'),
-  DESTINATION_CONFIG: defineError<{ destination: string; reason: string; vendorCode?: string }>(
+  DESTINATION_CONFIG: defineError<{ destination: string; reason: string; vendorCode?: string; problem?: string; url?: string; httpStatus?: number }>(
     'PARLEY_DESTINATION_CONFIG', 500, 'Destination "{destination}" cannot connect with its configuration: {reason}'),
   DESTINATION_UNTRUSTED_HOST: defineError<{ destination: string; host: string; reason: string }>(
     'PARLEY_DESTINATION_UNTRUSTED_HOST', 500, 'Destination "{destination}" will not call {host}: {reason}'),
   DESTINATION_REDIRECTED: defineError<{ destination: string; host: string; status: number; location: string }>(
     'PARLEY_DESTINATION_REDIRECTED', 500, 'Destination "{destination}": {host} answered a redirect ({status}) to {location}; redirects are not followed with credentials'),
-  DESTINATION_UNREACHABLE: defineError<{ destination: string; host: string; reason: string; cause: string; sent: boolean }>(
+  DESTINATION_UNREACHABLE: defineError<{ destination: string; host: string; reason: string; cause: string; sent: boolean; httpStatus?: number; vendorCode?: string }>(
     'PARLEY_DESTINATION_UNREACHABLE', 503, 'Destination "{destination}" cannot reach {host}: {reason}'),
   MAPPING_INVALID: defineError<{ file: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
     'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
@@ -121,6 +124,8 @@ export const errors = {
   API_BAD_CURSOR: defineError<{ cursor: string }>('PARLEY_API_BAD_CURSOR', 400, 'The cursor is not one this API issued'),
   API_EVENT_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_EVENT_NOT_FOUND', 404, 'No event {id}'),
   API_NOT_REPLAYABLE: defineError<{ id: string; stage: string; reason: string }>('PARLEY_API_NOT_REPLAYABLE', 409, 'Dead letter {id} cannot be replayed: {reason}'),
+  API_REPLAY_MAPPING_FAILED: defineError<{ id: string; mappingId: string; eventId: string; problems: Array<{ key: string; problem: string }> }>(
+    'PARLEY_API_REPLAY_MAPPING_FAILED', 422, 'Dead letter {id} was not replayed: mapping {mappingId} still fails on its event'),
   API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
   SANDBOX_LOOPBACK_ONLY: defineError<{ sandbox: string }>('PARLEY_SANDBOX_LOOPBACK_ONLY', 403, 'The {sandbox} sandbox answers clients on this machine only; its config block can say public: true'),
   HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),

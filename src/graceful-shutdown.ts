@@ -91,7 +91,8 @@ export function handleShutdown(options: ShutdownOptions): GracefulShutdown {
   const onSignal = (signal: NodeJS.Signals) => {
     if (requestedAt !== undefined) {
       const left = Math.max(0, Math.ceil((requestedAt + options.deadlineMs - Date.now()) / 1000));
-      report.warn({ signal }, `${signal} while a shutdown is in progress: it goes on (at most ${left} s more)`);
+      // Expected under `npm start` (the group's signal, npm's, the parent watcher's): news, not a problem.
+      report.info({ signal }, `${signal} while a shutdown is in progress: it goes on (at most ${left} s more)`);
       return;
     }
     report.info({ signal }, stop ? 'stopping' : 'stopping once start-up is done');

@@ -23,6 +23,7 @@ import { webhookRoutes } from './intake/webhook-routes.ts';
 import { LazyChildLogger } from './logging/lazy-child.ts';
 import type { Logger } from './logging/logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { MappingReplayer } from './outbox/planner.ts';
 import type { Store } from './store/store.ts';
 
 /** Everything the HTTP app needs, built by the caller (main.ts or a test). */
@@ -38,6 +39,8 @@ export interface AppDependencies {
   dataDir?: string;
   /** Called after a replay queued operations again (the dispatcher listens). */
   onReplayed?: () => void;
+  /** Runs mappings again for replays of dead letters of stage `mapping` (the planner); absent without mappings. */
+  mappingReplayer?: MappingReplayer;
   /** The destinations' state, for `GET /v1/connectors`. */
   connectorStatus?: () => DestinationStatus[];
   logger: Logger;
@@ -91,7 +94,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
   await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics });
   await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
-  await app.register(deadLetterRoutes, { store: deps.store, auth, now: deps.now, ...(deps.onReplayed ? { onReplayed: deps.onReplayed } : {}) });
+  await app.register(deadLetterRoutes, {
+    store: deps.store, auth, now: deps.now, ...(deps.onReplayed ? { onReplayed: deps.onReplayed } : {}), ...(deps.mappingReplayer ? { mappingReplayer: deps.mappingReplayer } : {}),
+  });
   await app.register(outboxRoutes, { store: deps.store, auth });
   await app.register(connectorRoutes, { status: deps.connectorStatus ?? (() => []), auth });
   await mountSandboxes(app, deps.sandboxes ?? [], deps.dataDir ?? '.');

@@ -58,12 +58,14 @@ export async function start(environment: Environment, options: { signal?: AbortS
   let dispatcherForCleanup: Dispatcher | undefined;
   try {
     await store.migrate();
-    const registryOptions = { configPath: environment.configPath, cwd: process.cwd(), lineOf: loaded.lineOf };
+    const registryOptions = { configPath: environment.configPath, cwd: process.cwd(), lineOf: loaded.lineOf, variableOf: loaded.variableOf };
     const sources = await loadSources(config.sources, registryOptions);
     const destinations = await loadDestinations(config.destinations, registryOptions);
     const sandboxes = await loadSandboxes(config.sandboxes, registryOptions);
     const mappingsDir = resolveMappingsDir(loaded);
     const mappings = loadMappings(mappingsDir);
+    // An empty or mis-mounted config file would otherwise start a service that takes nothing in and writes nowhere, /health green.
+    if (sources.length === 0 && destinations.length === 0) throw errors.CONFIG_NOTHING_TO_DO({ path: environment.configPath });
     for (const mapping of mappings) {
       if (!destinations.some((d) => d.id === mapping.definition.target.destination)) {
         throw errors.MAPPING_INVALID({ file: mapping.file, issues: [{ key: 'target.destination', problem: `"${mapping.definition.target.destination}" is not a destination in ${environment.configPath} (configured: ${destinations.map((d) => d.id).join(', ') || 'none'})` }] });
@@ -85,13 +87,17 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
     trackOutbox(metrics, () => store.countOperations(), () => dispatcher?.status() ?? []);
-    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), logger, metrics, now });
+    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), logger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
     // One line per demo default in use, naming what replaces it: a demo never passes for production silently.
-    for (const demo of demoDefaultsInUse(config, loaded.raw)) {
-      logger.warn({ key: demo.key, replaceWith: demo.replaceWith }, `demo default in use: ${demo.what}; set ${demo.replaceWith} before exposing Parley`);
+    const demos = demoDefaultsInUse(config, loaded.raw);
+    if (config.demoDefaults === 'refuse' && demos.length > 0) {
+      throw errors.CONFIG_DEMO_DEFAULTS({ path: environment.configPath, issues: demos.map((d) => ({ key: d.key, problem: `${d.what}: ${d.fix}`, ...(loaded.lineOf(d.key) ? { line: loaded.lineOf(d.key)! } : {}) })) });
+    }
+    for (const demo of demos) {
+      logger.warn({ key: demo.key, replaceWith: demo.replaceWith }, `demo default in use: ${demo.what}; ${demo.fix} before exposing Parley`);
     }
     const address = await app.listen({ host: environment.host, port: environment.port }).catch((cause: NodeJS.ErrnoException) => {
       const reason = cause.code === 'EADDRINUSE' ? 'the port is already in use' : cause.code === 'EACCES' ? 'permission denied' : cause.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : cause.message;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,22 @@ describe('parley.production.yaml', () => {
     expect(p.output()).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
+  it('refuses the documented demo secrets (demoDefaults: refuse), naming each variable', async () => {
+    const p = await run({ ...productionVariables, PARLEY_ADMIN_KEY: 'parley-demo-admin-key', X_CONSUMER_SECRET: 'parley-demo-x-consumer-secret' });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toContain('PARLEY_CONFIG_DEMO_DEFAULTS');
+    expect(p.output()).toContain('PARLEY_ADMIN_KEY');
+    expect(p.output()).toContain('X_CONSUMER_SECRET');
+  });
+
+  it('a value the destination refuses names the variable it came from', async () => {
+    const rest: Record<string, string> = { ...productionVariables };
+    delete rest.SALESFORCE_CLIENT_SECRET;
+    const p = await run(rest);
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/destinations\.salesforce\.clientSecret \(line \d+\): .*SALESFORCE_CLIENT_SECRET/);
+  });
+
   it('with them set, serves no sandbox and prints no demo warning', async () => {
     const p = await run({ ...productionVariables, LOG_LEVEL: 'info' });
     await waitForHealth(p.base, p.child);
@@ -64,6 +80,17 @@ describe('parley.production.yaml', () => {
     });
     expect(started).not.toMatch(/demo default in use/);
     expect(started).toContain('"sandboxes":[]');
+  });
+});
+
+describe('a config that does nothing', () => {
+  it('an empty config file stops start-up instead of serving a green /health that takes nothing in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-empty-'));
+    folders.push(dir);
+    writeFileSync(join(dir, 'empty.yaml'), '');
+    const p = await run({ PARLEY_CONFIG: join(dir, 'empty.yaml') });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toContain('PARLEY_CONFIG_NOTHING_TO_DO');
   });
 });
 

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCatalogObject } from '../connectors/salesforce/catalog.ts';
+import { DEMO_JWT_PRIVATE_KEY } from '../connectors/salesforce/demo-keys.ts';
 import { jwtAssertion } from '../connectors/salesforce/jwt.ts';
 import { buildDescribes } from '../connectors/salesforce/sandbox/describes.ts';
 import { readEnvironment } from '../src/config/environment.ts';
@@ -255,7 +256,8 @@ async function expectProductionStartsWith(commands: string[]) {
     const own = name.endsWith('_FILE') ? name.slice(0, -'_FILE'.length) : name;
     expect(known.has(own), `${name} is not a variable Parley reads`).toBe(true);
     if (name === 'PARLEY_CONFIG') continue;
-    const text = value.includes('...') ? `placeholder-${own.toLowerCase()}-0123456789` : value;
+    // A key file holds a key: the config checks it is one.
+    const text = own === 'SALESFORCE_PRIVATE_KEY' ? DEMO_JWT_PRIVATE_KEY : value.includes('...') ? `placeholder-${own.toLowerCase()}-0123456789` : value;
     if (name.endsWith('_FILE')) {
       const file = join(secrets, own);
       writeFileSync(file, `${text}\n`);
@@ -519,7 +521,8 @@ const SAMPLE_VARIABLES: Record<string, string> = {
   SALESFORCE_CLIENT_ID: 'sample-client-id',
   SALESFORCE_CLIENT_SECRET: 'sample-client-secret',
   SALESFORCE_USERNAME: 'parley@acme.example',
-  SALESFORCE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nsample\n-----END PRIVATE KEY-----',
+  // A real key: the config checks it is an RSA PEM private key (the public demo one proves nothing).
+  SALESFORCE_PRIVATE_KEY: DEMO_JWT_PRIVATE_KEY,
   SALESFORCE_PASSWORD: 'sample-password-and-token',
 };
 

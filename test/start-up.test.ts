@@ -14,7 +14,7 @@ describe('start-up', () => {
       const port = new URL(first.base).port;
       const dataDir = mkdtempSync(join(tmpdir(), 'parley-port-'));
       const configPath = join(dataDir, 'parley.yaml');
-      writeFileSync(configPath, stringify({ sources: {} }));
+      writeFileSync(configPath, stringify({ sources: { x: { consumerSecret: 'a-secret-for-this-test' } } }));
       const { environment } = readEnvironment({ PORT: port, HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_CONFIG: configPath, LOG_LEVEL: 'silent' });
       const error = await start(environment).then(async (p) => { await p.stop(); return undefined; }, (e: unknown) => e);
       expect(error).toMatchObject({ code: 'PARLEY_SERVER_LISTEN_FAILED', message: `Cannot listen on 127.0.0.1:${port}: the port is already in use` });

@@ -52,7 +52,8 @@ export function vendorError(error: unknown): VendorError {
 export function classifySalesforceError(error: unknown, context: { matchKey?: string } = {}, waits: RateLimitWaits = DEFAULT_RATE_LIMIT_WAITS): ErrorClass {
   const { code, message, fields, httpStatus } = vendorError(error);
   // The SDK's outbound policy: a host or redirect the config must settle; a network that may come back.
-  if (code === 'PARLEY_DESTINATION_UNTRUSTED_HOST' || code === 'PARLEY_DESTINATION_REDIRECTED') return { kind: 'permanent', scope: 'config' };
+  // PARLEY_DESTINATION_CONFIG: a re-login whose answer was not a token endpoint's (token-answer.ts).
+  if (code === 'PARLEY_DESTINATION_UNTRUSTED_HOST' || code === 'PARLEY_DESTINATION_REDIRECTED' || code === 'PARLEY_DESTINATION_CONFIG') return { kind: 'permanent', scope: 'config' };
   if (code === 'PARLEY_DESTINATION_UNREACHABLE') return { kind: 'retryable' };
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
     return { kind: 'rate-limited', retryAfterMs: /ConcurrentRequests|Concurrent API/i.test(message) ? waits.concurrentRequestsMs : waits.totalRequestsMs };

@@ -9,6 +9,7 @@ import { toCatalogObject, type DescribeResult } from './catalog.ts';
 import { classifySalesforceError, outcomeUnknown, vendorError } from './classify.ts';
 import type { SalesforceConfig } from './config.ts';
 import { defaultAudience, jwtAssertion } from './jwt.ts';
+import { checkingTokenAnswers } from './token-answer.ts';
 import { useOutboundTransport } from './transport.ts';
 
 type Connection = InstanceType<typeof jsforce.Connection>;
@@ -37,7 +38,10 @@ const MAX_CONSECUTIVE_REFRESHES = 3;
  * Opens a Salesforce connection with the configured OAuth flow. jsforce cannot refresh JWT-bearer
  * or client-credentials sessions itself (neither returns a refresh token, reference §1), so a
  * `refreshFn` mints a new token whenever a call answers 401 INVALID_SESSION_ID.
- * @throws ParleyError PARLEY_DESTINATION_CONFIG when Salesforce refuses the credentials or cannot be reached
+ * @throws ParleyError PARLEY_DESTINATION_CONFIG when Salesforce refuses the credentials, or the login
+ *   URL is not a token endpoint (`details.problem` NOT_A_TOKEN_ENDPOINT);
+ *   PARLEY_DESTINATION_UNREACHABLE when it cannot be reached or its login server fails (5xx, 429);
+ *   PARLEY_DESTINATION_UNTRUSTED_HOST / _REDIRECTED from the outbound policy
  */
 export async function connectSalesforce(config: SalesforceConfig, context: DestinationContext): Promise<DestinationClient> {
   const loginUrl = (config.loginUrl || context.sandboxUrl || '').replace(/\/+$/, '');
@@ -47,7 +51,9 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
   const now = context.now ?? (() => new Date());
   // Re-logins since the last call that went through: a session refused again right after a
   // re-login is a credentials problem, not an expiry.
-  const refreshes = { sinceSuccess: 0 };
+  // The last re-login failure: jsforce rewraps it as a plain "Unable to refresh session" Error,
+  // which would hide a login server that failed (5xx: retryable) behind a configuration error.
+  const refreshes: { sinceSuccess: number; lastError?: unknown } = { sinceSuccess: 0 };
 
   const grant = (): { grant_type: string; [name: string]: string } => config.flow === 'client_credentials'
     ? { grant_type: 'client_credentials' }
@@ -70,11 +76,13 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
         return;
       }
       context.logger.info({ destination: context.name }, 'salesforce session expired; logging in again');
-      mint(c).then((res) => callback(null, res.access_token, res as never), (err: Error) => callback(err));
+      mint(c).then((res) => { refreshes.lastError = undefined; callback(null, res.access_token, res as never); }, (err: Error) => { refreshes.lastError = err; callback(err); });
     },
   });
 
-  useOutboundTransport(conn, http);
+  // Token answers are checked before jsforce reads them: a login server failing (5xx) is not a refusal,
+  // and a URL that answers with a web page is not a token endpoint (token-answer.ts).
+  useOutboundTransport(conn, checkingTokenAnswers(http, context.name, config.rateLimitWaits));
 
   try {
     // jsforce's login() installs its own re-login on 401 for the password flow.
@@ -89,7 +97,7 @@ export async function connectSalesforce(config: SalesforceConfig, context: Desti
     const vendor = vendorError(cause);
     throw destinationConfigError({ destination: context.name, reason: `Salesforce refused the login at ${loginUrl}: ${vendor.message || vendor.code} (${vendor.code})`, vendorCode: vendor.code }, { cause });
   }
-  return new SalesforceClient(conn, config, context, http, () => { refreshes.sinceSuccess = 0; });
+  return new SalesforceClient(conn, config, context, http, () => { refreshes.sinceSuccess = 0; }, () => refreshes.lastError);
 }
 
 /** The connected client: catalog from describe, writes through sObject Collections. */
@@ -100,9 +108,11 @@ class SalesforceClient implements DestinationClient {
   #usage: UsageReading | undefined;
   readonly #succeeded: () => void;
   readonly #http: OutboundClient;
+  readonly #lastRefreshError: () => unknown;
 
-  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext, http: OutboundClient, succeeded: () => void) {
+  constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext, http: OutboundClient, succeeded: () => void, lastRefreshError: () => unknown) {
     this.#conn = conn;
+    this.#lastRefreshError = lastRefreshError;
     this.#http = http;
     this.#config = config;
     this.#context = context;
@@ -291,6 +301,11 @@ class SalesforceClient implements DestinationClient {
       const result = await run();
       this.#succeeded();
       return result;
+    } catch (error) {
+      // A re-login that failed in Parley's words (login server 5xx, not a token endpoint): those words, not jsforce's wrapper.
+      const refresh = this.#lastRefreshError();
+      if (isParleyError(refresh) && error instanceof Error && /^Unable to refresh session/.test(error.message)) throw refresh;
+      throw error;
     } finally {
       const usage = (this.#conn.limitInfo as { apiUsage?: { used: number; limit: number } } | undefined)?.apiUsage;
       if (usage) {

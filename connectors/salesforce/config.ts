@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -17,8 +18,12 @@ export const SalesforceConfig = z.object({
   username: z.string().optional(),
   /** `password` flow: the password with the user's security token appended. */
   password: z.string().optional(),
-  /** `jwt_bearer`: the PEM private key whose certificate is uploaded to the connected app. */
-  privateKey: z.string().optional(),
+  /**
+   * `jwt_bearer`: the PEM private key (RSA, unencrypted, PKCS#8 or PKCS#1) whose certificate is
+   * uploaded to the connected app. A key on one line with literal `\n` sequences (as environment
+   * variables often carry it) is read as the PEM it spells. Checked at start-up, never printed.
+   */
+  privateKey: z.string().transform(unescapePem).optional(),
   /** `jwt_bearer`: the JWT's `aud`; default `https://test.salesforce.com` for a test.salesforce.com login URL, else `https://login.salesforce.com`. */
   audience: z.string().optional(),
   /** Objects whose describe makes the catalog mappings are checked against. */
@@ -40,6 +45,37 @@ export const SalesforceConfig = z.object({
   };
   if (config.flow === 'client_credentials') need('clientSecret');
   if (config.flow === 'password') { need('clientSecret'); need('username'); need('password'); }
-  if (config.flow === 'jwt_bearer') { need('username'); need('privateKey'); }
+  if (config.flow === 'jwt_bearer') {
+    need('username'); need('privateKey');
+    const problem = config.privateKey ? privateKeyProblem(config.privateKey) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['privateKey'], message: `is not a PEM private key (${problem})` });
+  }
 });
 export type SalesforceConfig = z.infer<typeof SalesforceConfig>;
+
+/** A PEM given on one line with literal `\n` (or `\r\n`) sequences, as the PEM it spells; any other value unchanged. */
+function unescapePem(value: string): string {
+  return !value.includes('\n') && value.includes('-----BEGIN') && value.includes('\\n') ? value.replace(/\\r\\n|\\n/g, '\n') : value;
+}
+
+/**
+ * Why a value cannot sign the JWT bearer flow's RS256 assertion, or undefined when it can. The
+ * reason never quotes the value: it is a secret.
+ */
+export function privateKeyProblem(pem: string): string | undefined {
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1];
+  if (!begin) return 'no "-----BEGIN PRIVATE KEY-----" line; give the whole PEM file, or \\n for its line breaks';
+  if (/CERTIFICATE|PUBLIC KEY/.test(begin)) return `this is a ${begin.toLowerCase()}: the certificate goes into the connected app, the private key here`;
+  if (begin === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) return 'it is encrypted with a passphrase; give it unencrypted (openssl pkey -in key.pem -out plain.pem)';
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch (error) {
+    // OpenSSL's words (`error:1E08010C:DECODER routines::unsupported`) name no part of the key.
+    const e = error as { code?: unknown; message?: unknown };
+    const words = typeof e.message === 'string' ? e.message.split(pem).join('(the key)').slice(0, 120) : '';
+    return `${begin} does not decode${words ? `: ${words}` : ''}${typeof e.code === 'string' ? ` (${e.code})` : ''}`;
+  }
+  if (type !== 'rsa') return `a ${type ?? 'non-RSA'} key; the JWT bearer flow signs RS256 and needs an RSA key`;
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import { variableAt } from './config-variables.ts';
 import type { ParleyConfig } from './schema.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface DemoDefault {
   what: string;
   /** What to set instead (`X_CONSUMER_SECRET`, or a config change). */
   replaceWith: string;
+  /** The sentence that says what to do. */
+  fix: string;
 }
 
 /**
@@ -29,7 +32,10 @@ export function demoDefaultsInUse(config: ParleyConfig, raw: unknown): DemoDefau
   const visit = (value: unknown, rawValue: unknown, path: string[]) => {
     if (typeof value === 'string') {
       const demo = DEMO_VALUES.find((d) => d.value === value);
-      if (demo) found.push({ key: path.join('.'), what: demo.what, replaceWith: variablesOf(raw, path, config) ?? `a value of your own for ${path.join('.')}` });
+      if (demo) {
+        const variables = variablesOf(raw, path, config);
+        found.push({ key: path.join('.'), what: demo.what, replaceWith: variables ?? path.join('.'), fix: `set ${variables ?? path.join('.')} to a value of your own` });
+      }
       return;
     }
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, Array.isArray(rawValue) ? rawValue[i] : undefined, [...path, String(i)]));
@@ -44,12 +50,14 @@ export function demoDefaultsInUse(config: ParleyConfig, raw: unknown): DemoDefau
       key: `sandboxes.${id}`,
       what: `the ${id} sandbox (a simulated CRM with demo logins) is mounted at /sandbox/${id}${block.public ? ' and answers every client (public: true)' : ''}`,
       replaceWith: 'PARLEY_CONFIG=parley.production.yaml, or remove the block',
+      fix: `use PARLEY_CONFIG=parley.production.yaml, or remove sandboxes.${id} from the config`,
     });
   }
   for (const [name, block] of Object.entries(config.destinations)) {
     const url = (block as Record<string, unknown>).loginUrl ?? (block as Record<string, unknown>).url;
     if (block.enabled && url === '' && config.sandboxes[block.connector ?? name]?.enabled) {
-      found.push({ key: `destinations.${name}`, what: `destination "${name}" writes to the built-in sandbox, not a real CRM`, replaceWith: variableAt(raw, ['destinations', name, 'loginUrl']) ?? `destinations.${name}'s URL` });
+      const replaceWith = variableAt(raw, ['destinations', name, 'loginUrl']) ?? `destinations.${name}.loginUrl`;
+      found.push({ key: `destinations.${name}`, what: `destination "${name}" writes to the built-in sandbox, not a real CRM`, replaceWith, fix: `set ${replaceWith} to the CRM's URL` });
     }
   }
   return merge(found);
@@ -66,14 +74,6 @@ function variablesOf(raw: unknown, path: string[], config: ParleyConfig): string
     return idVariable ? `${idVariable} and ${own}` : own;
   }
   return own;
-}
-
-/** `NAME` when the raw value at `path` is exactly `${NAME}` or `${NAME:-default}`. */
-function variableAt(raw: unknown, path: string[]): string | undefined {
-  let node = raw;
-  for (const part of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-  const match = typeof node === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(node.trim()) : null;
-  return match?.[1];
 }
 
 /** One line per demo default, even when a value appears under several keys. */

@@ -45,6 +45,12 @@ describe('parley.yaml', () => {
     expect(String(misindented.details.reason)).toMatch(/\(line [45]\)$/);
   });
 
+  it('refuses an alias inside itself instead of recursing for ever', () => {
+    expect(failure(() => parseConfig('a: &x [*x]\n', 'p', {})).code).toBe('PARLEY_CONFIG_UNREADABLE');
+    // A plain alias to a sibling is fine (and then refused only for being an unknown key).
+    expect(failure(() => parseConfig('base: &b { requestTimeoutMs: 1000 }\nserver: *b\n', 'p', {})).code).toBe('PARLEY_CONFIG_INVALID');
+  });
+
   it('tells a wrong type from a missing key, without repeating the value', () => {
     const error = failure(() => parseConfig([
       'intake:', '  dedupWindowHours: [1, 2]', 'apiKeys:', '  - name: a', '    scope: admin', 'sources:', '  x:', '    consumerSecret: s', '    enabled: "yes-secret-value"', '',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors } from '../errors.ts';
+import { variableAt } from './config-variables.ts';
 import { substituteEnv } from './env-substitution.ts';
 import { ParleyConfig } from './schema.ts';
 import { yamlKeyFinder } from './yaml-lines.ts';
@@ -17,6 +18,8 @@ export interface LoadedConfig {
   has(key: string): boolean;
   /** The parsed YAML before `${VAR}` substitution: which variable a value came from. */
   raw: unknown;
+  /** The environment variable a dotted key's value came from, if it is `${NAME}` in the file. */
+  variableOf(key: string): string | undefined;
 }
 
 /**
@@ -60,13 +63,16 @@ export function parseConfigDocument(text: string, path: string, env: Readonly<Re
   }
   const { lineOf, has } = yamlKeyFinder(document, lineCounter);
   const raw: unknown = document.toJS() ?? {};
+  // An alias inside itself (`a: &x [*x]`) makes a cycle no config can mean; walking it would never end.
+  if (hasCycle(raw)) throw errors.CONFIG_UNREADABLE({ path, reason: 'a YAML alias refers to the node that contains it' });
+  const variableOf = (key: string) => variableAt(raw, key.split('.'));
   const substituted = substituteEnv(raw, env, { path, lineOf });
   // reportInput lets a wrong type be told from a missing key; the values never reach the message.
   const result = ParleyConfig.safeParse(substituted, { reportInput: true });
   if (!result.success) {
-    throw errors.CONFIG_INVALID({ path, issues: keyedIssues(result.error, [], { schema: ParleyConfig, lineOf }) });
+    throw errors.CONFIG_INVALID({ path, issues: keyedIssues(result.error, [], { schema: ParleyConfig, lineOf, variableOf }) });
   }
-  return { config: result.data, path, lineOf, has, raw };
+  return { config: result.data, path, lineOf, has, raw, variableOf };
 }
 
 /** Adds the YAML line of each issue's key (or of its nearest parent that exists in the file). */
@@ -93,4 +99,14 @@ export function describeStartupDetails(details: Record<string, unknown>): string
   if (Array.isArray(issues)) lines.push(describeConfigIssues(issues));
   if (Array.isArray(variables)) lines.push(...variables.map((v) => `  - ${v.variable} (used by ${v.key}${v.line ? `, line ${v.line}` : ''})`));
   return lines.filter((l) => l !== '').map((l) => `${l}\n`).join('');
+}
+
+/** True when a parsed YAML tree refers back to one of its own ancestors (a recursive alias). */
+function hasCycle(node: unknown, ancestors = new Set<object>()): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (ancestors.has(node)) return true;
+  ancestors.add(node);
+  const cyclic = Object.values(node).some((child) => hasCycle(child, ancestors));
+  ancestors.delete(node);
+  return cyclic;
 }

@@ -32,9 +32,10 @@ describe('mappingsDir', () => {
   });
 
   it('left to its default, a missing folder means no mappings; an existing one is used', async () => {
-    expect((await startWith('apiKeys: []\n')).outcome).toBeUndefined();
+    const source = 'sources:\n  x:\n    consumerSecret: a-secret-for-this-test\n';
+    expect((await startWith(`apiKeys: []\n${source}`)).outcome).toBeUndefined();
     const dir = mkdtempSync(join(tmpdir(), 'parley-mappings-here-'));
     mkdirSync(join(dir, 'mappings'));
-    expect((await startWith(`mappingsDir: ${join(dir, 'mappings')}\n`)).outcome).toBeUndefined();
+    expect((await startWith(`mappingsDir: ${join(dir, 'mappings')}\n${source}`)).outcome).toBeUndefined();
   });
 });

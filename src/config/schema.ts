@@ -125,6 +125,12 @@ export const ParleyConfig = z.object({
   outbox: OutboxConfig.default(OutboxConfig.parse({})),
   /** The mapping files' folder (`<dir>/<destination>/<id>.yaml`), relative to the config file. */
   mappingsDir: z.string().min(1).default('mappings'),
+  /**
+   * What a documented demo value (the demo admin key, X secret, OAuth client; a mounted sandbox)
+   * does at start-up: `warn` (one line each) or `refuse` (start-up stops listing them; what
+   * parley.production.yaml says).
+   */
+  demoDefaults: z.enum(['warn', 'refuse']).default('warn'),
   apiKeys: z.array(ApiKeyConfig).default([]),
   sources: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a source id is lower-case kebab-case'),
     SourceCommonConfig.catchall(z.unknown())).default({}),

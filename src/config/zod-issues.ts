@@ -9,6 +9,8 @@ export interface KeyedIssue {
   line?: number;
   /** For an unknown key: the known key it is probably a typo of. */
   suggestion?: string;
+  /** The environment variable the value came from (`${NAME}` in the file): what to set to fix it. */
+  variable?: string;
 }
 
 /** The 1-based YAML line of a dotted key, or of its nearest parent the file has; undefined without a file. */
@@ -21,7 +23,9 @@ export interface IssueContext {
   /** Keys that are valid at the schema's top level besides its own (a block's common keys such as `enabled`). */
   alsoKnown?: readonly string[];
   /** Adds each issue's line. */
-  lineOf?: LineOf;
+  lineOf?: LineOf | undefined;
+  /** Names the environment variable a key's value came from, if any. */
+  variableOf?: ((key: string) => string | undefined) | undefined;
 }
 
 /**
@@ -43,11 +47,15 @@ export function keyedIssues(error: z.ZodError, prefix: ReadonlyArray<string | nu
       return { key: keyOf([...issue.path, unknown]), problem, ...(suggestion ? { suggestion } : {}) };
     });
   });
-  const { lineOf } = context;
-  if (!lineOf) return issues;
+  const { lineOf, variableOf } = context;
   return issues.map((issue) => {
-    const line = lineOf(issue.key);
-    return line === undefined ? issue : { ...issue, line };
+    const line = lineOf?.(issue.key);
+    const variable = variableOf?.(issue.key);
+    return {
+      ...issue,
+      ...(line === undefined ? {} : { line }),
+      ...(variable === undefined ? {} : { variable, problem: `${issue.problem} (its value comes from ${variable})` }),
+    };
   });
 }
 

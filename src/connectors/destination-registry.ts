@@ -70,7 +70,7 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(DESTINATION_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
     if (!parsed.success) {
-      const context = { schema: definition.configSchema, alsoKnown: DESTINATION_COMMON_KEYS, lineOf: options.lineOf };
+      const context = { schema: definition.configSchema, alsoKnown: DESTINATION_COMMON_KEYS, lineOf: options.lineOf, variableOf: options.variableOf };
       throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['destinations', id], context) });
     }
     active.push({
@@ -99,7 +99,7 @@ export async function loadSandboxes(blocks: Record<string, SandboxBlock>, option
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SANDBOX_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (sandbox.configSchema as z.ZodType).safeParse(own, { reportInput: true });
     if (!parsed.success) {
-      const context = { schema: sandbox.configSchema, alsoKnown: SANDBOX_COMMON_KEYS, lineOf: options.lineOf };
+      const context = { schema: sandbox.configSchema, alsoKnown: SANDBOX_COMMON_KEYS, lineOf: options.lineOf, variableOf: options.variableOf };
       throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sandboxes', id], context) });
     }
     active.push({ id, sandbox, config: parsed.data, public: block.public, ...(block.baseUrl ? { baseUrl: block.baseUrl.replace(/\/+$/, '') } : {}) });

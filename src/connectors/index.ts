@@ -4,7 +4,7 @@
  */
 export * from './source.ts';
 export * from './destination.ts';
-export { destinationConfigError } from './destination-errors.ts';
+export { destinationConfigError, destinationUnreachableError } from './destination-errors.ts';
 export { isParleyError } from '../errors.ts';
 export * from './signature.ts';
 export { isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';

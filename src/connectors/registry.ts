@@ -16,6 +16,8 @@ export interface RegistryOptions {
   cwd: string;
   /** The config file's line lookup (`readConfig`'s); without it, issues have no line. */
   lineOf?: LineOf | undefined;
+  /** Names the environment variable a key's value came from (`${NAME}` in the file). */
+  variableOf?: ((key: string) => string | undefined) | undefined;
 }
 
 /** A configured, validated source: its definition, its own config, and its effective limits. */
@@ -113,7 +115,7 @@ export async function loadSources(blocks: Record<string, SourceBlock>, options: 
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(SOURCE_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
     if (!parsed.success) {
-      const context = { schema: definition.configSchema, alsoKnown: SOURCE_COMMON_KEYS, lineOf: options.lineOf };
+      const context = { schema: definition.configSchema, alsoKnown: SOURCE_COMMON_KEYS, lineOf: options.lineOf, variableOf: options.variableOf };
       throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sources', id], context) });
     }
     active.push({ id, definition, config: parsed.data, bodyLimitBytes: block.bodyLimitBytes ?? definition.bodyLimitBytes });

@@ -1,16 +1,39 @@
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
-import { planOperations } from '../mappings/plan-operations.ts';
+import { planOperations, type PlannedOperation } from '../mappings/plan-operations.ts';
 import type { CanonicalData } from '../model/index.ts';
-import type { NewOperation, PlannedEvent, Store } from '../store/store.ts';
+import type { MappingReplay, NewOperation, PlannedEvent, Store, StoredDeadLetter } from '../store/store.ts';
+
+/** What replaying dead letters of stage `mapping` did. */
+export interface MappingReplayOutcome {
+  /** Letters whose mapping ran again and whose operations are queued (with the other letters of the same event and mapping). */
+  replayed: string[];
+  /**
+   * Letters left as they were, replayable again later: the mapping still fails on the event
+   * (`problems`, as planning found them), or it could not be run (`reason` only).
+   */
+  failed: Array<{ id: string; mappingId: string; eventId: string; reason: string; problems?: Array<{ key: string; problem: string }> }>;
+}
+
+/** Runs the current mappings again on the events of dead letters of stage `mapping` (the replay routes use it). */
+export interface MappingReplayer {
+  /**
+   * Runs each letter's mapping (`details.mappingId`, and only it: the event's other mappings were
+   * planned already) on its event, as planning does, and queues what it makes in ONE transaction,
+   * the letters marked replayed. A letter whose mapping still fails changes nothing.
+   */
+  replay(letters: StoredDeadLetter[]): Promise<MappingReplayOutcome>;
+  /** Ids of the mappings writing to `destination`. */
+  mappingsWritingTo(destination: string): string[];
+}
 
 /**
  * The planner: runs the mappings on stored events and queues the operations they make in the
  * outbox, marking each event planned in the same transaction (so running it twice changes nothing,
  * and a crash between the two cannot happen). Mapping failures become dead letters, never silence.
  */
-export interface Planner {
+export interface Planner extends MappingReplayer {
   /** Tells the planner new events were stored. */
   notify(): void;
   /** Plans at most `limit` unplanned events in one transaction; returns how many were read. */
@@ -62,16 +85,17 @@ export function createPlanner(options: PlannerOptions): Planner {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
+  const queued = (op: PlannedOperation, data: CanonicalData): NewOperation => ({ ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(data)}` });
+
   const runStep = async (limit: number): Promise<number> => {
     const events = await options.store.readUnplannedEvents(limit);
     if (events.length === 0) return 0;
     const plans: PlannedEvent[] = [];
     for (const event of events) {
       const { operations, problems } = await planOperations(options.mappings, { id: event.id, source: event.source, data: event.data }, catalogs());
-      const identity = identityOf(event.data);
       plans.push({
         eventId: event.id,
-        operations: operations.map((op): NewOperation => ({ ...op, id: options.newId(), orderingKey: `${op.destination}:${identity}` })),
+        operations: operations.map((op) => queued(op, event.data)),
         problems: problems.map((p) => ({ id: options.newId(), mappingId: p.mappingId, key: p.key, problem: p.problem })),
       });
       for (const p of problems) options.logger.warn({ mappingId: p.mappingId, eventId: p.eventId, key: p.key }, 'a mapping could not be applied; kept as a dead letter');
@@ -99,7 +123,37 @@ export function createPlanner(options: PlannerOptions): Planner {
     if (delayMs > 0) timer = setTimeout(run, delayMs); else setImmediate(run);
   };
 
+  const replay = async (letters: StoredDeadLetter[]): Promise<MappingReplayOutcome> => {
+    const replays: MappingReplay[] = [];
+    const failed: MappingReplayOutcome['failed'] = [];
+    for (const letter of letters) {
+      const mappingId = String(letter.details.mappingId ?? '');
+      const eventId = String(letter.details.eventId ?? '');
+      const fail = (reason: string, problems?: Array<{ key: string; problem: string }>) => failed.push({ id: letter.id, mappingId, eventId, reason, ...(problems ? { problems } : {}) });
+      const mapping = options.mappings.find((m) => m.definition.id === mappingId);
+      if (letter.stage !== 'mapping') { fail(`it is of stage ${letter.stage}, not mapping`); continue; }
+      if (!mapping) { fail(`no mapping ${mappingId} is loaded (renamed or removed?): restore it, or leave the letter`); continue; }
+      // Without its catalog a value is not checked against its field's type, the usual reason a mapping failed.
+      const destination = mapping.definition.target.destination;
+      if (!catalogs().has(destination)) { fail(`${destination} is not connected yet (its catalog checks the values): retry once GET /v1/connectors shows it ready`); continue; }
+      const event = await options.store.getEvent(eventId);
+      if (!event) { fail(`its event ${eventId} is not stored`); continue; }
+      const { operations, problems } = await planOperations([mapping], { id: event.id, source: event.source, data: event.data }, catalogs());
+      if (problems.length > 0) {
+        options.logger.warn({ mappingId, eventId, deadLetterId: letter.id, problems }, 'a replayed mapping still fails; the dead letter is kept');
+        fail(`mapping ${mappingId} still fails on its event`, problems.map((p) => ({ key: p.key, problem: p.problem })));
+        continue;
+      }
+      replays.push({ id: letter.id, operations: operations.map((op) => queued(op, event.data)) });
+    }
+    const replayed = replays.length > 0 ? await options.store.replayMappingDeadLetters(replays, { now: options.now() }) : [];
+    if (replayed.length > 0) options.logger.info({ deadLetters: replayed }, 'mappings ran again on dead letters\' events; their operations are queued');
+    return { replayed, failed };
+  };
+
   return {
+    replay,
+    mappingsWritingTo: (destination) => options.mappings.filter((m) => m.definition.target.destination === destination).map((m) => m.definition.id),
     notify: () => schedule(0),
     step,
     async catchUp(timeoutMs) {

@@ -165,6 +165,41 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(JSON.parse((await store.getDeadLetter('dl1'))!.body)).toMatchObject({ kind: 'interaction', networkId: 'k-e1' });
     });
 
+    it('replays a dead letter of stage mapping once: its operations queued, it and the other letters of its event and mapping marked replayed', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1', 'e2']);
+      const problem = (id: string, key: string) => ({ id, mappingId: 'sf-x-post', key, problem: `${key} does not fit` });
+      // One mapping failed on two fields of e1 (two letters) while another mapping of e1 succeeded.
+      await store.commitPlan([
+        { eventId: 'e1', operations: [operation('persona', 'e1', { mappingId: 'sf-x-persona', object: 'SocialPersona', recordKey: 'x:1', references: [] })], problems: [problem('dl1', 'fields.Posted'), problem('dl2', 'fields.Name')] },
+        { eventId: 'e2', operations: [], problems: [problem('dl3', 'fields.Posted')] },
+      ], { now: at(1) });
+      expect(await store.findReplayable({ limit: 10 })).toEqual(['dl1', 'dl2', 'dl3']);
+      expect(await store.findReplayable({ limit: 10, stage: 'mapping', mappingIds: ['sf-x-post'], reasonCode: 'MAPPING_FAILED', since: at(1) })).toEqual(['dl1', 'dl2', 'dl3']);
+      expect(await store.findReplayable({ limit: 10, stage: 'delivery' })).toEqual([]);
+      expect(await store.findReplayable({ limit: 10, mappingIds: ['sf-x-persona'] })).toEqual([]);
+      expect(await store.findReplayable({ limit: 2 })).toEqual(['dl1', 'dl2']);
+      // Not a delivery letter: replayDeadLetters leaves it alone.
+      expect(await store.replayDeadLetters(['dl1'], { now: at(2) })).toEqual([]);
+
+      // dl2 in the same call is answered by dl1's re-run: its operation is not queued a second time.
+      expect(await store.replayMappingDeadLetters([{ id: 'dl1', operations: [operation('post', 'e1')] }, { id: 'dl2', operations: [operation('post-again', 'e1')] }], { now: at(3) })).toEqual(['dl1', 'dl2']);
+      expect((await store.listOperations({ limit: 10 })).items.map((o) => [o.id, o.state, o.nextAttemptAt])).toEqual([['persona', 'pending', at(1).toISOString()], ['post', 'pending', at(3).toISOString()]]);
+      expect(await store.getDeadLetter('dl1')).toMatchObject({ stage: 'mapping', replayedAt: at(3).toISOString() });
+      expect(await store.getDeadLetter('dl2')).toMatchObject({ replayedAt: at(3).toISOString() });
+      expect(await store.findReplayable({ limit: 10 })).toEqual(['dl3']);
+      // Replayed already, unknown, or not of stage mapping: nothing queued.
+      expect(await store.replayMappingDeadLetters([{ id: 'dl1', operations: [operation('twice', 'e1')] }, { id: 'nope', operations: [operation('nope', 'e1')] }], { now: at(4) })).toEqual([]);
+      await store.appendDeliveries([delivery('d2')]);
+      const [d2] = await store.readPendingDeliveries(1);
+      await store.commitDerived([{ delivery: d2!, outcome: { type: 'dead-letter', deadLetter: { id: 'in1', reasonCode: 'PAYLOAD_INVALID', reason: 'no user', details: {}, key: 'dead-letter:in1' } } }], { dedupSince: at(-1000) });
+      expect(await store.replayMappingDeadLetters([{ id: 'in1', operations: [operation('intake', 'e1')] }], { now: at(5) })).toEqual([]);
+      // A re-run that makes nothing (its `when` now skips the event) still answers the letter.
+      expect(await store.replayMappingDeadLetters([{ id: 'dl3', operations: [] }], { now: at(6) })).toEqual(['dl3']);
+      expect((await store.listOperations({ limit: 10 })).items.map((o) => o.id)).toEqual(['persona', 'post']);
+      expect(await store.findReplayable({ limit: 10 })).toEqual([]);
+    });
+
     it('leases due operations once; an expired lease is taken over and the old owner\'s outcome ignored', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1']);

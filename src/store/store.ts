@@ -140,6 +140,12 @@ export interface PlannedEvent {
   problems: Array<{ id: string; mappingId: string; key: string; problem: string }>;
 }
 
+/** A dead letter of stage `mapping` and the operations its mapping, run again on its event, makes now. */
+export interface MappingReplay {
+  id: string;
+  operations: NewOperation[];
+}
+
 /**
  * An operation's state. `waiting` is a `pending` operation held back by something outside Parley's
  * control (a persona whose person has not posted: `WAITING_CODES`): counted apart so that
@@ -280,8 +286,24 @@ export interface Store {
    * @returns the ids of the dead letters replayed (others were not dead operations' letters, or not dead any more)
    */
   replayDeadLetters(ids: string[], options: { now: Date }): Promise<string[]>;
-  /** Ids of dead letters of stage `delivery` not replayed since, matching the filter; at most `limit`. */
-  findReplayable(filter: { destination?: string; reasonCode?: string; since?: Date; limit: number }): Promise<string[]>;
+  /**
+   * Replays dead letters of stage `mapping` with the operations their mapping makes of their event
+   * now (the planner ran it again), in ONE transaction. Per replay, unless its letter was replayed
+   * already (or is not of stage `mapping`): its operations are queued as `commitPlan` queues them,
+   * and the letter is marked replayed with every other letter not yet replayed of the same event
+   * and mapping (a mapping failing on two fields leaves two letters; one re-run answers both, so
+   * their operations are queued once). Operations of the event's other mappings are not touched.
+   * @returns the ids of the dead letters marked replayed
+   * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
+   */
+  replayMappingDeadLetters(replays: MappingReplay[], options: { now: Date }): Promise<string[]>;
+  /**
+   * Ids of replayable dead letters matching the filter, oldest first, at most `limit`: of stage
+   * `delivery` whose operation is dead (`destination`: the operation's), and of stage `mapping` not
+   * replayed yet (`mappingIds`, when given: only those whose `details.mappingId` is one of them).
+   * A mapping letter names no destination: to filter by one, pass the mappings writing to it as `mappingIds`.
+   */
+  findReplayable(filter: { stage?: 'delivery' | 'mapping'; destination?: string; mappingIds?: string[]; reasonCode?: string; since?: Date; limit: number }): Promise<string[]>;
   /** The answer stored under an Idempotency-Key within `scope` since `since`, if any. */
   readIdempotencyKey(scope: string, key: string, since: Date): Promise<unknown>;
   /** Stores the answer given for an Idempotency-Key (the first one stored wins). */

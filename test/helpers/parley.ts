@@ -12,7 +12,8 @@ export interface TestParley {
   secret: string;
   dataDir: string;
   parley: RunningParley;
-  stop(): Promise<void>;
+  /** Stops it and removes its data folder, unless `keepData` (to start again on it: `startParley({ dataDir })`). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** Overrides merged into the test config (server, intake, extra apiKeys, source x settings). */
@@ -25,11 +26,13 @@ export interface TestConfig {
   sandboxes?: Record<string, unknown>;
   /** Any other top-level config keys (`mappingsDir`). */
   extra?: Record<string, unknown>;
+  /** Start on this data folder (one an earlier run stopped with `keepData`) instead of a fresh one. */
+  dataDir?: string;
 }
 
-/** Starts the whole service in this process on a free port, with a fresh data folder and random secrets. */
+/** Starts the whole service in this process on a free port, with a fresh data folder (unless given) and random secrets. */
 export async function startParley(overrides: TestConfig = {}): Promise<TestParley> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
   const adminKey = 'test-admin-' + randomBytes(8).toString('hex');
   const secret = 'test-x-' + randomBytes(8).toString('hex');
   const config = {
@@ -50,9 +53,9 @@ export async function startParley(overrides: TestConfig = {}): Promise<TestParle
   const parley = await start(environment);
   return {
     base: parley.address, adminKey, secret, dataDir, parley,
-    async stop() {
+    async stop(options = {}) {
       await parley.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

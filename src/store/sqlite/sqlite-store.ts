@@ -3,11 +3,12 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, NewOperation, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
+  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, NewOperation, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { ensureWritableFolder } from './data-folder.ts';
 import { migrations } from './migrations/index.ts';
+import { findReplayableLetters, replayMappingLetters } from './replay.ts';
 import { pageOf, toStoredDeadLetter, toStoredEvent, toStoredOperation, type DeadLetterRow, type DeliveryRow, type EventRow, type OperationRow } from './rows.ts';
 import { SHOWN_STATE, prepareStatements, type Statements } from './statements.ts';
 
@@ -383,15 +384,15 @@ export class SqliteStore implements Store {
     return this.#commit(run);
   }
 
-  async findReplayable(filter: { destination?: string; reasonCode?: string; since?: Date; limit: number }): Promise<string[]> {
+  async replayMappingDeadLetters(replays: MappingReplay[], options: { now: Date }): Promise<string[]> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    return this.#commit(this.#db.transaction(() => replayMappingLetters(s, replays, (op) => this.#queue(s, op, now), now)));
+  }
+
+  async findReplayable(filter: Parameters<Store['findReplayable']>[0]): Promise<string[]> {
     this.#ready();
-    const where = ["d.stage = 'delivery'", "o.state = 'dead'"];
-    const params: Array<string | number> = [];
-    if (filter.destination !== undefined) { where.push('o.destination = ?'); params.push(filter.destination); }
-    if (filter.reasonCode !== undefined) { where.push('d.reason_code = ?'); params.push(filter.reasonCode); }
-    if (filter.since !== undefined) { where.push('d.created_at >= ?'); params.push(filter.since.getTime()); }
-    const sql = `SELECT d.id FROM dead_letters d JOIN operations o ON o.id = d.operation_id WHERE ${where.join(' AND ')} ORDER BY d.seq LIMIT ?`;
-    return (this.#db.prepare(sql).all(...params, filter.limit) as Array<{ id: string }>).map((r) => r.id);
+    return findReplayableLetters(this.#db, filter);
   }
 
   async readIdempotencyKey(scope: string, key: string, since: Date): Promise<unknown> {

@@ -83,6 +83,10 @@ export function prepareStatements(db: Database.Database) {
     getLetterOperation: db.prepare('SELECT operation_id FROM dead_letters WHERE id = ?'),
     revive: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = 0, updated_at = ? WHERE id = ? AND state = 'dead'`),
     markReplayed: db.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?'),
+    getMappingLetter: db.prepare(`SELECT details FROM dead_letters WHERE id = ? AND stage = 'mapping' AND replayed_at IS NULL`),
+    // No index on the event: a scan of the dead letters, once per replay an operator asks for.
+    mappingLettersOf: db.prepare(`SELECT id FROM dead_letters WHERE stage = 'mapping' AND replayed_at IS NULL
+      AND json_extract(details, '$.eventId') = ? AND json_extract(details, '$.mappingId') = ? ORDER BY seq`),
     getIdempotency: db.prepare('SELECT response FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at >= ?'),
     putIdempotency: db.prepare(`INSERT INTO idempotency_keys (scope, key, response, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (scope, key) DO UPDATE SET response = excluded.response, created_at = excluded.created_at WHERE idempotency_keys.created_at < excluded.created_at - 86400000`),

@@ -92,6 +92,7 @@ export class WorkerSqliteStore implements Store {
   releaseLeases: Store['releaseLeases'] = (owner, options) => this.#call('releaseLeases', owner, options);
   listAttempts: Store['listAttempts'] = (id) => this.#call('listAttempts', id);
   replayDeadLetters: Store['replayDeadLetters'] = (ids, options) => this.#call('replayDeadLetters', ids, options);
+  replayMappingDeadLetters: Store['replayMappingDeadLetters'] = (replays, options) => this.#call('replayMappingDeadLetters', replays, options);
   findReplayable: Store['findReplayable'] = (filter) => this.#call('findReplayable', filter);
   readIdempotencyKey: Store['readIdempotencyKey'] = (scope, key, since) => this.#call('readIdempotencyKey', scope, key, since);
   saveIdempotencyKey: Store['saveIdempotencyKey'] = (scope, key, response, now) => this.#call('saveIdempotencyKey', scope, key, response, now);
