@@ -62,7 +62,7 @@ function fillTemplate(template: string, details: ErrorDetails): string {
 /** Every error Parley raises. Keep in step with docs/errors.md. */
 export const errors = {
   // Configuration and start-up
-  CONFIG_NOT_FOUND: defineError<{ path: string }>('PARLEY_CONFIG_NOT_FOUND', 500, 'Config file {path} does not exist'),
+  CONFIG_NOT_FOUND: defineError<{ path: string; reason: string }>('PARLEY_CONFIG_NOT_FOUND', 500, 'Config file {path} {reason}'),
   CONFIG_UNREADABLE: defineError<{ path: string; reason: string }>('PARLEY_CONFIG_UNREADABLE', 500, 'Config file {path} is not valid YAML: {reason}'),
   CONFIG_INVALID: defineError<{ path: string; issues: Array<{ key: string; problem: string }> }>(
     'PARLEY_CONFIG_INVALID', 500, 'Config file {path} is invalid'),
@@ -76,7 +76,7 @@ export const errors = {
   CONFIG_DEMO_DEFAULTS: defineError<{ path: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
     'PARLEY_CONFIG_DEMO_DEFAULTS', 500, 'Config file {path} says demoDefaults: refuse, and uses documented demo values'),
   CONFIG_MAPPINGS_DIR_MISSING: defineError<{ mappingsDir: string; resolved: string; configPath: string; line?: number }>(
-    'PARLEY_CONFIG_MAPPINGS_DIR_MISSING', 500, 'mappingsDir "{mappingsDir}" resolves to {resolved} (relative to the config file {configPath}), which does not exist or is not a folder'),
+    'PARLEY_CONFIG_MAPPINGS_DIR_MISSING', 500, 'mappingsDir "{mappingsDir}" resolves to {resolved} (from the config file {configPath}), which does not exist or is not a folder'),
   CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string; reason: string; builtIn: string[] }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded: {reason}'),
   CONNECTOR_INVALID_DEFINITION: defineError<{ connector: string; issues: Array<{ key: string; problem: string }> }>(
     'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),

@@ -131,7 +131,8 @@ export async function start(environment: Environment, options: { signal?: AbortS
           return { key: `${files.length > 1 ? `${m.file} ` : ''}${m.mapping}: ${m.key}`, problem: m.problem, ...(line ? { line } : {}) };
         }) });
       }
-      dispatcher.start();
+      // Asked to stop during start-up: nothing more to begin.
+      if (!options.signal?.aborted) dispatcher.start();
     }
     const prune = setInterval(() => {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));

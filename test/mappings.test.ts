@@ -104,7 +104,7 @@ describe('mapping files: errors name the file, the key and the line', () => {
     const check = (text: string) => checkAgainstCatalog(parseMapping(text, 'x.yaml'), catalog);
     expect(check(base.replace('SocialPost', 'Socialpost'))).toEqual([expect.objectContaining({ key: 'target.object', problem: expect.stringContaining('did you mean "SocialPost"') })]);
     expect(check(base + '  Contnet: text\n  AttachmentType: \'"HOLOGRAM"\'\n  IsOutbound: \'"yes"\'\nreferences:\n  ParentId: { object: SocialPersona, key: author.key }\n')).toEqual([
-      { key: 'fields.Contnet', problem: 'SocialPost has no field "Contnet"' },
+      { key: 'fields.Contnet', problem: 'SocialPost has no field "Contnet" (did you mean "Content"?)' },
       { key: 'fields.AttachmentType', problem: expect.stringContaining('"HOLOGRAM" is not a value of AttachmentType') },
       { key: 'fields.IsOutbound', problem: expect.stringContaining('the literal "yes" is a string') },
       { key: 'references.ParentId', problem: 'SocialPost.ParentId does not refer to SocialPersona (it refers to Case)' },
@@ -164,7 +164,7 @@ describe('mappings at start-up', () => {
       extra: { mappingsDir: dir }, sandboxes: { salesforce: {} },
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
     }).then(async (p) => { await p.stop(); return undefined; }, (e: unknown) => e);
-    expect(error).toMatchObject({ code: 'PARLEY_MAPPING_INVALID', details: { file: expect.stringContaining('bad-post.yaml'), issues: [{ key: 'bad-post: fields.Contnet', problem: 'SocialPost has no field "Contnet"', line: 8 }] } });
+    expect(error).toMatchObject({ code: 'PARLEY_MAPPING_INVALID', details: { file: expect.stringContaining('bad-post.yaml'), issues: [{ key: 'bad-post: fields.Contnet', problem: 'SocialPost has no field "Contnet" (did you mean "Content"?)', line: 8 }] } });
   });
 
   it('the shipped mappings load with the demo destination', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../errors.ts';
 import { readEnvironment } from './environment.ts';
-import { parseConfig } from './load-config.ts';
+import { loadConfig, parseConfig } from './load-config.ts';
 
 const shipped = readFileSync(new URL('../../parley.yaml', import.meta.url), 'utf8');
 const failure = (fn: () => unknown) => {
@@ -43,6 +43,11 @@ describe('parley.yaml', () => {
     const misindented = failure(() => parseConfig('store:\n  driver: sqlite\nintake:\n  dedupWindowHours: 2\n   maxBatchDeliveries: 5\n', 'p', {}));
     expect(misindented.code).toBe('PARLEY_CONFIG_UNREADABLE');
     expect(String(misindented.details.reason)).toMatch(/\(line [45]\)$/);
+  });
+
+  it('says whether a config path is missing or a folder', () => {
+    expect(failure(() => loadConfig('/no/such/parley.yaml', {}))).toMatchObject({ code: 'PARLEY_CONFIG_NOT_FOUND', details: { reason: 'does not exist' } });
+    expect(failure(() => loadConfig(tmpdir(), {}))).toMatchObject({ code: 'PARLEY_CONFIG_NOT_FOUND', details: { reason: 'is a folder, not a file' } });
   });
 
   it('refuses an alias inside itself instead of recursing for ever', () => {

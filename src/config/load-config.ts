@@ -41,7 +41,9 @@ export function readConfig(path: string, env: Readonly<Record<string, string | u
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw errors.CONFIG_NOT_FOUND({ path }, { cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? 'unknown error'})`;
+    throw errors.CONFIG_NOT_FOUND({ path, reason }, { cause });
   }
   return parseConfigDocument(text, path, env);
 }

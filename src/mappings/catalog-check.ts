@@ -1,6 +1,7 @@
 import type { CatalogField, CatalogObject, ObjectCatalog } from '../connectors/destination.ts';
 import type { KeyedIssue } from '../config/zod-issues.ts';
 import type { CompiledMapping } from './compiled-mapping.ts';
+import { closestWord } from '../config/did-you-mean.ts';
 
 /**
  * Checks a mapping against its destination's object catalog: the object, the operation, the match
@@ -61,8 +62,8 @@ function field(object: CatalogObject, name: string): CatalogField | undefined {
 }
 
 function unknownField(object: CatalogObject, name: string): string {
-  const near = object.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
-  return `${object.name} has no field "${name}"${near ? ` (did you mean "${near.name}"?)` : ''}`;
+  const near = object.fields.find((f) => f.name.toLowerCase() === name.toLowerCase())?.name ?? closestWord(name, object.fields.map((f) => f.name));
+  return `${object.name} has no field "${name}"${near ? ` (did you mean "${near}"?)` : ''}`;
 }
 
 /** The value of an expression that is only a JSON literal (`"Twitter"`, `true`, `42`). */

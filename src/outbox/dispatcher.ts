@@ -7,100 +7,14 @@ import { actionFor, type DestinationState } from './destination-state.ts';
 import { errorSummary, linkKeysOf, mergeByRecord, planWrite } from './write-plan.ts';
 
 export { mergeByRecord } from './write-plan.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { Metrics } from '../metrics/metrics.ts';
 import { checkAgainstCatalog } from '../mappings/catalog-check.ts';
-import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
-import type { OperationOutcome, Store, StoredOperation } from '../store/store.ts';
-import { DEFAULT_RETRY_SCHEDULE, pastRetryWindow, retryDelayMs, type RetrySchedule } from './backoff.ts';
+import type { OperationOutcome, StoredOperation } from '../store/store.ts';
+import { DEFAULT_RETRY_SCHEDULE, pastRetryWindow, retryDelayMs } from './backoff.ts';
+import type { Dispatcher, DispatcherOptions } from './dispatcher-types.ts';
 
 export { DESTINATION_STATES, type DestinationState } from './destination-state.ts';
 
-/** What an operator sees of a destination (`GET /v1/connectors`). */
-export interface DestinationStatus {
-  id: string;
-  connector: string;
-  /**
-   * `ready`; `paused` (the CRM's quota or Parley's reserve of it: waits for the window to move);
-   * `misconfigured` (credentials, config, a mapping or a host refused: needs a person);
-   * `unreachable` (network: refused, DNS, TLS, timeout: retried with backoff, recovers by itself);
-   * `connecting` (not tried yet).
-   */
-  state: DestinationState;
-  /** What an operator should do about the state, in one sentence. */
-  action: string;
-  /** While paused, unreachable or misconfigured: when it is tried again. */
-  pausedUntil?: string;
-  /** The last quota reading the CRM sent. */
-  usage?: { used: number; limit: number; at: string };
-  lastError?: { code: string; message: string };
-  /** Calls left before the reserve kept for the org's other integrations. */
-  budgetRemaining?: number;
-}
-
-/** Codes of connection failures that need a person, not time. */
-const NEEDS_A_PERSON = new Set(['PARLEY_DESTINATION_CONFIG', 'PARLEY_DESTINATION_UNTRUSTED_HOST', 'PARLEY_DESTINATION_REDIRECTED', 'PARLEY_MAPPING_INVALID']);
-
-/**
- * The dispatcher: leases due operations per destination, sends them in bulk through the
- * destination's connector, and records each result — done (the CRM id kept as a link), retried
- * with backoff, rate-limited (the destination pauses; no attempt is spent), or dead.
- */
-export interface Dispatcher {
-  /**
-   * Connects every destination once and checks its mappings against its catalog.
-   * @returns the mapping problems found (a destination that cannot be reached is retried later, not reported)
-   */
-  connectAll(signal?: AbortSignal): Promise<Array<{ destination: string; file: string; mapping: string; key: string; problem: string }>>;
-  /** Starts dispatching. */
-  start(): void;
-  /** Wakes the destinations' loops (new operations were planned). */
-  notify(): void;
-  /** One round for one destination: claim, send, record. Returns how many operations it handled. */
-  dispatchOnce(destination: string): Promise<number>;
-  status(): DestinationStatus[];
-  /**
-   * Stops after the rounds in flight, which record their results; given `graceMs`, waits at most
-   * that long for them. Then gives back whatever this owner still holds leased (a round cut short,
-   * or whose results could not be recorded), so the next start sends it at once.
-   */
-  stop(options?: { graceMs?: number }): Promise<void>;
-}
-
-export interface DispatcherOptions {
-  store: Store;
-  destinations: ActiveDestination[];
-  mappings: readonly CompiledMapping[];
-  logger: Logger;
-  now: () => Date;
-  random: () => number;
-  /** This process's name in leases. */
-  owner: string;
-  /** The built-in sandbox's URL for a connector id, when it is mounted. */
-  sandboxUrl?: (connectorId: string) => string | undefined;
-  /** Called with each destination's catalog once connected (the planner coerces values with it). */
-  onCatalog?: (destination: string, catalog: ObjectCatalog) => void;
-  /** How long a lease lasts, ms (default 60 s): a dispatcher that dies releases its operations this late. */
-  leaseMs?: number;
-  /** Idle wait between rounds when nothing was due, ms (default 500). */
-  pollMs?: number;
-  /**
-   * After a round that found less than a full batch, wait this long before the next one, ms
-   * (default 250): operations planned meanwhile join the next call instead of each taking one.
-   * The CRM's quota, not our latency, is the scarce thing (ARCHITECTURE.md, Scale).
-   */
-  lingerMs?: number;
-  /** Wait after a connection refused for its config (`misconfigured`), ms (default 30 s). */
-  reconnectMs?: number;
-  /** First wait after a network failure (`unreachable`), ms (default 5 s); it doubles with each failure in a row. */
-  unreachableBaseMs?: number;
-  /** Longest wait between tries of an unreachable destination, ms (default 5 min). */
-  unreachableMaxMs?: number;
-  retry?: RetrySchedule;
-  /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
-  budgetPauseMs?: number;
-  metrics?: Metrics;
-}
+export type { DestinationStatus, Dispatcher, DispatcherOptions } from './dispatcher-types.ts';
 
 interface Runtime {
   destination: ActiveDestination;
@@ -118,6 +32,12 @@ interface Runtime {
   lastError?: { code: string; message: string };
   wake?: () => void;
 }
+
+/** Codes of connection failures that need a person, not time. */
+const NEEDS_A_PERSON = new Set(['PARLEY_DESTINATION_CONFIG', 'PARLEY_DESTINATION_UNTRUSTED_HOST', 'PARLEY_DESTINATION_REDIRECTED', 'PARLEY_MAPPING_INVALID']);
+
+/** Thrown into a connect that was still waiting when the dispatcher stopped. */
+const STOPPING = Symbol('stopping');
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const leaseMs = options.leaseMs ?? 60_000;
@@ -137,6 +57,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const budgetRemaining = (rt: Runtime) => (rt.usage ? Math.floor(rt.usage.limit * (1 - rt.destination.budgetReserve)) - rt.usage.used : undefined);
   let stopped = false;
   const loops: Array<Promise<void>> = [];
+  let onStopping: () => void = () => undefined;
+  const stopping = new Promise<void>((resolve) => { onStopping = resolve; });
+  /** `work`, or STOPPING thrown once stop() begins (the work goes on unawaited; its result is dropped). */
+  const untilStopped = <T>(work: Promise<T>): Promise<T> => {
+    work.catch(() => undefined);
+    return Promise.race([work, stopping.then((): never => { throw STOPPING; })]);
+  };
 
   /**
    * Records a failure to reach or use the destination: `misconfigured` (needs a person) or
@@ -165,7 +92,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (rt.client) return true;
     const id = rt.destination.id;
     try {
-      rt.client = await rt.definition.connect(rt.destination.config, {
+      // A CRM slow to answer a login must not hold up a stop: the wait ends when stopping begins.
+      const connecting = rt.definition.connect(rt.destination.config, {
         name: id,
         logger: log,
         now: options.now,
@@ -174,10 +102,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         onUsage: (reading) => { rt.usage = reading; },
         onRateLimited: (waitMs) => { rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + waitMs); },
       });
-      rt.catalog = await rt.client.catalog();
+      // One that connects after the stop is closed at once: nobody will use it.
+      connecting.then((client) => { if (stopped && rt.client !== client) void client.close().catch(() => undefined); }, () => undefined);
+      rt.client = await untilStopped(connecting);
+      rt.catalog = await untilStopped(rt.client.catalog());
     } catch (error) {
       await rt.client?.close().catch(() => undefined);
       rt.client = undefined;
+      if (error === STOPPING) return false;
       // Refused credentials or settings need a person; they are still tried again, in case the CRM side is fixed.
       fail(rt, error);
       return false;
@@ -402,6 +334,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     async stop({ graceMs }: { graceMs?: number } = {}) {
       stopped = true;
+      onStopping();
       for (const rt of runtimes.values()) rt.wake?.();
       const rounds = Promise.all(loops).then(() => true);
       const finished = graceMs === undefined ? await rounds : await Promise.race([rounds, pause(graceMs).then(() => false)]);

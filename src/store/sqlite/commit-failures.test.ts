@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,19 @@ describe('a data folder that cannot be written', () => {
       message: `The data folder ${folder} cannot be written: ${file} is a file, not a folder (ENOTDIR)`,
       details: expect.objectContaining({ folder, systemCode: 'ENOTDIR' }),
     }));
+  });
+
+  it('a folder under /proc fails at once instead of hanging start-up', () => {
+    expect(() => new SqliteStore({ file: '/proc/parley-no-such/parley.db', synchronous: 'full' })).toThrow(expect.objectContaining({
+      code: 'PARLEY_STORE_DATA_DIR_UNWRITABLE', details: expect.objectContaining({ folder: '/proc/parley-no-such' }),
+    }));
+  });
+
+  it('makes the missing folders of a nested path', () => {
+    const folder = join(tempDir(), 'a', 'b', 'c');
+    const store = new SqliteStore({ file: join(folder, 'parley.db'), synchronous: 'full' });
+    expect(existsSync(folder)).toBe(true);
+    return store.close();
   });
 
   it('reaches the main thread with its code from the store worker, and closing it does not hide it', async () => {

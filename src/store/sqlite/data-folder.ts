@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errors } from '../../errors.ts';
 
@@ -28,7 +28,7 @@ export function ensureWritableFolder(folder: string, databaseFile: string): void
     throw errors.STORE_DATA_DIR_UNWRITABLE({ folder, path, systemCode, reason: reasonFor(folder, path, cause) }, { cause });
   };
   try {
-    mkdirSync(folder, { recursive: true });
+    makeFolder(folder);
   } catch (cause) {
     fail(folder, cause as NodeJS.ErrnoException);
   }
@@ -75,4 +75,23 @@ function firstNonFolder(path: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node 20's `mkdirSync(path, { recursive: true })` never returns
+ * under /proc (it spins on ENOENT), so a mistaken PARLEY_DATA_DIR there hung start-up for good.
+ */
+function makeFolder(folder: string): void {
+  const missing: string[] = [];
+  for (let at = folder; !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
+    }
+  }
 }

@@ -1,0 +1,93 @@
+import type { ObjectCatalog } from '../connectors/destination.ts';
+import type { ActiveDestination } from '../connectors/destination-registry.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Store } from '../store/store.ts';
+import type { RetrySchedule } from './backoff.ts';
+import type { DestinationState } from './destination-state.ts';
+
+// The dispatcher's contract: what it offers, what it needs, and what an operator sees of a destination.
+
+/** What an operator sees of a destination (`GET /v1/connectors`). */
+export interface DestinationStatus {
+  id: string;
+  connector: string;
+  /**
+   * `ready`; `paused` (the CRM's quota or Parley's reserve of it: waits for the window to move);
+   * `misconfigured` (credentials, config, a mapping or a host refused: needs a person);
+   * `unreachable` (network: refused, DNS, TLS, timeout: retried with backoff, recovers by itself);
+   * `connecting` (not tried yet).
+   */
+  state: DestinationState;
+  /** What an operator should do about the state, in one sentence. */
+  action: string;
+  /** While paused, unreachable or misconfigured: when it is tried again. */
+  pausedUntil?: string;
+  /** The last quota reading the CRM sent. */
+  usage?: { used: number; limit: number; at: string };
+  lastError?: { code: string; message: string };
+  /** Calls left before the reserve kept for the org's other integrations. */
+  budgetRemaining?: number;
+}
+
+/**
+ * The dispatcher: leases due operations per destination, sends them in bulk through the
+ * destination's connector, and records each result — done (the CRM id kept as a link), retried
+ * with backoff, rate-limited (the destination pauses; no attempt is spent), or dead.
+ */
+export interface Dispatcher {
+  /**
+   * Connects every destination once and checks its mappings against its catalog.
+   * @returns the mapping problems found (a destination that cannot be reached is retried later, not reported)
+   */
+  connectAll(signal?: AbortSignal): Promise<Array<{ destination: string; file: string; mapping: string; key: string; problem: string }>>;
+  /** Starts dispatching. */
+  start(): void;
+  /** Wakes the destinations' loops (new operations were planned). */
+  notify(): void;
+  /** One round for one destination: claim, send, record. Returns how many operations it handled. */
+  dispatchOnce(destination: string): Promise<number>;
+  status(): DestinationStatus[];
+  /**
+   * Stops after the rounds in flight, which record their results; given `graceMs`, waits at most
+   * that long for them. Then gives back whatever this owner still holds leased (a round cut short,
+   * or whose results could not be recorded), so the next start sends it at once.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  store: Store;
+  destinations: ActiveDestination[];
+  mappings: readonly CompiledMapping[];
+  logger: Logger;
+  now: () => Date;
+  random: () => number;
+  /** This process's name in leases. */
+  owner: string;
+  /** The built-in sandbox's URL for a connector id, when it is mounted. */
+  sandboxUrl?: (connectorId: string) => string | undefined;
+  /** Called with each destination's catalog once connected (the planner coerces values with it). */
+  onCatalog?: (destination: string, catalog: ObjectCatalog) => void;
+  /** How long a lease lasts, ms (default 60 s): a dispatcher that dies releases its operations this late. */
+  leaseMs?: number;
+  /** Idle wait between rounds when nothing was due, ms (default 500). */
+  pollMs?: number;
+  /**
+   * After a round that found less than a full batch, wait this long before the next one, ms
+   * (default 250): operations planned meanwhile join the next call instead of each taking one.
+   * The CRM's quota, not our latency, is the scarce thing (ARCHITECTURE.md, Scale).
+   */
+  lingerMs?: number;
+  /** Wait after a connection refused for its config (`misconfigured`), ms (default 30 s). */
+  reconnectMs?: number;
+  /** First wait after a network failure (`unreachable`), ms (default 5 s); it doubles with each failure in a row. */
+  unreachableBaseMs?: number;
+  /** Longest wait between tries of an unreachable destination, ms (default 5 min). */
+  unreachableMaxMs?: number;
+  retry?: RetrySchedule;
+  /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
+  budgetPauseMs?: number;
+  metrics?: Metrics;
+}
