@@ -2,6 +2,7 @@ import { describeStartupDetails } from './config/load-config.ts';
 import { readEnvironment } from './config/environment.ts';
 import { isParleyError } from './errors.ts';
 import { handleShutdown } from './graceful-shutdown.ts';
+import { createLogger } from './logging/logger.ts';
 import { start } from './start.ts';
 
 // Entry point of `npm start`. Start-up failures print what is wrong, without a stack trace.
@@ -13,7 +14,8 @@ if (problems.length > 0) {
 
 // Before start(): a SIGTERM while a CRM is slow to answer at connect waits for start() to finish,
 // then stops what it started. One shutdown however many signals come; exit within 10 s regardless.
-const shutdown = handleShutdown({ deadlineMs: 10_000 });
+// Reported in the service's own log format from the first signal on (JSON lines stay JSON lines).
+const shutdown = handleShutdown({ deadlineMs: 10_000, reporter: createLogger(environment.logLevel, undefined, environment.logFormat).child({ component: 'shutdown' }) });
 try {
   const parley = await start(environment, { signal: shutdown.requested });
   shutdown.useLogger(parley.logger);
