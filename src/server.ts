@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const record = createRequestRecorder(deps.metrics);
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one plugins expect.
-    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: httpLogger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by one (http/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger,

@@ -1,4 +1,4 @@
-import type { ErrorClass, VendorError } from '../../src/connectors/index.ts';
+import { classifyOutboundFailure, type ErrorClass, type VendorError } from '../../src/connectors/index.ts';
 
 /**
  * Every Salesforce failure, classified in one place: the reference's classification table
@@ -50,11 +50,12 @@ export function vendorError(error: unknown): VendorError {
  * @param context.matchKey the upsert's key field: DUPLICATE_VALUE on it is an upsert race, retried
  */
 export function classifySalesforceError(error: unknown, context: { matchKey?: string } = {}, waits: RateLimitWaits = DEFAULT_RATE_LIMIT_WAITS): ErrorClass {
+  // The SDK's outbound policy classifies its own failures (untrusted host, redirect, unreachable).
+  const outbound = classifyOutboundFailure(error);
+  if (outbound) return outbound.errorClass;
   const { code, message, fields, httpStatus } = vendorError(error);
-  // The SDK's outbound policy: a host or redirect the config must settle; a network that may come back.
-  // PARLEY_DESTINATION_CONFIG: a re-login whose answer was not a token endpoint's (token-answer.ts).
-  if (code === 'PARLEY_DESTINATION_UNTRUSTED_HOST' || code === 'PARLEY_DESTINATION_REDIRECTED' || code === 'PARLEY_DESTINATION_CONFIG') return { kind: 'permanent', scope: 'config' };
-  if (code === 'PARLEY_DESTINATION_UNREACHABLE') return { kind: 'retryable' };
+  // A re-login whose answer was not a token endpoint's (token-answer.ts).
+  if (code === 'PARLEY_DESTINATION_CONFIG') return { kind: 'permanent', scope: 'config' };
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
     return { kind: 'rate-limited', retryAfterMs: /ConcurrentRequests|Concurrent API/i.test(message) ? waits.concurrentRequestsMs : waits.totalRequestsMs };
   }
@@ -87,7 +88,8 @@ export function classifySalesforceError(error: unknown, context: { matchKey?: st
 
 /** True when a failure left the outcome unknown: the request may have been carried out. */
 export function outcomeUnknown(error: unknown): boolean {
+  const outbound = classifyOutboundFailure(error);
+  if (outbound) return outbound.outcomeUnknown;
   const { code, message } = vendorError(error);
-  if (code === 'PARLEY_DESTINATION_UNREACHABLE') return (error as { details?: { sent?: boolean } }).details?.sent === true;
   return SOCKET_CODES.has(code) && code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN' || /socket hang up/i.test(message);
 }

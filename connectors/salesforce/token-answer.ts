@@ -1,15 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import {
-  destinationConfigError, destinationUnreachableError,
+  answerExcerpt, destinationConfigError, destinationUnreachableError, formValues,
   type OutboundClient, type OutboundRequest, type OutboundResponse,
 } from '../../src/connectors/index.ts';
 import { classifySalesforceError, DEFAULT_RATE_LIMIT_WAITS, type RateLimitWaits } from './classify.ts';
 
 /** `details.problem` of a login URL whose answer is not a token endpoint's. */
 export const NOT_A_TOKEN_ENDPOINT = 'NOT_A_TOKEN_ENDPOINT';
-
-/** Longest excerpt of an answer body quoted in an error. */
-const EXCERPT_MAX = 80;
 
 /**
  * Wraps the outbound client jsforce is given so that every answer of the OAuth token endpoint
@@ -54,13 +51,13 @@ function isTokenRequest(req: OutboundRequest): boolean {
 function checkTokenAnswer(destination: string, req: OutboundRequest, answer: OutboundResponse, waits: RateLimitWaits): void {
   const { status } = answer;
   const json = parseObject(answer.body);
-  const secrets = sentValues(req);
+  const secrets = req.body === undefined ? [] : formValues(req.body.toString());
   const url = withoutQuery(req.url);
   if (status >= 400) {
     const vendorCode = typeof json?.error === 'string' ? json.error : undefined;
     const classification = classifySalesforceError({ errorCode: `ERROR_HTTP_${status}`, message: '' }, {}, waits);
     if (classification.kind === 'retryable' || classification.kind === 'rate-limited') {
-      const quoted = excerpt(answer, secrets);
+      const quoted = answerExcerpt(answer, secrets);
       throw destinationUnreachableError({
         destination, host: new URL(req.url).host,
         reason: `the login server answered HTTP ${status}${statusText(status)}${quoted ? `: "${quoted}"` : ''}; ${classification.kind === 'rate-limited' ? 'too many logins for now' : 'a failure on its side'}, tried again later`,
@@ -82,7 +79,7 @@ function checkTokenAnswer(destination: string, req: OutboundRequest, answer: Out
 }
 
 function notATokenEndpoint(destination: string, url: string, status: number, what: string, answer: OutboundResponse, secrets: string[]) {
-  const quoted = excerpt(answer, secrets);
+  const quoted = answerExcerpt(answer, secrets);
   return destinationConfigError({
     destination, problem: NOT_A_TOKEN_ENDPOINT, url, httpStatus: status,
     reason: `the login URL did not answer as a Salesforce token endpoint (not JSON / no access_token or instance_url): ${url} answered ${what}${quoted ? ` ("${quoted}")` : ''}; check loginUrl (https://login.salesforce.com, https://test.salesforce.com or the org's My Domain)`,
@@ -111,42 +108,4 @@ function withoutQuery(raw: string): string {
   } catch {
     return '(not a URL)';
   }
-}
-
-/** Every value of the form the request sent (raw and URL-encoded), longest first: blanked out of excerpts. */
-function sentValues(req: OutboundRequest): string[] {
-  if (req.body === undefined) return [];
-  const values = new Set<string>();
-  for (const [, value] of new URLSearchParams(req.body.toString())) {
-    if (value.length < 4) continue;
-    values.add(value);
-    values.add(encodeURIComponent(value));
-    values.add(new URLSearchParams({ v: value }).toString().slice(2));
-  }
-  return [...values].sort((a, b) => b.length - a.length);
-}
-
-/**
- * A short, printable excerpt of an answer: an OAuth JSON error's code and description, a page's
- * `<title>`, or the start of its text, markup removed; the request's own values blanked out.
- */
-function excerpt(answer: OutboundResponse, secrets: string[]): string {
-  const json = parseObject(answer.body);
-  let text: string;
-  if (json) {
-    text = [json.error, json.error_description, json.message].filter((v) => typeof v === 'string').join(': ');
-  } else {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(answer.body)?.[1];
-    text = title ?? answer.body
-      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<!--[\s\S]*?-->/g, ' ')
-      .replace(/<[^>]*>?/g, ' ');
-  }
-  for (const secret of secrets) text = text.split(secret).join('***');
-  text = text
-    .replace(/&(?:nbsp|#160);/gi, ' ').replace(/&amp;/gi, '&').replace(/&(?:lt|gt|quot|#39|apos);/gi, ' ')
-    .replace(/[\p{Cc}<>"`]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX).trimEnd()}…` : text;
 }

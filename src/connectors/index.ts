@@ -4,9 +4,10 @@
  */
 export * from './source.ts';
 export * from './destination.ts';
+export { answerExcerpt, formValues } from './answer-excerpt.ts';
 export { destinationConfigError, destinationUnreachableError } from './destination-errors.ts';
 export { isParleyError } from '../errors.ts';
 export * from './signature.ts';
-export { isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';
+export { classifyOutboundFailure, isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';
 export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';

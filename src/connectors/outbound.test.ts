@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeHttpServer, silentServer as silent } from '../../test/helpers/fake-servers.ts';
-import { createOutboundClient, isLoopback } from './outbound.ts';
+import { errors } from '../errors.ts';
+import { classifyOutboundFailure, createOutboundClient, isLoopback } from './outbound.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => { while (closers.length) await closers.pop()!(); });
@@ -86,5 +87,15 @@ describe('the outbound policy', () => {
     const client = createOutboundClient({ destination: 'crm', baseUrl: 'http://127.0.0.1:9', policy });
     await expect(client.request({ method: 'GET', url: 'http://127.0.0.1:9/' })).rejects.toMatchObject({ code: 'PARLEY_DESTINATION_UNREACHABLE', details: { cause: 'ECONNREFUSED', sent: false, host: '127.0.0.1:9' } });
     await client.close();
+  });
+
+  it('classifies its own failures the same for every connector, and no other error', () => {
+    const base = { destination: 'crm', host: 'h', reason: 'r' };
+    expect(classifyOutboundFailure(errors.DESTINATION_UNTRUSTED_HOST(base))).toEqual({ errorClass: { kind: 'permanent', scope: 'config' }, outcomeUnknown: false });
+    expect(classifyOutboundFailure(errors.DESTINATION_REDIRECTED({ ...base, status: 302, location: 'x' }))).toEqual({ errorClass: { kind: 'permanent', scope: 'config' }, outcomeUnknown: false });
+    expect(classifyOutboundFailure(errors.DESTINATION_UNREACHABLE({ ...base, cause: 'ECONNREFUSED', sent: false }))).toEqual({ errorClass: { kind: 'retryable' }, outcomeUnknown: false });
+    expect(classifyOutboundFailure(errors.DESTINATION_UNREACHABLE({ ...base, cause: 'UND_ERR_HEADERS_TIMEOUT', sent: true }))).toEqual({ errorClass: { kind: 'retryable' }, outcomeUnknown: true });
+    expect(classifyOutboundFailure(errors.DESTINATION_CONFIG({ destination: 'crm', reason: 'r' }))).toBeUndefined();
+    expect(classifyOutboundFailure(new Error('ECONNRESET'))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { errors, isParleyError, type ParleyError } from '../errors.ts';
+import type { ErrorClass } from './destination.ts';
 
 /**
  * The one outbound-call policy (ARCHITECTURE.md, "Outbound calls"), used by every destination and,
@@ -191,4 +192,21 @@ function matchesAllowed(url: URL, entry: string): boolean {
 
 function lower(s: string): string {
   return s.toLowerCase();
+}
+
+/**
+ * How a failure of this policy is handled, the same for every connector, or undefined for any
+ * other error (the connector's own `classify` decides those): an untrusted host or a redirect is
+ * permanent until the config changes; an unreachable CRM is retryable, and its outcome is unknown
+ * only when the request may have reached the server (`details.sent`).
+ */
+export function classifyOutboundFailure(error: unknown): { errorClass: ErrorClass; outcomeUnknown: boolean } | undefined {
+  if (!isParleyError(error)) return undefined;
+  if (error.code === 'PARLEY_DESTINATION_UNTRUSTED_HOST' || error.code === 'PARLEY_DESTINATION_REDIRECTED') {
+    return { errorClass: { kind: 'permanent', scope: 'config' }, outcomeUnknown: false };
+  }
+  if (error.code === 'PARLEY_DESTINATION_UNREACHABLE') {
+    return { errorClass: { kind: 'retryable' }, outcomeUnknown: (error.details as { sent?: boolean }).sent === true };
+  }
+  return undefined;
 }
