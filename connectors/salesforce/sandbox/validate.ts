@@ -11,10 +11,18 @@
  *   lengths, restricted picklists, e-mail format, references. `validateRecord` returns all of a
  *   record's errors, as Salesforce reports several at once.
  *
+ * Ids are in ids.ts and the request level (`normalizeFields`) in field-values.ts; this file is the
+ * record level and the entry the sandbox imports all three from.
+ *
  * Messages follow the texts Salesforce writes (reference §7 and the error texts it cites); they name
  * the field by its label where Salesforce does ("Social Handle: data value too large: …").
  */
-import { SalesforceRequestError, type FieldDescribe, type SalesforceErrorItem, type SObjectDescribe } from './types.ts';
+import { isObject, nameIndex, normalizeFields } from './field-values.ts';
+import { isSalesforceId, toId18 } from './ids.ts';
+import type { FieldDescribe, SalesforceErrorItem, SObjectDescribe } from './types.ts';
+
+export { idSuffix, isSalesforceId, makeSalesforceId, toId18 } from './ids.ts';
+export { normalizeFields } from './field-values.ts';
 
 export type WriteKind = 'create' | 'update';
 
@@ -24,242 +32,10 @@ export interface ValidationContext {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ids
+// Record level
 
-/** Salesforce's base-62 digits, in its order. */
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-/** The 32 characters of an 18-character id's suffix, indexed by a 5-bit uppercase mask. */
-const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-const ID_15 = /^[0-9A-Za-z]{15}$/;
-const ID_18 = /^[0-9A-Za-z]{18}$/;
-
-/**
- * The 3-character suffix that makes a 15-character id case-insensitively unique: for each block of
- * 5 characters, a bit per uppercase letter (first character = lowest bit), as a letter of A–Z0–5.
- */
-export function idSuffix(id15: string): string {
-  let suffix = '';
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charCodeAt(block * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += SUFFIX_CHARS[bits];
-  }
-  return suffix;
-}
-
-/** Salesforce ids: 15 or 18 characters, base-62, 18-char checksum suffix valid. */
-export function isSalesforceId(value: string): boolean {
-  if (typeof value !== 'string') return false;
-  if (ID_15.test(value)) return true;
-  return ID_18.test(value) && value.slice(15) === idSuffix(value.slice(0, 15));
-}
-
-/**
- * The 18-character form of a Salesforce id (what Salesforce stores and returns).
- * @throws RangeError when `id` is not a Salesforce id
- */
-export function toId18(id: string): string {
-  if (!isSalesforceId(id)) throw new RangeError(`not a Salesforce id: ${id}`);
-  return id.length === 18 ? id : id + idSuffix(id);
-}
-
-/** Counters fit in the 9 base-62 digits of an id's record part, and in a safe integer. */
-const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
-
-/**
- * Makes an 18-character id with the object's key prefix and a correct checksum suffix from a counter:
- * `<prefix>` + `SB0` (a fixed "pod" part, so sandbox ids are recognisable) + 9 base-62 digits + suffix.
- * @throws RangeError when the prefix is not 3 base-62 characters or the counter not an integer ≥ 0
- */
-export function makeSalesforceId(keyPrefix: string, counter: number): string {
-  if (!/^[0-9A-Za-z]{3}$/.test(keyPrefix)) throw new RangeError(`key prefix must be 3 base-62 characters, got '${keyPrefix}'`);
-  if (!Number.isSafeInteger(counter) || counter < 0 || counter > MAX_COUNTER) throw new RangeError(`id counter must be a safe integer ≥ 0, got ${counter}`);
-  let digits = '';
-  for (let n = counter; n > 0; n = Math.floor(n / 62)) digits = BASE62[n % 62] + digits;
-  const id15 = keyPrefix + 'SB0' + digits.padStart(9, '0');
-  return id15 + idSuffix(id15);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Request level: names and JSON types
-
-/** Types stored as text; JSON numbers and booleans sent for them are taken as their text. */
-const TEXT_TYPES = new Set(['string', 'textarea', 'picklist', 'multipicklist', 'url', 'email', 'phone', 'combobox', 'encryptedstring', 'id', 'reference']);
 /** Text types with a maximum length checked on write (ids are checked as ids instead). */
 const LENGTH_CHECKED = new Set(['string', 'textarea', 'picklist', 'multipicklist', 'url', 'email', 'phone', 'combobox', 'encryptedstring']);
-
-/** Jackson's token name for a JSON value, as Salesforce quotes it in JSON_PARSER_ERROR. */
-function jsonToken(value: unknown): string {
-  if (typeof value === 'string') return 'VALUE_STRING';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT';
-  if (value === true) return 'VALUE_TRUE';
-  if (value === false) return 'VALUE_FALSE';
-  return Array.isArray(value) ? 'START_ARRAY' : 'START_OBJECT';
-}
-
-/** The value as Salesforce prints it after the token: the text itself, or the opening bracket. */
-function jsonText(value: unknown): string {
-  if (Array.isArray(value)) return '[';
-  if (value !== null && typeof value === 'object') return '{';
-  return String(value);
-}
-
-/**
- * The error Salesforce answers when a value does not deserialize into the field's Java type.
- * (Salesforce appends ` at [line:L, column:C]`; the sandbox has no parser positions and leaves it out.)
- */
-function parserError(typeName: string, value: unknown): SalesforceRequestError {
-  return new SalesforceRequestError(
-    400,
-    'JSON_PARSER_ERROR',
-    `Cannot deserialize instance of ${typeName} from ${jsonToken(value)} value ${jsonText(value)} or request may be missing a required field`,
-  );
-}
-
-const INTEGER_TEXT = /^[+-]?\d+$/;
-const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Milliseconds since the epoch of a calendar date and time in UTC, or NaN when a part is out of range. */
-function utcMillis(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const back = new Date(t);
-  const same = back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d
-    && back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === s;
-  return same ? t : Number.NaN;
-}
-
-/** `YYYY-MM-DD` when `text` is a real calendar date, else undefined. */
-function parseDate(text: string): string | undefined {
-  const m = DATE_TEXT.exec(text);
-  if (!m) return undefined;
-  return Number.isNaN(utcMillis(Number(m[1]), Number(m[2]), Number(m[3]))) ? undefined : text;
-}
-
-/**
- * Salesforce's stored form of an ISO 8601 date-time, `2024-05-01T10:00:00.000+0000` (UTC), or
- * undefined when `text` is not one. No zone means UTC (GMT, as Salesforce reads it); a bare date is
- * midnight UTC.
- */
-function parseDatetime(text: string): string | undefined {
-  const m = DATETIME_TEXT.exec(text);
-  if (!m) return undefined;
-  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  const local = utcMillis(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
-  if (Number.isNaN(local)) return undefined;
-  let offsetMinutes = 0;
-  const zone = m[8];
-  if (zone && zone !== 'Z') {
-    const digits = zone.replace(':', '');
-    const hours = Number(digits.slice(1, 3));
-    const minutes = Number(digits.slice(3, 5));
-    if (hours > 23 || minutes > 59) return undefined;
-    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
-  }
-  return new Date(local - offsetMinutes * 60_000).toISOString().replace('Z', '+0000');
-}
-
-/**
- * One value coerced to what Salesforce stores for the field, or a JSON_PARSER_ERROR.
- * Salesforce's JSON binding is lenient the way Jackson's is: numeric text binds to numbers,
- * "true"/"false" to checkboxes, numbers and booleans to text. Empty text is stored as null, and a
- * checkbox is never null (null means false).
- * @throws SalesforceRequestError JSON_PARSER_ERROR when the value cannot bind to the field's type
- */
-function coerceValue(field: FieldDescribe, value: unknown): unknown {
-  const type = field.type;
-  if (type === 'boolean') {
-    if (value === null || typeof value === 'boolean') return value ?? false;
-    if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-    throw parserError('boolean', value);
-  }
-  if (value === null) return null;
-  if (typeof value === 'string' && value === '' && type !== 'address' && type !== 'location') return null;
-  switch (type) {
-    case 'int':
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return Number(value.trim());
-      throw parserError('int', value);
-    case 'double':
-    case 'currency':
-    case 'percent':
-      if (typeof value === 'number' && Number.isFinite(value)) return value;
-      if (typeof value === 'string' && NUMBER_TEXT.test(value.trim())) return Number(value.trim());
-      throw parserError('double', value);
-    case 'date': {
-      const date = typeof value === 'string' ? parseDate(value) : undefined;
-      if (date === undefined) throw parserError('date', value);
-      return date;
-    }
-    case 'datetime': {
-      const datetime = typeof value === 'string' ? parseDatetime(value) : undefined;
-      if (datetime === undefined) throw parserError('datetime', value);
-      return datetime;
-    }
-    default:
-      if (!TEXT_TYPES.has(type)) return value; // compound (address, location) and other types: left to the record checks
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      if (typeof value !== 'string') throw parserError('string', value);
-      // Ids are stored in their 18-character form; a malformed one is kept for MALFORMED_ID.
-      if ((type === 'reference' || type === 'id') && isSalesforceId(value)) return toId18(value);
-      return value;
-  }
-}
-
-/** Name (lowercased) → field, and relationship name (lowercased) → its reference field. */
-function nameIndex(describe: SObjectDescribe): { fields: Map<string, FieldDescribe>; relationships: Map<string, FieldDescribe> } {
-  const fields = new Map<string, FieldDescribe>();
-  const relationships = new Map<string, FieldDescribe>();
-  for (const field of describe.fields) {
-    fields.set(field.name.toLowerCase(), field);
-    if (field.type === 'reference' && field.relationshipName) relationships.set(field.relationshipName.toLowerCase(), field);
-  }
-  return { fields, relationships };
-}
-
-/** True for a JSON object (not null, not an array). */
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * A record body's fields with names in the describe's spelling and values coerced to what Salesforce
- * stores (numbers from numeric text, checkboxes never null, empty text null, datetimes as
- * `2024-05-01T10:00:00.000+0000`, ids in 18 characters). `attributes` is dropped. A relationship
- * name holding an object (`"Persona": {"Key__c": "tw:42"}`, a parent by external id) is kept, under
- * the relationship's spelling, for the caller to resolve. Idempotent: normalized fields come back the same.
- * @throws SalesforceRequestError 400 INVALID_FIELD "No such column 'Foo' on sobject of type SocialPost"
- *   for an unknown name; 400 JSON_PARSER_ERROR for a value of the wrong JSON type
- */
-export function normalizeFields(describe: SObjectDescribe, fields: Record<string, unknown>): Record<string, unknown> {
-  if (!isObject(fields)) throw parserError(describe.name, fields);
-  const index = nameIndex(describe);
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    if (name === 'attributes') continue;
-    const lower = name.toLowerCase();
-    const field = index.fields.get(lower);
-    if (field) {
-      out[field.name] = coerceValue(field, value);
-      continue;
-    }
-    const reference = index.relationships.get(lower);
-    if (reference?.relationshipName) {
-      if (!isObject(value)) throw parserError(reference.referenceTo[0] ?? 'SObject', value);
-      out[reference.relationshipName] = value;
-      continue;
-    }
-    throw new SalesforceRequestError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${describe.name}`);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Record level
 
 /** One per-record error item. */
 function item(statusCode: string, message: string, fields: string[]): SalesforceErrorItem {
