@@ -11,6 +11,8 @@ import { migrations } from './migrations/index.ts';
 import { findReplayableLetters, replayMappingLetters } from './replay.ts';
 import { pageOf, toStoredDeadLetter, toStoredEvent, toStoredOperation, type DeadLetterRow, type DeliveryRow, type EventRow, type OperationRow } from './rows.ts';
 import { SHOWN_STATE, prepareStatements, type Statements } from './statements.ts';
+import { CommitHealth, PROBE_BYTES } from './commit-health.ts';
+import { applyOutcomes } from './record-outcomes.ts';
 
 /** Options of the embedded store. */
 export interface SqliteStoreOptions {
@@ -24,12 +26,6 @@ export interface SqliteStoreOptions {
    */
   maxPageCount?: number;
 }
-
-// The probe write of status() needs this much new room, about a batch of deliveries: a store with
-// a few bytes left would pass a smaller probe and still refuse every real commit.
-const PROBE_BYTES = 64 * 1024;
-// While commits fail, /ready probes at most this often: it is unauthenticated, and each probe is a commit.
-const PROBE_INTERVAL_MS = 1000;
 
 
 /**
@@ -45,9 +41,8 @@ export class SqliteStore implements Store {
   #open = true;
   // Statements are prepared once, after migrations created the tables.
   #statements: Statements | undefined;
-  // Why a write transaction failed, until one that took new room succeeds (status() reports it).
-  #commitFailure: string | undefined;
-  #probe: { at: number; error: string | undefined } = { at: 0, error: undefined };
+  // Whether commits succeed, for status(); every write transaction goes through it.
+  readonly #health: CommitHealth;
 
   /** @throws PARLEY_STORE_DATA_DIR_UNWRITABLE when the database's folder or file cannot be written */
   constructor(options: SqliteStoreOptions) {
@@ -70,21 +65,15 @@ export class SqliteStore implements Store {
       throw errors.STORE_UNAVAILABLE({ reason: `cannot open ${options.file}: ${(cause as Error).message}` }, { cause });
     }
     this.#db = db;
+    // The probe row is deleted in the same transaction: the room it took stays in the file, free for the next real commit.
+    this.#health = new CommitHealth(db.transaction(() => {
+      db.prepare('INSERT INTO store_probe (filler) VALUES (zeroblob(?))').run(PROBE_BYTES);
+      db.prepare('DELETE FROM store_probe').run();
+    }));
   }
 
-  // Every write transaction goes through here. A failure marks the store as maybe unable to commit
-  // (status() then probes). Only a success that took new room clears the mark: intake's append, or
-  // the probe. The dispatcher's in-place updates still succeed on a full disk, and would turn /ready
-  // back to 200 within half a second while every webhook gets 503.
   #commit<T>(transaction: () => T, options: { tookRoom?: boolean } = {}): T {
-    try {
-      const result = transaction();
-      if (options.tookRoom) this.#commitFailure = undefined;
-      return result;
-    } catch (cause) {
-      this.#commitFailure = (cause as Error).message;
-      throw errors.STORE_UNAVAILABLE({ reason: (cause as Error).message }, { cause });
-    }
+    return this.#health.commit(transaction, options);
   }
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -300,75 +289,7 @@ export class SqliteStore implements Store {
 
   async recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number> {
     const s = this.#ready();
-    const now = options.now.getTime();
-    const run = this.#db.transaction(() => {
-      let changed = 0;
-      for (const outcome of outcomes) {
-        const row = s.getOperationLease.get(outcome.id) as { state: string; lease_owner: string | null; attempts: number; destination: string; object: string; record_key: string | null; operation: string } | undefined;
-        if (!row || row.state !== 'leased' || row.lease_owner !== options.owner) continue;
-        const attempt = outcome.outcome === 'retry' && !outcome.spendAttempt ? row.attempts : row.attempts + 1;
-        if (outcome.outcome === 'done') {
-          s.finish.run(attempt, outcome.crmId, now, outcome.id);
-          if (row.record_key !== null) {
-            if (row.operation === 'delete') s.deleteLink.run(row.destination, row.object, row.record_key);
-            else {
-              s.putLink.run(row.destination, row.object, row.record_key, outcome.crmId, now);
-              this.#bindLater(s, row.destination, row.object, row.record_key, outcome.crmId, now);
-            }
-            // Operations of this identity waiting for a first record to be their parent: due now.
-            s.wakeParentWaits.run(now, now, row.destination, outcome.id);
-          }
-          for (const link of outcome.links ?? []) {
-            s.putLink.run(row.destination, link.object, link.key, link.crmId, now);
-            this.#bindLater(s, row.destination, link.object, link.key, link.crmId, now);
-          }
-          for (const ref of outcome.unbound ?? []) {
-            // Written already while this one was: bind at once rather than remember.
-            const linked = s.getLink.get(row.destination, ref.object, ref.key) as { crm_id: string } | undefined;
-            s.insertBinding.run(row.destination, ref.object, ref.key, outcome.id, ref.field);
-            if (linked) this.#bindLater(s, row.destination, ref.object, ref.key, linked.crm_id, now);
-          }
-          s.insertAttempt.run(outcome.id, attempt, now, 'done', null);
-        } else if (outcome.outcome === 'retry') {
-          s.retry.run(attempt, outcome.nextAttemptAt.getTime(), outcome.outcomeUnknown ? 1 : 0, JSON.stringify(outcome.error), now, outcome.id);
-          if (outcome.spendAttempt) s.insertAttempt.run(outcome.id, attempt, now, String(outcome.error.class ?? 'retryable'), JSON.stringify(outcome.error));
-        } else {
-          s.kill.run(attempt, JSON.stringify(outcome.error), now, outcome.id);
-          s.insertAttempt.run(outcome.id, attempt, now, String(outcome.error.class ?? 'permanent'), JSON.stringify(outcome.error));
-          this.#deadLetterFor(s, outcome.id, outcome.error, now);
-        }
-        changed++;
-      }
-      return changed;
-    });
-    return this.#commit(run);
-  }
-
-  // The record (object, key) now has CRM id `crmId`: every write that went without it gets an
-  // update setting the field, queued behind whatever else is pending for that record.
-  #bindLater(s: Statements, destination: string, object: string, key: string, crmId: string, now: number): void {
-    const waiting = s.bindingsFor.all(destination, object, key) as Array<{ operation_id: string; field: string }>;
-    for (const binding of waiting) {
-      const source = s.getOperationForBinding.get(binding.operation_id) as { event_id: string; object: string; record_key: string | null; ordering_key: string } | undefined;
-      if (source?.record_key) {
-        s.insertOperation.run(`${binding.operation_id}:${binding.field}`, source.event_id, 'parley:bind-later', destination, source.object, 'update', null, null,
-          source.record_key, source.ordering_key, JSON.stringify({ [binding.field]: crmId }), '[]', 'pending', now, now, now);
-      }
-      s.deleteBinding.run(destination, object, key, binding.operation_id, binding.field);
-    }
-  }
-
-  // A dead operation is a dead letter too (stage `delivery`), listed with the others; its body is
-  // the write as planned. Replaying it again later reuses the same letter.
-  #deadLetterFor(s: Statements, operationId: string, error: Record<string, unknown>, now: number): void {
-    const op = s.getOperationForLetter.get(operationId) as (OperationRow & { source: string; delivery_id: string }) | undefined;
-    if (!op) return;
-    const reasonCode = String(error.code ?? 'UNKNOWN');
-    const reason = String(error.message ?? reasonCode);
-    const details = JSON.stringify({ destination: op.destination, object: op.object, operation: op.operation, mappingId: op.mapping_id, eventId: op.event_id, error });
-    const body = Buffer.from(JSON.stringify({ fields: JSON.parse(op.fields) as unknown, references: JSON.parse(op.refs) as unknown, matchKey: op.match_key, matchValue: op.match_value }));
-    if (s.updateOperationLetter.run(reasonCode, reason, details, body, now, operationId).changes > 0) return;
-    s.insertOperationLetter.run(`dl-${operationId}`, op.source, op.delivery_id, reasonCode, reason, details, body, now, operationId);
+    return this.#commit(this.#db.transaction(() => applyOutcomes(s, outcomes, options.owner, options.now.getTime())));
   }
 
   async replayDeadLetters(ids: string[], options: { now: Date }): Promise<string[]> {
@@ -441,27 +362,8 @@ export class SqliteStore implements Store {
   async status(): Promise<StoreStatus> {
     const latestVersion = migrations.at(-1)?.version ?? 0;
     if (!this.#open) return { open: false, schemaVersion: 0, latestVersion, writable: false, writeError: 'the store is closed' };
-    const writeError = this.#commitFailure === undefined ? undefined : this.#probeWrite();
+    const writeError = this.#health.writeError();
     return { open: true, schemaVersion: this.#schemaVersion(), latestVersion, writable: writeError === undefined, ...(writeError ? { writeError } : {}) };
-  }
-
-  // Only while the last commit failed: does a commit needing new room succeed now? A success
-  // counts as a commit (the store is writable again) so /ready recovers without waiting for traffic,
-  // which a load balancer would not send to a store it sees as not ready. The row is deleted in the
-  // same transaction: the room it took stays in the file, free for the next real commit.
-  #probeWrite(): string | undefined {
-    if (Date.now() - this.#probe.at < PROBE_INTERVAL_MS) return this.#probe.error;
-    let error: string | undefined;
-    try {
-      this.#commit(this.#db.transaction(() => {
-        this.#db.prepare('INSERT INTO store_probe (filler) VALUES (zeroblob(?))').run(PROBE_BYTES);
-        this.#db.prepare('DELETE FROM store_probe').run();
-      }), { tookRoom: true });
-    } catch {
-      error = this.#commitFailure;
-    }
-    this.#probe = { at: Date.now(), error };
-    return error;
   }
 
   async close(): Promise<void> {
