@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import {
-  answerExcerpt, destinationConfigError, destinationUnreachableError, formValues,
+  answerExcerpt, destinationConfigError, destinationUnreachableError, formValues, parseObject,
   type OutboundClient, type OutboundRequest, type OutboundResponse,
 } from '../../src/connectors/index.ts';
 import { classifySalesforceError, DEFAULT_RATE_LIMIT_WAITS, type RateLimitWaits } from './classify.ts';
@@ -84,15 +84,6 @@ function notATokenEndpoint(destination: string, url: string, status: number, wha
     destination, problem: NOT_A_TOKEN_ENDPOINT, url, httpStatus: status,
     reason: `the login URL did not answer as a Salesforce token endpoint (not JSON / no access_token or instance_url): ${url} answered ${what}${quoted ? ` ("${quoted}")` : ''}; check loginUrl (https://login.salesforce.com, https://test.salesforce.com or the org's My Domain)`,
   });
-}
-
-function parseObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function statusText(status: number): string {

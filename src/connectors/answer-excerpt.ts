@@ -45,7 +45,8 @@ export function answerExcerpt(answer: Pick<OutboundResponse, 'body'>, secrets: r
   return text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX).trimEnd()}…` : text;
 }
 
-function parseObject(body: string): Record<string, unknown> | undefined {
+/** A body's JSON object, or undefined when it is not one (not JSON, an array, a scalar). */
+export function parseObject(body: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;

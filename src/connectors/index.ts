@@ -4,7 +4,7 @@
  */
 export * from './source.ts';
 export * from './destination.ts';
-export { answerExcerpt, formValues } from './answer-excerpt.ts';
+export { answerExcerpt, formValues, parseObject } from './answer-excerpt.ts';
 export { destinationConfigError, destinationUnreachableError } from './destination-errors.ts';
 export { isParleyError } from '../errors.ts';
 export * from './signature.ts';
