@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const auth = createApiKeyChecker(deps.config.apiKeys);
   await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
-  await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics });
+  await app.register(webhookRoutes, { sources: deps.sources, intake: deps.intake, metrics: deps.metrics, now: deps.now });
   await app.register(eventRoutes, { store: deps.store, deriver: deps.deriver, auth });
   await app.register(deadLetterRoutes, {
     store: deps.store, auth, now: deps.now, ...(deps.onReplayed ? { onReplayed: deps.onReplayed } : {}), ...(deps.mappingReplayer ? { mappingReplayer: deps.mappingReplayer } : {}),

@@ -15,7 +15,7 @@ import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
 import type { CompiledMapping } from './mappings/compiled-mapping.ts';
 import { loadMappings } from './mappings/load-mappings.ts';
-import { createLogger, type Logger } from './logging/logger.ts';
+import { createLogger, withRedactedHeaders, type Logger } from './logging/logger.ts';
 import { createMetrics, trackOutbox, trackPending } from './metrics/metrics.ts';
 import { sandboxBaseUrl } from './http/sandbox-mount.ts';
 import { buildApp } from './server.ts';
@@ -87,7 +87,9 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
     trackOutbox(metrics, () => store.countOperations(), () => dispatcher?.status() ?? []);
-    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), logger, metrics, now });
+    // Every source's signature and secret headers stay out of the log, whatever logs a request.
+    const appLogger = withRedactedHeaders(logger, sources.flatMap((s) => [s.definition.signatureHeader, ...(s.definition.secretHeaders ?? [])]));
+    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), logger: appLogger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');

@@ -65,7 +65,7 @@ describe('shipped Salesforce mappings', () => {
     const update = follow.operations.find((o) => o.mappingId === 'sf-x-follow');
     const parsed = events('zammad-follow.json').map((e) => e.data).find((d) => d.kind === 'interaction')!;
     if (parsed.kind === 'interaction' && parsed.direction === 'inbound') {
-      expect(update).toMatchObject({ object: 'SocialPersona', operation: 'update', fields: { IsFollowingUs: true, ExternalId: parsed.author.userId } });
+      expect(update).toMatchObject({ object: 'SocialPersona', operation: 'update', fields: { IsFollowingUs: true, ExternalId: parsed.author!.userId } });
     } else {
       expect(update).toBeUndefined();
     }

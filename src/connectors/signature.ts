@@ -30,3 +30,11 @@ export function matchesAnyKey(presented: string, keys: ReadonlyArray<string | Bu
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * The keys a signature may be made with: the current secret and, during a rotation, the previous
+ * one (`<NAME>_PREVIOUS`). An empty or absent previous secret means no rotation is under way.
+ */
+export function rotatingKeys<K extends string | Buffer>(current: K, previous?: K | undefined): K[] {
+  return previous === undefined || previous.length === 0 ? [current] : [current, previous];
+}

@@ -9,6 +9,8 @@ export interface DeliveryRequest {
   headers: Headers;
   /** The raw body, byte for byte: signatures are computed over these bytes, never a re-serialised body. */
   rawBody: Buffer;
+  /** When Parley received it (Parley's clock): what a signed timestamp is checked against (Standard Webhooks' ±5 minutes). */
+  receivedAt: Date;
 }
 
 /** Outcome of signature verification. `header` names the header a failure is about. */
@@ -34,6 +36,11 @@ export type HandshakeResult =
 export interface ParseContext {
   /** When Parley received the delivery; a fallback for payloads without a time. */
   receivedAt: Date;
+  /**
+   * The delivery's headers the source asked to keep (`keptHeaders`), lower-case names, first value
+   * each; stored with the delivery, so a replay sees them too. Empty or absent when it keeps none.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -70,8 +77,20 @@ export interface SourceDefinition<C = unknown> {
   sdk: string;
   /** Validates the source's block in `parley.yaml` (minus the common keys `connector`, `module`, `bodyLimitBytes`). */
   configSchema: z.ZodType<C>;
-  /** The signature header, lower-case, as the vendor spells it (`x-twitter-webhooks-signature`). */
+  /** The signature header, lower-case, as the vendor spells it (`x-twitter-webhooks-signature`). Never logged. */
   signatureHeader: string;
+  /** Other headers that carry secrets or signatures (Meta's legacy `x-hub-signature`): never logged either. */
+  secretHeaders?: readonly string[];
+  /**
+   * Headers stored with each delivery and given to `parse` as `context.headers` (lower-case names):
+   * what a parser needs from the request besides its body, such as Standard Webhooks' `webhook-id`,
+   * the idempotency key. At most 8, each value at most 1 KiB.
+   */
+  keptHeaders?: readonly string[];
+  /** One paragraph for the OpenAPI document: what the network sends here and how it is verified. */
+  description?: string;
+  /** The handshake's query parameters, for the OpenAPI document (`{ crc_token: z.string() }`). */
+  handshakeQuery?: z.ZodObject;
   /** Media types a delivery may have (compared without parameters such as `charset`). */
   contentTypes: readonly string[];
   /** Default maximum body size in bytes; overridable per source in the config. */

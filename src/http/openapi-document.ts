@@ -1,5 +1,5 @@
 import { ParleyConfig } from '../config/schema.ts';
-import { loadSources } from '../connectors/registry.ts';
+import { builtInIds, importConnector, validateSourceDefinition, type ActiveSource } from '../connectors/registry.ts';
 import { createDeriver } from '../intake/deriver.ts';
 import { createIntake } from '../intake/intake-service.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -8,18 +8,19 @@ import { buildApp } from '../server.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 
 /**
- * The OpenAPI document of the routes, built from their schemas by a throwaway app: the built-in X
- * source, no API keys, an in-memory store, nothing listening, no data folder touched.
+ * The OpenAPI document of the routes, built from their schemas by a throwaway app: every built-in
+ * source connector (each route from its definition; no config, as nothing is taken in), no API
+ * keys, an in-memory store, nothing listening, no data folder touched.
  * `npm run openapi` writes it to `openapi/openapi.json`; test/openapi-drift.test.ts compares the two.
  *
  * @example writeFileSync('openapi/openapi.json', JSON.stringify(await buildOpenApiDocument(), null, 2) + '\n');
  */
 export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
-  const config = ParleyConfig.parse({ apiKeys: [], sources: { x: { connector: 'x', consumerSecret: 'openapi' } } });
+  const config = ParleyConfig.parse({ apiKeys: [], sources: {} });
   const store = new SqliteStore({ file: ':memory:', synchronous: 'normal' });
   try {
     await store.migrate();
-    const sources = await loadSources(config.sources, { configPath: 'openapi', cwd: process.cwd() });
+    const sources = await builtInSources();
     const metrics = createMetrics({ defaultMetrics: false });
     const logger = createLogger('silent');
     // Nothing is taken in, so the clock and ids only need to exist.
@@ -39,4 +40,16 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   } finally {
     await store.close();
   }
+}
+
+/** Every built-in connector that is a source, as routes need it; connectors without `parse` (destinations) are skipped. */
+async function builtInSources(): Promise<ActiveSource[]> {
+  const sources: ActiveSource[] = [];
+  for (const id of builtInIds()) {
+    const module = await importConnector(`sources.${id}`, {}, id, process.cwd());
+    if (typeof (module as { parse?: unknown } | undefined)?.parse !== 'function') continue;
+    const definition = validateSourceDefinition(module, id);
+    sources.push({ id: definition.id, definition, config: undefined, bodyLimitBytes: definition.bodyLimitBytes });
+  }
+  return sources;
 }

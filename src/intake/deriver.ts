@@ -94,7 +94,7 @@ export function createDeriver(options: DeriverOptions): Deriver {
   const derive = (delivery: PendingDelivery): DerivedDelivery => {
     const source = sources.get(delivery.source);
     const outcome = source
-      ? deriveEvents(source, delivery.body, delivery.receivedAt)
+      ? deriveEvents(source, delivery.body, delivery.receivedAt, delivery.headers)
       : { ok: false as const, reasonCode: 'PARSER_FAILED' as const, reason: `source "${delivery.source}" is no longer configured`, details: {} };
     if (outcome.ok) {
       return { delivery, outcome: { type: 'events', events: outcome.events.map((e) => ({ id: options.newId(), kind: e.data.kind, key: e.key, data: e.data })) } };

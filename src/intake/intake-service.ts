@@ -7,6 +7,10 @@ export interface VerifiedDelivery {
   source: string;
   contentType: string;
   body: Buffer;
+  /** When it arrived (the time its signature was checked against); default: now. */
+  receivedAt?: Date | undefined;
+  /** The headers its source keeps (`keptHeaders`), if any. */
+  headers?: Record<string, string> | undefined;
 }
 
 /** The hot path: store verified deliveries durably, in group commits. */
@@ -54,7 +58,7 @@ export function createIntake(options: IntakeOptions): Intake {
   return {
     async accept(delivery) {
       const deliveryId = newId();
-      await committer.submit({ id: deliveryId, source: delivery.source, receivedAt: now(), contentType: delivery.contentType, body: delivery.body });
+      await committer.submit({ id: deliveryId, source: delivery.source, receivedAt: delivery.receivedAt ?? now(), contentType: delivery.contentType, body: delivery.body, ...(delivery.headers ? { headers: delivery.headers } : {}) });
       let accepted = acceptedBySource.get(delivery.source);
       if (!accepted) acceptedBySource.set(delivery.source, accepted = metrics.intakeAccepted.labels(delivery.source, 'stored'));
       accepted.inc();

@@ -12,6 +12,24 @@ export interface WebhookRoutesOptions {
   sources: ActiveSource[];
   intake: Intake;
   metrics: Metrics;
+  /** The clock signed timestamps are checked against (Standard Webhooks). */
+  now: () => Date;
+}
+
+/** Most headers a source may keep with a delivery, and the longest value kept (bytes). */
+const MAX_KEPT_HEADERS = 8;
+const MAX_KEPT_HEADER_LENGTH = 1024;
+
+/** The headers `names` asks to keep, first value each, cut to a bounded size; undefined when none is present. */
+export function keptHeaders(headers: FastifyRequest['headers'], names: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!names || names.length === 0) return undefined;
+  const kept: Record<string, string> = {};
+  for (const name of names.slice(0, MAX_KEPT_HEADERS)) {
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value === 'string') kept[name] = value.slice(0, MAX_KEPT_HEADER_LENGTH);
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 const Receipt = z.object({
@@ -55,7 +73,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutes
       schema: {
         summary: `${source.definition.displayName}: handshake`, tags: ['webhooks'],
         // Not z.record: @fastify/swagger would document a record's JSON-schema keywords as query parameters.
-        querystring: z.object({}).catchall(z.string()),
+        querystring: (source.definition.handshakeQuery ?? z.object({})).catchall(z.string()),
         response: { 200: z.unknown(), 400: ErrorBody, 403: ErrorBody, 405: ErrorBody },
       },
       handler: (request, reply) => handshake(source, request, reply),
@@ -64,7 +82,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutes
       method: 'POST', url: `/webhooks/${source.id}`, bodyLimit: source.bodyLimitBytes,
       schema: {
         summary: `${source.definition.displayName}: a signed delivery`, tags: ['webhooks'],
-        description: `Signed with \`${source.definition.signatureHeader}\` over the raw body. Answered 200 only once its events are durable.`,
+        description: `${source.definition.description ? source.definition.description + '\n\n' : ''}Signed with \`${source.definition.signatureHeader}\` over the raw body. Answered 200 only once the delivery is durable.`,
         response: { 200: Receipt, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
       },
       onRequest: setContentTypeAside,
@@ -110,7 +128,8 @@ async function deliver(source: ActiveSource, request: FastifyRequest, reply: Fas
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const { definition } = source;
 
-  const verdict = definition.verify({ headers: request.headers, rawBody: body }, source.config);
+  const receivedAt = options.now();
+  const verdict = definition.verify({ headers: request.headers, rawBody: body, receivedAt }, source.config);
   if (!verdict.ok) {
     const header = verdict.header;
     const error = verdict.reason === 'missing' ? errors.INTAKE_MISSING_SIGNATURE({ header })
@@ -131,7 +150,7 @@ async function deliver(source: ActiveSource, request: FastifyRequest, reply: Fas
     if (reason !== undefined) reject(options, source, 'invalid_json', errors.INTAKE_INVALID_JSON({ reason }));
   }
 
-  const { deliveryId } = await options.intake.accept({ source: source.id, contentType, body });
+  const { deliveryId } = await options.intake.accept({ source: source.id, contentType, body, receivedAt, headers: keptHeaders(request.headers, definition.keptHeaders) });
   // A ready JSON string skips the schema serializer: this is the hottest route.
   reply.header('x-parley-delivery-id', deliveryId).type('application/json');
   return `{"deliveryId":"${deliveryId}"}`;

@@ -10,11 +10,17 @@ export const Erasure = z.object({
   network: Network.meta({ description: 'The network the erased item or person is on.', examples: ['x'] }),
   subject: z.discriminatedUnion('type', [
     z.object({
-      type: z.literal('post').describe('What is erased: `post` (a post, comment or message was deleted, X `tweet_delete_events`), `user` (a person\'s data must go) or `authorization` (the account revoked Parley\'s app, X `user_event.revoke`: nothing more arrives for it until it authorises again).'),
+      type: z.literal('post').describe('What is erased: `post` (a post, comment or message was deleted, X `tweet_delete_events`), `user` (a person\'s data must go), `authorization` (the account revoked Parley\'s app, X `user_event.revoke` / `oauth.revoke`: nothing more arrives for it until it authorises again) or `reaction` (a like or reaction taken back).'),
       networkId: NetworkId.meta({ description: 'The deleted post\'s own id at the network.', examples: ['1045405559317569537'] }),
       userId: NetworkId.optional().meta({ description: 'For a post: its author\'s user id, when the network gives it. For a user or an authorization: whose.', examples: ['930524282358325248'] }),
     }),
     z.object({ type: z.literal('user'), userId: NetworkId }),
+    z.object({
+      type: z.literal('reaction'),
+      networkId: NetworkId.meta({ description: 'For a reaction: the id of the post or comment the reaction was on.', examples: ['1234567890321_901097836652708'] }),
+      userId: NetworkId.optional(),
+      reaction: z.string().optional().meta({ description: 'For a reaction: which one was taken back (`like`, `love`, …).', examples: ['like'] }),
+    }),
     z.object({
       type: z.literal('authorization'),
       userId: NetworkId,

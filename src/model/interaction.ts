@@ -11,6 +11,9 @@ import { IdentityKey, Instant, Network, NetworkId } from './common.ts';
 export const Activity = z.enum([
   'post', 'reply', 'comment', 'mention', 'quote', 'share', 'message', 'reaction',
   'follow', 'unfollow', 'block', 'unblock', 'mute', 'unmute',
+  // Kept as events, written to a CRM only when a mapping asks: a Messenger button tap, an encrypted
+  // X chat message (ciphertext only), an X Space or live broadcast starting/ending or its chat, a news story.
+  'postback', 'chat', 'space', 'broadcast', 'news',
 ]);
 export type Activity = z.infer<typeof Activity>;
 
@@ -40,8 +43,10 @@ export const Interaction = z.object({
   networkId: NetworkId.meta({ description: 'The network\'s own id of the activity, unchanged (X `id_str`, a DM event id, a favorite event id).', examples: ['1065035365336141825'] }),
   activity: Activity.meta({ description: 'What happened. `unfollow`, `unblock` and `unmute` are their own activities, so a mapping tells them from the positive ones without reading vendor fields.', examples: ['mention'] }),
   direction: Direction.meta({ description: '`outbound` when the author is the brand\'s own account (networks echo the brand\'s own posts and messages), else `inbound`.', examples: ['inbound'] }),
-  author: PersonRef.describe('Who did it; their full profile travels as their own identity event.'),
-  text: z.string().optional().meta({ description: 'Full text with HTML entities decoded once (X `extended_tweet.full_text` when truncated).', examples: ['@znuny Lorem ipsum dolor sit amet'] }),
+  author: PersonRef.optional().describe('Who did it; their full profile travels as their own identity event. Absent only where the network does not say (a Meta Page `mention`, an Instagram `mentions` notification, an X news story).'),
+  text: z.string().optional().meta({ description: 'Full text with HTML entities decoded once (X `extended_tweet.full_text` when truncated; for a retweet, the full text of the post shared).', examples: ['@znuny Lorem ipsum dolor sit amet'] }),
+  title: z.string().optional().meta({ description: 'A headline, when the item has one (a listening tool\'s article title, an X news story or broadcast title, a Messenger postback button).', examples: ['ChatGPT Adds Custom Virtual Pets for Sharing'] }),
+  edited: z.boolean().optional().meta({ description: '`true` when this is a later version of an item already delivered (a Meta comment or post `edited`, a LinkedIn `COMMENT_EDIT`): the same `networkId` with its new text.', examples: [true] }),
   url: z.url().optional().meta({ description: 'The activity\'s web address, when it has one.', examples: ['https://x.com/medenhofer/status/1065035365336141825'] }),
   occurredAt: Instant.meta({ description: 'When it happened at the source.', examples: ['2018-11-21T00:13:13.153Z'] }),
   inReplyTo: z.object({
@@ -60,7 +65,9 @@ export const Interaction = z.object({
   hashtags: z.array(z.string()).optional().meta({ description: 'The hashtags in the text, without the `#`.', examples: [['zammad']] }),
   attachments: z.array(Attachment).optional().describe('Media and links attached, in order.'),
   language: z.string().optional().meta({ description: 'The text\'s language as the network or a listening tool detected it (a BCP 47 tag such as `en`).', examples: ['en'] }),
-  sentiment: z.number().min(-1).max(1).optional().meta({ description: '−1 (negative) … 1 (positive), when a listening tool sends one.', examples: [-0.6] }),
+  sentiment: z.number().min(-1).max(1).optional().meta({ description: '−1 (negative) … 1 (positive), when a listening tool sends one (its own scale mapped onto this one by the payload profile).', examples: [-0.6] }),
+  topics: z.array(z.string()).optional().meta({ description: 'Topics or categories a listening tool or the network assigned (Talkwalker `post_type`, X news `topics`).', examples: [['Technology']] }),
+  reach: z.number().int().nonnegative().optional().meta({ description: 'How many people the item could reach, as a listening tool estimates it (Brandwatch `reachEstimate`).', examples: [1200] }),
   context: z.object({
     account: z.object({
       network: Network.meta({ description: 'The network of the brand account.', examples: ['x'] }),

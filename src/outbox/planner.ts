@@ -67,11 +67,12 @@ export interface PlannerOptions {
 export function identityOf(data: CanonicalData): string {
   switch (data.kind) {
     case 'identity': return data.key;
-    case 'interaction': return data.author.key;
+    // An interaction without an author (a news story, a Page mention) is ordered on its own.
+    case 'interaction': return data.author?.key ?? `${data.network}:item:${data.networkId}`;
     case 'erasure': {
       const subject = data.subject;
       if (subject.userId !== undefined) return `${data.network}:${subject.userId}`;
-      return `${data.network}:post:${subject.type === 'post' ? subject.networkId : 'unknown'}`;
+      return `${data.network}:post:${subject.type === 'post' || subject.type === 'reaction' ? subject.networkId : 'unknown'}`;
     }
   }
 }

@@ -19,6 +19,8 @@ export interface DeliveryWrite {
   contentType: string;
   /** The raw body, byte for byte. */
   body: Buffer;
+  /** The request headers its source keeps (`keptHeaders`): lower-case names, one value each. */
+  headers?: Record<string, string> | undefined;
 }
 
 /** A stored delivery not yet turned into events; `position` orders deliveries (commit order). */

@@ -9,8 +9,8 @@ import type { DeliveryWrite } from '../store.ts';
  * bodies cost more main-thread time than verifying and answering them.
  */
 export interface PackedDeliveries {
-  /** `[id, source, receivedAt (ms since epoch), contentType, body length (bytes)]` per delivery, in order. */
-  meta: Array<[string, string, number, string, number]>;
+  /** `[id, source, receivedAt (ms since epoch), contentType, body length (bytes), kept headers or null]` per delivery, in order. */
+  meta: Array<[string, string, number, string, number, Record<string, string> | null]>;
   /** The bodies, concatenated in `meta` order. */
   bodies: ArrayBuffer;
 }
@@ -26,7 +26,7 @@ export function packDeliveries(deliveries: readonly DeliveryWrite[]): PackedDeli
   for (const d of deliveries) {
     target.set(d.body, offset);
     offset += d.body.byteLength;
-    meta.push([d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body.byteLength]);
+    meta.push([d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body.byteLength, d.headers ?? null]);
   }
   return { meta, bodies };
 }
@@ -34,9 +34,9 @@ export function packDeliveries(deliveries: readonly DeliveryWrite[]): PackedDeli
 /** The deliveries back, each body a Buffer view into the one transferred buffer (no copy). */
 export function unpackDeliveries(packed: PackedDeliveries): DeliveryWrite[] {
   let offset = 0;
-  return packed.meta.map(([id, source, receivedAtMs, contentType, length]) => {
+  return packed.meta.map(([id, source, receivedAtMs, contentType, length, headers]) => {
     const body = Buffer.from(packed.bodies, offset, length);
     offset += length;
-    return { id, source, receivedAt: new Date(receivedAtMs), contentType, body };
+    return { id, source, receivedAt: new Date(receivedAtMs), contentType, body, ...(headers ? { headers } : {}) };
   });
 }

@@ -4,7 +4,7 @@ import type { NewOperation, OperationState, Page, StoredDeadLetter, StoredOperat
 // The SQLite store's rows as SQLite returns them, and how each becomes what the Store interface
 // promises (ISO dates, parsed JSON, absent rather than null).
 
-export interface DeliveryRow { seq: number; id: string; source: string; received_at: number; content_type: string; body: Buffer }
+export interface DeliveryRow { seq: number; id: string; source: string; received_at: number; content_type: string; body: Buffer; headers: string | null }
 export interface EventRow { id: string; source: string; kind: EventKind; event_key: string; delivery_id: string; received_at: number; data: string; seq: number }
 export interface OperationRow {
   seq: number; id: string; event_id: string; mapping_id: string; destination: string; object: string; operation: NewOperation['operation'];

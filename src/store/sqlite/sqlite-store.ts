@@ -104,7 +104,7 @@ export class SqliteStore implements Store {
   async appendDeliveries(deliveries: DeliveryWrite[]): Promise<void> {
     const s = this.#ready();
     const run = this.#db.transaction((batch: DeliveryWrite[]) => {
-      for (const d of batch) s.insertDelivery.run(d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body);
+      for (const d of batch) s.insertDelivery.run(d.id, d.source, d.receivedAt.getTime(), d.contentType, d.body, d.headers ? JSON.stringify(d.headers) : null);
     });
     this.#commit(() => run(deliveries), { tookRoom: true });
   }
@@ -113,6 +113,7 @@ export class SqliteStore implements Store {
     const rows = this.#ready().pending.all(limit) as DeliveryRow[];
     return rows.map((r) => ({
       position: r.seq, id: r.id, source: r.source, receivedAt: new Date(r.received_at), contentType: r.content_type, body: r.body,
+      ...(r.headers ? { headers: JSON.parse(r.headers) as Record<string, string> } : {}),
     }));
   }
 

@@ -15,7 +15,7 @@ export function prepareStatements(db: Database.Database) {
     // Insert a new key, or re-arm one whose window has passed; `changes` is 0 for a duplicate.
     claimKey: db.prepare(`INSERT INTO event_keys (source, event_key, seen_at) VALUES (?, ?, ?)
       ON CONFLICT (source, event_key) DO UPDATE SET seen_at = excluded.seen_at WHERE event_keys.seen_at < ?`),
-    insertDelivery: db.prepare('INSERT INTO deliveries (id, source, received_at, content_type, body) VALUES (?, ?, ?, ?, ?)'),
+    insertDelivery: db.prepare('INSERT INTO deliveries (id, source, received_at, content_type, body, headers) VALUES (?, ?, ?, ?, ?, ?)'),
   pending: db.prepare('SELECT * FROM deliveries WHERE seq > (SELECT last_seq FROM derive_cursor WHERE id = 1) ORDER BY seq LIMIT ?'),
   countPending: db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE seq > (SELECT last_seq FROM derive_cursor WHERE id = 1)'),
   advanceCursor: db.prepare('UPDATE derive_cursor SET last_seq = ? WHERE id = 1'),
