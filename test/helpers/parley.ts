@@ -22,6 +22,8 @@ export interface TestConfig {
   intake?: Record<string, unknown>;
   apiKeys?: Array<{ name: string; key: string; scope: string }>;
   x?: Record<string, unknown>;
+  /** More source blocks beside `x` (`{ facebook: { connector: 'facebook', appSecret: '…', verifyToken: '…' } }`). */
+  sources?: Record<string, unknown>;
   destinations?: Record<string, unknown>;
   sandboxes?: Record<string, unknown>;
   /** Any other top-level config keys (`mappingsDir`). */
@@ -39,7 +41,7 @@ export async function startParley(overrides: TestConfig = {}): Promise<TestParle
     server: { requestTimeoutMs: 5000, ...overrides.server },
     intake: { ...overrides.intake },
     apiKeys: [{ name: 'admin', key: '${PARLEY_ADMIN_KEY}', scope: 'admin' }, ...(overrides.apiKeys ?? [])],
-    sources: { x: { connector: 'x', consumerSecret: '${X_CONSUMER_SECRET}', ...overrides.x } },
+    sources: { x: { connector: 'x', consumerSecret: '${X_CONSUMER_SECRET}', ...overrides.x }, ...overrides.sources },
     ...(overrides.destinations ? { destinations: overrides.destinations } : {}),
     ...(overrides.sandboxes ? { sandboxes: overrides.sandboxes } : {}),
     ...overrides.extra,
