@@ -8,6 +8,10 @@ import type { ParleyConfig } from './schema.ts';
 const DEMO_VALUES: ReadonlyArray<{ value: string; what: string }> = [
   { value: 'parley-demo-admin-key', what: 'the documented demo admin API key protects the ops API' },
   { value: 'parley-demo-x-consumer-secret', what: 'the documented demo X consumer secret verifies X deliveries' },
+  { value: 'parley-demo-meta-app-secret', what: 'the documented demo Meta app secret verifies Facebook and Instagram deliveries' },
+  { value: 'parley-demo-meta-verify-token', what: 'the documented demo Meta verify token answers Meta\'s subscription handshake' },
+  { value: 'parley-demo-linkedin-client-secret', what: 'the documented demo LinkedIn client secret verifies LinkedIn deliveries' },
+  { value: 'whsec_cGFybGV5LWRlbW8tc3RhbmRhcmQtd2ViaG9vaw==', what: 'the documented demo Standard Webhooks secret verifies listening-tool deliveries' },
   { value: 'parley-demo-secret', what: 'the demo OAuth client (parley-demo / parley-demo-secret) logs in to the CRM' },
 ];
 

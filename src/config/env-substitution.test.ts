@@ -69,3 +69,17 @@ describe('missing variables', () => {
     ] });
   });
 });
+
+describe('${NAME:+word}: a value only when a variable is set', () => {
+  const META = 'sources:\n  facebook:\n    enabled: ${META_APP_SECRET:+true}\n    appSecret: ${META_APP_SECRET:-}\n';
+  it('gives the word when the variable is set and not empty, so a source is on exactly when its secret is given', () => {
+    expect(parseConfig(META, 'p', { META_APP_SECRET: 's3cret' }).sources.facebook!.enabled).toBe(true);
+  });
+  it('gives the empty string when it is unset or empty, which `enabled` reads as off', () => {
+    expect(parseConfig(META, 'p', {}).sources.facebook!.enabled).toBe(false);
+    expect(parseConfig(META, 'p', { META_APP_SECRET: '' }).sources.facebook!.enabled).toBe(false);
+  });
+  it('counts a secret given in NAME_FILE as set', () => {
+    expect(parseConfig(META, 'p', { META_APP_SECRET_FILE: secretFile('from-a-file\n') }).sources.facebook!.enabled).toBe(true);
+  });
+});

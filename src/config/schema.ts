@@ -6,6 +6,9 @@ const numberFromText = (schema: z.ZodNumber) =>
 
 const booleanFromText = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
 
+/** `enabled`: also false when empty, as `${VAR:+true}` gives for an unset VAR. */
+const enabledFromText = z.preprocess((v) => (v === '' ? false : v), booleanFromText);
+
 /** The API key scopes, weakest first: each scope includes the ones before it. */
 export const Scope = z.enum(['read', 'operate', 'admin']);
 export type Scope = z.infer<typeof Scope>;
@@ -25,7 +28,8 @@ export const SourceCommonConfig = z.object({
   module: z.string().min(1).optional(),
   /** Largest body accepted, in bytes (default: the connector's, 1 MiB for the built-ins). */
   bodyLimitBytes: numberFromText(z.number().int().min(1024).max(64 * 1024 * 1024)).optional(),
-  enabled: booleanFromText.default(true),
+  /** Off: the block is kept but no route is served. An empty value (an unset `${VAR:+true}`) is off. */
+  enabled: enabledFromText.default(true),
 });
 export const SOURCE_COMMON_KEYS = ['connector', 'module', 'bodyLimitBytes', 'enabled'] as const;
 

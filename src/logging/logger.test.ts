@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readEnvironment } from '../config/environment.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, withRedactedHeaders } from './logger.ts';
 
 /** A stream that keeps what the logger wrote. */
 function sink() {
@@ -34,5 +34,21 @@ describe('log formats', () => {
     expect(readEnvironment({ LOG_FORMAT: 'json' }, '/', true).environment.logFormat).toBe('json');
     expect(readEnvironment({ LOG_FORMAT: 'pretty' }, '/', false).environment.logFormat).toBe('pretty');
     expect(readEnvironment({ LOG_FORMAT: 'xml' }, '/', false).problems).toEqual([expect.objectContaining({ variable: 'LOG_FORMAT' })]);
+  });
+});
+
+describe('headers a source declares secret', () => {
+  it('are redacted from anything logged with request headers, the generic ones still are', () => {
+    const out = sink();
+    const logger = withRedactedHeaders(createLogger('info', out.stream), ['x-hub-signature-256', 'x-hub-signature']);
+    logger.info({ req: { headers: { 'x-hub-signature-256': 'sha256=abc123', 'x-hub-signature': 'sha1=def456', authorization: 'Bearer k', 'user-agent': 'facebookexternalua' } } }, 'request');
+    const line = JSON.parse(out.text()) as { req: { headers: Record<string, string> } };
+    expect(line.req.headers).toEqual({ 'x-hub-signature-256': '[redacted]', 'x-hub-signature': '[redacted]', authorization: '[redacted]', 'user-agent': 'facebookexternalua' });
+  });
+
+  it('a header no source declares is not redacted by name: redaction comes from the declarations', () => {
+    const out = sink();
+    createLogger('info', out.stream).info({ req: { headers: { 'x-hub-signature-256': 'sha256=abc123' } } }, 'request');
+    expect(out.text()).toContain('sha256=abc123');
   });
 });
