@@ -26,6 +26,7 @@ export const Identity = z.object({
   location: z.string().optional().meta({ description: 'The location as the person wrote it on their profile (free text).', examples: ['Berlin'] }),
   bio: z.string().optional().meta({ description: 'The profile\'s description, entities decoded.', examples: ['Open Source professional and geek.'] }),
   createdAt: Instant.optional().meta({ description: 'When the account was created at the network.', examples: ['2010-11-26T00:19:49.000Z'] }),
+  partial: z.boolean().optional().meta({ description: '`true` when the event carries only what changed (an X `profile.update.*`): a field it lacks is unknown, not empty, so a mapping should update only what is there.', examples: [true] }),
   observedAt: Instant.meta({ description: 'When the activity that carried this profile happened.', examples: ['2018-11-21T00:13:13.153Z'] }),
 }).describe('What one activity told us about one person on one network: a profile observation. Later observations of the same `key` refresh earlier ones; counts are as of `observedAt`.');
 export type Identity = z.infer<typeof Identity>;
