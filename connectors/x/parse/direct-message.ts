@@ -34,19 +34,20 @@ export type XDirectMessageEvent = z.infer<typeof XDirectMessageEvent>;
 
 /**
  * A DM as a `message` interaction from sender to recipient, plus identities for both from the
- * payload's `users` map. Without `for_user_id` (seen in captures) the recipient is taken as the brand.
+ * payload's `users` map (Account Activity v1.1 users, or X Activity API v2 users in that shape). Without `for_user_id` (seen in captures) the recipient is taken as the brand.
  */
 export function parseDirectMessage(
   event: XDirectMessageEvent,
-  users: Readonly<Record<string, XUser>>,
+  users: ReadonlyMap<string, XUser>,
   scope: Scope,
 ): ParsedEvent[] {
   if (event.type !== 'message_create' || !event.id || !event.message_create) return [];
   const { sender_id: senderId, target, message_data: message } = event.message_create;
   const recipientId = target.recipient_id;
   const brand = scope.brand ?? recipientId;
-  const sender = users[senderId];
-  const recipient = users[recipientId];
+  // A Map lookup: an id such as `constructor` finds nothing rather than `Object` (see id-map.ts).
+  const sender = users.get(senderId);
+  const recipient = users.get(recipientId);
   const media = message.attachment?.media;
   const interaction: Interaction = compact({
     kind: 'interaction' as const,

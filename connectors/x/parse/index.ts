@@ -3,6 +3,8 @@ import { NetworkId, PayloadError, type ParseContext, type ParsedEvent } from '..
 import { XDirectMessageEvent, parseDirectMessage } from './direct-message.ts';
 import { XFavoriteEvent, parseFavorite } from './favorite.ts';
 import { XBlockEvent, XFollowEvent, XMuteEvent, parseRelationship } from './follow.ts';
+import { idMap } from './id-map.ts';
+import { payloadErrorOf } from './json-path.ts';
 import type { Scope } from './shared.ts';
 import { XTweet } from './status.ts';
 import { XTweetDeleteEvent, parseTweetDelete } from './tweet-delete.ts';
@@ -27,20 +29,11 @@ const XDelivery = z.object({
   direct_message_mark_read_events: z.array(z.unknown()).optional(),
   tweet_delete_events: z.array(XTweetDeleteEvent).optional(),
   user_event: XUserEvent.optional(),
-  users: z.record(z.string(), XUser).optional(),
+  // A Map, not z.record: user ids such as `__proto__` are map keys here (see id-map.ts).
+  users: idMap(XUser).optional(),
 });
 
 const EVENT_KEYS = Object.keys(XDelivery.shape).filter((key) => key !== 'for_user_id' && key !== 'users');
-
-/** A zod issue path as a JSON path: `tweet_create_events[0].user`. */
-function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((part, index) => {
-    if (typeof part === 'number') return `[${part}]`;
-    const name = String(part);
-    if (/^[A-Za-z_$][\w$]*$/.test(name)) return index === 0 ? name : `.${name}`;
-    return `[${JSON.stringify(name)}]`;
-  }).join('');
-}
 
 /**
  * Parses one X Account Activity API delivery into canonical events: per activity, identities for
@@ -53,18 +46,13 @@ export function parseDelivery(body: unknown, context: ParseContext): ParsedEvent
     throw new PayloadError('an X Account Activity payload must be a JSON object');
   }
   if (!EVENT_KEYS.some((key) => key in body)) {
-    throw new PayloadError(`no Account Activity event in the payload (expected one of ${EVENT_KEYS.join(', ')})`);
+    throw new PayloadError(`no Account Activity event in the payload (expected one of ${EVENT_KEYS.join(', ')}; or an X Activity API event, {"data": {"event_type": …}})`);
   }
   const result = XDelivery.safeParse(body);
-  if (!result.success) {
-    const [issue] = result.error.issues;
-    const path = issue ? jsonPath(issue.path) : undefined;
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
-    throw new PayloadError(`malformed X payload at ${path || 'the top level'}: ${issue?.message ?? 'invalid'}${more}`, path || undefined);
-  }
+  if (!result.success) throw payloadErrorOf(result.error);
   const delivery = result.data;
   const scope: Scope = { brand: delivery.for_user_id, receivedAt: context.receivedAt };
-  const users = delivery.users ?? {};
+  const users = delivery.users ?? new Map<string, XUser>();
   return [
     ...(delivery.tweet_create_events ?? []).flatMap((tweet) => parseTweet(tweet, scope)),
     ...(delivery.favorite_events ?? []).flatMap((event) => parseFavorite(event, scope)),

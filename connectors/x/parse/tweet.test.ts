@@ -127,9 +127,33 @@ describe('tweet_create_events: kinds', () => {
     }));
     const interaction = interactionOf(events);
     expect(interaction.activity).toBe('share');
-    expect(interaction.text).toBe('RT @brand: we & you');
+    // The text is what was shared, not the `RT @brand: ` stub.
+    expect(interaction.text).toBe('we & you');
     expect(interaction.subject).toEqual({ networkId: '6000000000000000001', author: { key: 'x:100', userId: '100', handle: 'brand' }, text: 'we & you' });
     expect(identitiesOf(events).map((identity) => identity.userId)).toEqual(['200']);
+  });
+
+  it('a retweet of a long tweet has the FULL shared text, not the truncated "RT @user: …" stub', () => {
+    // The fixture's truncated tweet (extended_tweet.full_text of 279 characters), retweeted by the customer.
+    const [original] = fixture('zammad-tweet-create-truncated-reply-to-user.json').tweet_create_events as Record<string, unknown>[];
+    const events = deliver(tweet({
+      text: 'RT @medenhofer: @znuny Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt ut labore et…',
+      retweeted_status: original,
+      entities: { user_mentions: [{ id_str: '219826253', screen_name: 'medenhofer' }] },
+    }));
+    const full = (original!.extended_tweet as { full_text: string }).full_text;
+    const interaction = interactionOf(events);
+    expect(interaction).toMatchObject({ networkId: '9000000000000000001', activity: 'share', author: { userId: '200', handle: 'customer' } });
+    expect(interaction.text).toBe(full);
+    expect(interaction.text).toMatch(/no sea takimata sanctus est Lore$/);
+    expect(interaction.subject).toEqual({ networkId: '1065035365336141825', author: { key: 'x:219826253', userId: '219826253', handle: 'medenhofer' }, text: full });
+    // The original author's identity is kept beside the retweeter's.
+    expect(identitiesOf(events).map((identity) => identity.userId)).toEqual(['200', '219826253']);
+  });
+
+  it('a retweet whose original is short uses its text, entities decoded once', () => {
+    const original = tweet({ id_str: '6000000000000000002', user: other, text: 'fish &amp;amp; chips' });
+    expect(interactionOf(deliver(tweet({ text: 'RT @other: fish &amp;amp; chips', retweeted_status: original }))).text).toBe('fish &amp; chips');
   });
 
   it('a tweet mentioning the brand in extended_tweet entities is a mention', () => {

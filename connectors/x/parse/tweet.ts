@@ -58,7 +58,8 @@ export function parseTweet(tweet: XTweet, scope: Scope): ParsedEvent[] {
     activity: activityOf(tweet, mentionsBrand),
     direction: directionOf(tweet.user.userId, scope.brand),
     author: personRef(tweet.user.userId, tweet.user.screen_name),
-    text: fullText(tweet),
+    // A retweet's own `text` is the truncated `RT @user: …` stub: the canonical text is what was shared, in full.
+    text: fullText(tweet.retweeted_status ?? tweet),
     url: statusUrl(tweet),
     occurredAt,
     inReplyTo: inReplyToOf(tweet),

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ParsedEvent, isPayloadError } from '../../../src/connectors/index.ts';
+import { parseXDelivery } from '../delivery.ts';
+
+const SAMPLES = new URL('../../../test/fixtures/x-activity/', import.meta.url);
+/** A sample as the docs print it; tests edit the parts they name. */
+interface Sample { data: { [key: string]: unknown; payload: Record<string, unknown>; includes: Record<string, unknown[]>; filter?: Record<string, string> } }
+const sample = (name: string): Sample => JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8'));
+const RECEIVED = new Date('2026-08-30T10:00:00.000Z');
+const parse = (body: unknown): ParsedEvent[] => parseXDelivery(body, { receivedAt: RECEIVED }).map((event) => ParsedEvent.parse(event));
+
+describe('news.new', () => {
+  it('the sample: a news activity without an author: headline, summary, topics', () => {
+    const body = sample('news.new.json');
+    expect(parse(body)).toEqual([{
+      key: 'news:2080756868147019827',
+      data: {
+        kind: 'interaction', network: 'x', networkId: '2080756868147019827', activity: 'news', direction: 'inbound',
+        title: 'ChatGPT Adds Custom Virtual Pets for Sharing',
+        text: body.data.payload.summary,
+        occurredAt: '2026-07-24T20:53:37.000Z',
+        topics: ['Technology'],
+      },
+    }]);
+  });
+
+  it('the OpenAPI shape (headline, no id): keyed by the headline', () => {
+    const body = { data: { event_uuid: '1', filter: { keyword: 'OpenAI' }, event_type: 'news.new', payload: { headline: 'A story', summary: 'What happened', hook: 'Why', category: 'News' } } };
+    const [event] = parse(body);
+    expect(event!.key).toMatch(/^news:sha256-[0-9a-f]{64}$/);
+    expect(event!.data).toMatchObject({ activity: 'news', title: 'A story', text: 'What happened', occurredAt: RECEIVED.toISOString() });
+    expect(parse({ data: { ...body.data, event_uuid: '2' } })[0]!.key).toBe(event!.key);
+  });
+
+  it('refuses a story with neither id nor headline', () => {
+    let error: unknown;
+    try { parse({ data: { event_type: 'news.new', filter: { keyword: 'x' }, payload: { summary: 's' } } }); } catch (caught) { error = caught; }
+    expect(isPayloadError(error) && error.path).toBe('data.payload.id');
+  });
+});
