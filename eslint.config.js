@@ -44,6 +44,14 @@ const connectorRule = (depth) => ({
   regex: depth === 0 ? `^\\.\\./(?!src/connectors/index\\.ts$)` : `^${up(depth)}(?!\\.\\./src/connectors/index\\.ts$)`,
   message: 'A connector imports only the SDK, through src/connectors/index.ts, and files of its own folder.',
 });
+// A vendor family's shared library (a folder of connectors/ without index.ts, so not a connector):
+// the connectors of that family may import it too. Meta's Graph webhooks (signature, handshake,
+// envelope, Messenger-style messaging) are one wire format for Facebook and Instagram.
+const FAMILIES = { meta: ['facebook', 'instagram'] };
+const familyRule = (depth, family) => ({
+  regex: `^${up(depth)}(?!\\.\\./src/connectors/index\\.ts$|${family}/)`,
+  message: `A connector imports only the SDK, through src/connectors/index.ts, files of its own folder and its family's library (connectors/${family}/).`,
+});
 
 // Node's globals, for the few plain .js/.mjs files (TypeScript checks names in .ts files itself).
 const NODE_GLOBALS = Object.fromEntries([
@@ -87,4 +95,7 @@ export default defineConfig(
     rules: restrict(coreRule(1)),
   },
   ...depths(0).map((d) => ({ files: filesAt('connectors', d), rules: restrict(connectorRule(d)) })),
+  ...Object.entries(FAMILIES).flatMap(([family, members]) => depths(1).map((d) => ({
+    files: members.flatMap((member) => filesAt(`connectors/${member}`, d - 1)), rules: restrict(familyRule(d, family)),
+  }))),
 );

@@ -33,6 +33,13 @@ const cases: Array<[string, string, boolean]> = [
   ['connectors/x/parse/y.ts', '../../../src/connectors/index.ts', false],
   ['connectors/x/parse/y.ts', '../verify.ts', false],
   ['connectors/x/y.ts', './verify.ts', false],
+  // A vendor family's library (connectors/meta/) is open to that family's connectors only.
+  ['connectors/facebook/y.ts', '../meta/verify.ts', false],
+  ['connectors/instagram/parse/y.ts', '../../meta/envelope.ts', false],
+  ['connectors/facebook/parse/y.ts', '../../../src/connectors/index.ts', false],
+  ['connectors/facebook/y.ts', '../x/index.ts', true],
+  ['connectors/facebook/parse/y.ts', '../../../src/errors.ts', true],
+  ['connectors/x/y.ts', '../meta/verify.ts', true],
   // The model depends on nothing else.
   ['src/model/x.ts', '../store/store.ts', true],
   ['src/model/x.ts', '../connectors/index.ts', true],
