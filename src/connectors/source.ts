@@ -32,8 +32,8 @@ export type HandshakeResult =
   /** `bad-request` → 400 (the request lacks what the handshake needs); `refused` → 403 (wrong verify token). */
   | { ok: false; reason: 'bad-request' | 'refused'; message: string };
 
-/** Facts about the delivery a parser may use. */
-export interface ParseContext {
+/** Facts about the delivery a parser may use. `C` is the source's own config. */
+export interface ParseContext<C = unknown> {
   /** When Parley received the delivery; a fallback for payloads without a time. */
   receivedAt: Date;
   /**
@@ -41,6 +41,12 @@ export interface ParseContext {
    * each; stored with the delivery, so a replay sees them too. Empty or absent when it keeps none.
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * The source block's config, as `configSchema` produced it: for a parser whose reading is
+   * configured (the `standard` source's payload profile). Intake always passes it; it is optional
+   * so a unit test may call a parser that needs none with `{ receivedAt }` alone.
+   */
+  config?: C;
 }
 
 /**
@@ -102,8 +108,10 @@ export interface SourceDefinition<C = unknown> {
   /**
    * Turns a verified, JSON-parsed body into canonical events. Throws `PayloadError` for a payload
    * it cannot understand; returns `[]` for deliveries that carry nothing to keep (typing indicators).
+   * May return a promise: a parser that evaluates JSONata (asynchronous since jsonata 2.0), such as
+   * the `standard` source's payload profiles, cannot answer synchronously.
    */
-  parse: (body: unknown, context: ParseContext) => ParsedEvent[];
+  parse: (body: unknown, context: ParseContext<C>) => ParsedEvent[] | Promise<ParsedEvent[]>;
 }
 
 /**

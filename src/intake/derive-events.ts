@@ -12,10 +12,11 @@ export type DeriveOutcome =
 const ParsedEvents = z.array(ParsedEvent);
 
 /**
- * Runs the source's parser on a stored delivery and checks every event against the canonical
- * model. Never throws: a refusal or a broken parser becomes a reason to keep as a dead letter.
+ * Runs the source's parser on a stored delivery (awaited: a parser may be asynchronous) and checks
+ * every event against the canonical model. Never rejects: a refusal or a broken parser becomes a
+ * reason to keep as a dead letter.
  */
-export function deriveEvents(source: ActiveSource, body: Buffer, receivedAt: Date, headers: Readonly<Record<string, string>> = {}): DeriveOutcome {
+export async function deriveEvents(source: ActiveSource, body: Buffer, receivedAt: Date, headers: Readonly<Record<string, string>> = {}): Promise<DeriveOutcome> {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -25,7 +26,7 @@ export function deriveEvents(source: ActiveSource, body: Buffer, receivedAt: Dat
   }
   let events: unknown;
   try {
-    events = source.definition.parse(json, { receivedAt, headers });
+    events = await source.definition.parse(json, { receivedAt, headers, config: source.config });
   } catch (cause) {
     if (isPayloadError(cause)) return { ok: false, reasonCode: 'PAYLOAD_INVALID', reason: cause.message, details: { path: cause.path ?? null } };
     return { ok: false, reasonCode: 'PARSER_FAILED', reason: `the ${source.id} parser failed: ${(cause as Error)?.message ?? String(cause)}`, details: {}, cause };

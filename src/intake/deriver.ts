@@ -91,10 +91,10 @@ export function createDeriver(options: DeriverOptions): Deriver {
   let stopped = false;
   let current: Promise<number> = Promise.resolve(0);
 
-  const derive = (delivery: PendingDelivery): DerivedDelivery => {
+  const derive = async (delivery: PendingDelivery): Promise<DerivedDelivery> => {
     const source = sources.get(delivery.source);
     const outcome = source
-      ? deriveEvents(source, delivery.body, delivery.receivedAt, delivery.headers)
+      ? await deriveEvents(source, delivery.body, delivery.receivedAt, delivery.headers)
       : { ok: false as const, reasonCode: 'PARSER_FAILED' as const, reason: `source "${delivery.source}" is no longer configured`, details: {} };
     if (outcome.ok) {
       return { delivery, outcome: { type: 'events', events: outcome.events.map((e) => ({ id: options.newId(), kind: e.data.kind, key: e.key, data: e.data })) } };
@@ -110,7 +110,7 @@ export function createDeriver(options: DeriverOptions): Deriver {
     const pending = await options.store.readPendingDeliveries(limit);
     if (pending.length === 0) return 0;
     lagMs = options.now().getTime() - pending[0]!.receivedAt.getTime();
-    const batch = pending.map(derive);
+    const batch = await Promise.all(pending.map(derive));
     const results = await options.store.commitDerived(batch, { dedupSince: new Date(options.now().getTime() - options.dedupWindowMs) });
     results.forEach((result, i) => {
       const { delivery, outcome } = batch[i]!;
