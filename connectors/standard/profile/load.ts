@@ -40,9 +40,10 @@ const PROFILE_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 const PROFILE_FILE = /\.ya?ml$/;
 
 /**
- * The folder of the built-in profiles. `tsc` copies no YAML into `dist/`, so when this module runs
- * compiled (`dist/connectors/standard/profile/load.js`) the profiles are read from the source tree
- * it was built from, four folders up.
+ * The folder of the built-in profiles, beside this module's folder: `npm run build` copies them
+ * into `dist/` (scripts/copy-connector-data.mjs; the Docker image has dist/ only). A compiled
+ * module without them beside it (a build by `tsc` alone) reads them from the source tree it was
+ * built from, four folders up.
  */
 export function builtInProfilesDir(): string {
   const beside = fileURLToPath(new URL('../profiles/', import.meta.url));
