@@ -1,15 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParsedEvent, isPayloadError } from '../../../src/connectors/index.ts';
-import { parseXDelivery } from '../delivery.ts';
+import { isPayloadError } from '../../../src/connectors/index.ts';
+import { sample, RECEIVED, parse, BRAND } from './testing/samples.ts';
 
-const SAMPLES = new URL('../../../test/fixtures/x-activity/', import.meta.url);
-/** A sample as the docs print it; tests edit the parts they name. */
-interface Sample { data: { [key: string]: unknown; payload: Record<string, unknown>; includes: Record<string, unknown[]>; filter?: Record<string, string> } }
-const sample = (name: string): Sample => JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8'));
-const RECEIVED = new Date('2026-08-30T10:00:00.000Z');
-const parse = (body: unknown): ParsedEvent[] => parseXDelivery(body, { receivedAt: RECEIVED }).map((event) => ParsedEvent.parse(event));
-const BRAND = '1111111111111111111';
 const observed = { kind: 'identity', network: 'x', userId: BRAND, key: `x:${BRAND}`, partial: true, observedAt: RECEIVED.toISOString() };
 
 /** A profile update as "same before / after payload shape" describes the types without a sample. */

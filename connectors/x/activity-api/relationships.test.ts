@@ -1,15 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParsedEvent, isPayloadError, type Interaction } from '../../../src/connectors/index.ts';
-import { parseXDelivery } from '../delivery.ts';
+import { sample, RECEIVED, parse, BRAND } from './testing/samples.ts';
 
-const SAMPLES = new URL('../../../test/fixtures/x-activity/', import.meta.url);
-/** A sample as the docs print it; tests edit the parts they name. */
-interface Sample { data: { [key: string]: unknown; payload: Record<string, unknown>; includes: Record<string, unknown[]>; filter?: Record<string, string> } }
-const sample = (name: string): Sample => JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8'));
-const RECEIVED = new Date('2026-08-30T10:00:00.000Z');
-const parse = (body: unknown): ParsedEvent[] => parseXDelivery(body, { receivedAt: RECEIVED }).map((event) => ParsedEvent.parse(event));
-const BRAND = '1111111111111111111';
 const interactionOf = (events: ParsedEvent[]): Interaction => events.find((event) => event.data.kind === 'interaction')!.data as Interaction;
 
 /** A relationship event as "a source / target user pair similar to follow events" describes it, users flat or wrapped. */
