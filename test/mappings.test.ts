@@ -55,6 +55,15 @@ describe('shipped Salesforce mappings', () => {
     expect(operations.filter((o) => o.mappingId === 'sf-x-post')).toEqual([]);
   });
 
+  it('a long tweet full of emoji: Name is cut to 255 UTF-16 units, as Salesforce counts them, never half an emoji', async () => {
+    const data = { kind: 'interaction', network: 'x', networkId: '1', activity: 'post', direction: 'inbound', author: { key: 'x:1', userId: '1', handle: 'ada' }, text: '😀'.repeat(200), occurredAt: '2026-01-01T00:00:00.000Z' };
+    const { operations, problems } = await planOperations(shipped, { id: 'e', source: 'x', data } as MappedEvent, catalogs);
+    expect(problems).toEqual([]);
+    const name = operations.find((o) => o.mappingId === 'sf-x-post')!.fields.Name as string;
+    expect(name).toBe('@ada: ' + '😀'.repeat(124));
+    expect(name.length).toBeLessThanOrEqual(255);
+  });
+
   it('a deleted tweet: delete its SocialPost by ExternalPostId', async () => {
     const { operations } = await plan('docs-tweet-delete.json');
     expect(operations).toEqual([expect.objectContaining({ mappingId: 'sf-x-post-delete', object: 'SocialPost', operation: 'delete', matchValue: '1045405559317569537' })]);

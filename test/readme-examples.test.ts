@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { parseProfile } from '../connectors/standard/profile/load.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCatalogObject } from '../connectors/salesforce/catalog.ts';
 import { jwtAssertion } from '../connectors/salesforce/jwt.ts';
@@ -236,10 +237,7 @@ describe('the examples of the README and the setup guides', () => {
         const tree = value as Record<string, unknown>;
         if ('id' in tree && 'target' in tree) return expectMappingLoads(block, tree);
         const configKeys = Object.keys(ParleyConfig.shape);
-        if (Object.keys(tree).every((k) => configKeys.includes(k))) {
-          await validateConfig(block.text, where(block), SAMPLE_VARIABLES);
-          return;
-        }
+        // A fragment first: it may well use only top-level keys (`sources:` with one key of a block).
         if (/^#.*\bfragment\b/i.test(block.text)) {
           // A marked fragment of parley.yaml: merged into the shipped one, the whole must still load.
           const merged = mergeInto(parseYaml(read('parley.yaml')), tree);
@@ -247,7 +245,16 @@ describe('the examples of the README and the setup guides', () => {
           await validateConfig(stringify(merged), where(block), SAMPLE_VARIABLES);
           return;
         }
-        throw new Error(`${where(block)}: neither a mapping (id, target), a parley.yaml (top-level keys ${configKeys.join(', ')}) nor marked as a fragment ("# fragment …" first)`);
+        if (Object.keys(tree).every((k) => configKeys.includes(k))) {
+          await validateConfig(block.text, where(block), SAMPLE_VARIABLES);
+          return;
+        }
+        if (/^#.*\bpayload profile\b/i.test(block.text)) {
+          // A Standard Webhooks payload profile: it must load as the standard source loads one.
+          expect(() => parseProfile(block.text, where(block), 'doc-example'), where(block)).not.toThrow();
+          return;
+        }
+        throw new Error(`${where(block)}: neither a mapping (id, target), a parley.yaml (top-level keys ${configKeys.join(', ')}), a payload profile ("# payload profile …" first) nor marked as a fragment ("# fragment …" first)`);
       });
     }
   });

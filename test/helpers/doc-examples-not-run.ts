@@ -15,7 +15,7 @@ import { tempDir } from './temp-dirs.ts';
 // with that test: a config text validated as start-up does, the `${VAR}`s a config reads.
 
 export const ROOT = process.cwd();
-export const DOCS = ['README.md', 'docs/setup-salesforce.md', 'docs/setup-x.md'] as const;
+export const DOCS = ['README.md', 'docs/setup-salesforce.md', 'docs/setup-x.md', 'docs/sources.md'] as const;
 export const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const packageScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 
