@@ -83,6 +83,20 @@ describe('X webhook intake', () => {
 });
 
 describe('signature vectors and secret rotation', () => {
+  it('refuses the previous secret once the rotation is over (X_CONSUMER_SECRET_PREVIOUS removed)', async () => {
+    const vector = vectors.x.post[0]!;
+    const body = readFileSync(new URL(vector.file, fixtures));
+    const p = await startParley({ x: { consumerSecret: 'a-brand-new-secret' } });
+    try {
+      const old = await postX(p.base, body, { 'x-twitter-webhooks-signature': vector.expectedHeaderValue });
+      expect(old.status).toBe(401);
+      expect(old.json.error.code).toBe('PARLEY_INTAKE_BAD_SIGNATURE');
+      expect((await postX(p.base, body, { 'x-twitter-webhooks-signature': signX('a-brand-new-secret', body) })).status).toBe(200);
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('matches the published CRC and delivery vectors, and accepts the previous secret during a rotation', async () => {
     const vector = vectors.x.post[0]!;
     const p = await startParley({ x: { consumerSecret: 'a-brand-new-secret', consumerSecretPrevious: vector.consumerSecret } });
