@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { demoDefaultsInUse } from './config/demo-defaults.ts';
 import { readConfig } from './config/load-config.ts';
@@ -10,6 +9,7 @@ import { loadDestinations, loadSandboxes, type ActiveDestination } from './conne
 import { loadSources } from './connectors/registry.ts';
 import { createDeriver, type Deriver } from './intake/deriver.ts';
 import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
+import { instanceId } from './instance-id.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
@@ -108,9 +108,15 @@ export async function start(environment: Environment, options: { signal?: AbortS
     deriver.start();
     planner?.notify();
     if (mappings.length > 0 && destinations.length > 0) {
+      // Leases are held under a stable instance id: what a crash of this instance left leased is
+      // given back now, not after the lease time (only writes marked sent are looked up first).
+      const owner = instanceId(environment.instanceId, environment.dataDir);
+      const released = await store.releaseLeases(owner.id, { now: now() });
+      logger.info({ instanceId: owner.id, from: owner.from, ...(released > 0 ? { released } : {}) },
+        released > 0 ? 'took over the leases a previous run of this instance left' : 'dispatching as this instance');
       dispatcher = dispatcherForCleanup = createDispatcher({
         store, destinations, mappings, logger: logger.child({ component: 'dispatcher' }), now, random: Math.random,
-        owner: `${hostname()}:${process.pid}`,
+        owner: owner.id,
         // The sandbox on this same server, at the URL it gives itself (so its instance_url is the login's own host).
         sandboxUrl: (connectorId) => {
           const mounted = sandboxes.find((s) => s.id === connectorId);

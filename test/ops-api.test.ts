@@ -76,7 +76,7 @@ describe('ops API', () => {
 
   it('serves health, readiness, metrics, docs and a clear 404', async () => {
     expect((await api(p.base, '/health', null)).json).toEqual({ status: 'ok' });
-    expect((await api(p.base, '/ready', null)).json).toMatchObject({ status: 'ready', store: { driver: 'sqlite', schemaVersion: 3 } });
+    expect((await api(p.base, '/ready', null)).json).toMatchObject({ status: 'ready', store: { driver: 'sqlite', schemaVersion: 4 } });
     const metrics = (await api(p.base, '/metrics', null)).text;
     for (const name of ['parley_http_requests_total', 'parley_intake_accepted_total', 'parley_intake_commit_seconds_bucket', 'parley_intake_pending_deliveries', 'parley_process_cpu_seconds_total', 'parley_nodejs_heap_size_used_bytes']) expect(metrics).toContain(name);
     // One prefix: every metric name starts with parley_ once (the process metrics were once parley_process_process_…).

@@ -6,6 +6,8 @@ import {
   type VendorError, type WriteBatch, type WriteOperation, type WriteResult,
 } from '../../src/connectors/index.ts';
 import { toCatalogObject, type DescribeResult } from './catalog.ts';
+import { freshestUsage, type DailyApiUsage } from './limits.ts';
+import { lookupQueries } from './soql-in.ts';
 import { classifySalesforceError, outcomeUnknown, vendorError } from './classify.ts';
 import type { SalesforceConfig } from './config.ts';
 import { defaultAudience, jwtAssertion } from './jwt.ts';
@@ -123,6 +125,21 @@ class SalesforceClient implements DestinationClient {
     return this.#usage;
   }
 
+  /**
+   * The daily API quota from `GET /limits`, the cheapest call Salesforce has (reference §8): the
+   * answer's `Sforce-Limit-Info` header when it carries one, else its `DailyApiRequests` (limits.ts).
+   * Also passed on through `onUsage`, like every reading.
+   */
+  async refreshUsage(): Promise<UsageReading> {
+    const before = this.#conn.limitInfo;
+    const body = await this.#call(() => this.#conn.limits() as Promise<unknown>);
+    // jsforce replaces limitInfo with a new object on each answer that carries the header.
+    const header = this.#conn.limitInfo !== before ? (this.#conn.limitInfo as { apiUsage?: DailyApiUsage } | undefined)?.apiUsage : undefined;
+    this.#usage = { ...freshestUsage(header, body), at: (this.#context.now ?? (() => new Date()))() };
+    this.#context.onUsage?.(this.#usage);
+    return this.#usage;
+  }
+
   async catalog(): Promise<ObjectCatalog> {
     const objects: CatalogObject[] = [];
     for (const name of this.#config.objects) {
@@ -150,6 +167,38 @@ class SalesforceClient implements DestinationClient {
     const soql = `SELECT Id FROM ${object} WHERE ${field} = '${escapeSoql(value)}' ORDER BY CreatedDate LIMIT 1`;
     const result = await this.#call(async () => (await this.#conn.query(soql)) as unknown as { records: Array<{ Id?: string }> });
     return result.records[0]?.Id;
+  }
+
+  /**
+   * `lookup` for many values: one SOQL `IN` query per 100 values (fewer when long values would
+   * make the URL too long: soql-in.ts), plus `queryMore` pages past 2,000 rows. Value → the oldest
+   * record's id, as `lookup`; SOQL compares text case-insensitively, so a record whose value
+   * differs only in case answers for it when none matches exactly, as it would for `lookup`.
+   */
+  async lookupMany(object: string, field: string, values: readonly string[]): Promise<Map<string, string>> {
+    type Page = { records: Array<Record<string, unknown>>; done?: boolean; nextRecordsUrl?: string };
+    const found = new Map<string, string>();
+    const folded = new Map<string, string>();
+    for (const soql of lookupQueries(object, field, values)) {
+      let page = await this.#call(async () => (await this.#conn.query(soql)) as unknown as Page);
+      for (;;) {
+        for (const record of page.records) {
+          const id = record.Id, value = record[field];
+          if (typeof id !== 'string' || value === null || value === undefined) continue;
+          if (!found.has(String(value))) found.set(String(value), id);
+          if (!folded.has(String(value).toLowerCase())) folded.set(String(value).toLowerCase(), id);
+        }
+        if (page.done !== false || !page.nextRecordsUrl) break;
+        const next = page.nextRecordsUrl;
+        page = await this.#call(async () => (await this.#conn.queryMore(next)) as unknown as Page);
+      }
+    }
+    const answer = new Map<string, string>();
+    for (const value of values) {
+      const id = found.get(value) ?? folded.get(value.toLowerCase());
+      if (id !== undefined) answer.set(value, id);
+    }
+    return answer;
   }
 
   async write(batch: WriteBatch): Promise<Map<string, WriteResult>> {

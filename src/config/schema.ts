@@ -42,6 +42,11 @@ export const DestinationCommonConfig = z.object({
   enabled: booleanFromText.default(true),
   /** Share of the CRM's API quota left for the org's other integrations (0.1 = 10 %): Parley pauses before using it. */
   budgetReserve: numberFromText(z.number().min(0).max(0.9)).default(0.1),
+  /**
+   * While paused for the budget reserve or the CRM's quota: seconds between two readings of the
+   * usage with the vendor's cheapest call (Salesforce `/limits`); it resumes once budget is back.
+   */
+  usageProbeSeconds: numberFromText(z.number().int().min(5).max(300)).default(15),
   /** Calls in flight at once (default: the connector's). */
   maxConcurrent: numberFromText(z.number().int().min(1).max(25)).optional(),
   /** Least time between two calls' starts, ms (default: the connector's). */
@@ -56,7 +61,7 @@ export const DestinationCommonConfig = z.object({
   /** Most time to wait for the CRM's answer to a call, ms: a CRM that does not answer in time is `unreachable`. */
   responseTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(60_000),
 });
-export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs'] as const;
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs'] as const;
 
 /** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
 export const SandboxCommonConfig = z.object({

@@ -15,6 +15,8 @@ export interface ActiveDestination {
   config: unknown;
   /** Share of the API quota kept for the org's other integrations. */
   budgetReserve: number;
+  /** While paused for budget or quota: ms between two usage probes (`usageProbeSeconds`; default 15 s). */
+  usageProbeMs?: number;
   /** Calls in flight and spacing, from the config or the connector's defaults. */
   limits: { maxConcurrent: number; minTimeMs: number };
   /** Where and how long its outbound calls may go (allowedHosts, timeouts). */
@@ -74,7 +76,7 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
       throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['destinations', id], context) });
     }
     active.push({
-      id, definition, config: parsed.data, budgetReserve: block.budgetReserve,
+      id, definition, config: parsed.data, budgetReserve: block.budgetReserve, usageProbeMs: block.usageProbeSeconds * 1000,
       limits: { maxConcurrent: block.maxConcurrent ?? definition.limits.maxConcurrent, minTimeMs: block.minTimeMs ?? definition.limits.minTimeMs },
       outbound: { allowedHosts: block.allowedHosts, connectTimeoutMs: block.connectTimeoutMs, responseTimeoutMs: block.responseTimeoutMs },
     });

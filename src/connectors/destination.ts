@@ -198,8 +198,23 @@ export interface DestinationClient {
    * an update or delete Parley has no link for.
    */
   lookup?(object: string, field: string, value: string): Promise<string | undefined>;
+  /**
+   * `lookup` for many values in as few calls as the CRM allows (Salesforce: one SOQL `IN` query per
+   * 100 values): value → CRM id, a value with no record absent. The dispatcher uses it for every
+   * look-up of a round at once (operations whose sent write's outcome is unknown after a crash);
+   * without it, it calls `lookup` per value. Rejects when a call fails (nothing is assumed absent).
+   */
+  lookupMany?(object: string, field: string, values: readonly string[]): Promise<Map<string, string>>;
   /** The last quota reading, if any. */
   usage(): UsageReading | undefined;
+  /**
+   * Optional vendor fact: reads the API quota with the cheapest call the vendor has (Salesforce
+   * `GET /services/data/vXX.X/limits`, `DailyApiRequests {Max, Remaining}`), so a destination paused
+   * for its quota or its budget reserve learns when the quota is back without a write. The
+   * dispatcher calls it only while paused, at most once per `usageProbeSeconds`, through the
+   * destination's limiter. Rejects when the CRM refuses or cannot be reached (the pause goes on).
+   */
+  refreshUsage?(): Promise<UsageReading>;
   close(): Promise<void>;
 }
 

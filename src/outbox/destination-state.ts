@@ -8,7 +8,7 @@ export const DESTINATION_STATES: readonly DestinationState[] = ['connecting', 'r
 export const ACTIONS: Record<DestinationState, string> = {
   connecting: 'none: the first connection is being made',
   ready: 'none',
-  paused: 'none: operations wait for the CRM\'s API quota window (see lastError and usage); lower budgetReserve to use more of it',
+  paused: 'none: operations wait for the CRM\'s API quota (see lastError and usage), read every usageProbeSeconds; it resumes by itself once budget is back; lower budgetReserve to use more of it',
   misconfigured: 'fix the destination\'s config, credentials or mapping named in lastError; it is tried again every 30 s',
   unreachable: 'none if it passes: retried with backoff; if it persists, check the URL, DNS, firewall or proxy to the host in lastError',
 };

@@ -64,13 +64,19 @@ export interface DispatcherOptions {
   logger: Logger;
   now: () => Date;
   random: () => number;
-  /** This process's name in leases. */
+  /**
+   * This instance's name in leases: stable across restarts (`PARLEY_INSTANCE_ID`, instance-id.ts),
+   * so a restart takes over what its previous run held leased at once (start.ts).
+   */
   owner: string;
   /** The built-in sandbox's URL for a connector id, when it is mounted. */
   sandboxUrl?: (connectorId: string) => string | undefined;
   /** Called with each destination's catalog once connected (the planner coerces values with it). */
   onCatalog?: (destination: string, catalog: ObjectCatalog) => void;
-  /** How long a lease lasts, ms (default 60 s): a dispatcher that dies releases its operations this late. */
+  /**
+   * How long a lease lasts, ms (default 60 s): a dispatcher that dies releases its operations this
+   * late to other instances (a restart under its own instance id takes them over at once).
+   */
   leaseMs?: number;
   /** Idle wait between rounds when nothing was due, ms (default 500). */
   pollMs?: number;

@@ -4,7 +4,9 @@ import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import { createOutboundClient } from '../connectors/outbound.ts';
 import { isParleyError } from '../errors.ts';
 import { actionFor, type DestinationState } from './destination-state.ts';
+import { BUDGET_RESERVED, createUsageProbe, heldOperationWaitMs } from './usage-probe.ts';
 import { errorSummary, linkKeysOf, mergeByRecord, planWrite } from './write-plan.ts';
+import { lookUpRound } from './lookups.ts';
 
 export { mergeByRecord } from './write-plan.ts';
 import { checkAgainstCatalog } from '../mappings/catalog-check.ts';
@@ -55,6 +57,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const budgetPauseMs = options.budgetPauseMs ?? 15 * 60_000;
   /** Calls Parley may still make before touching the reserve, from the last usage reading. */
   const budgetRemaining = (rt: Runtime) => (rt.usage ? Math.floor(rt.usage.limit * (1 - rt.destination.budgetReserve)) - rt.usage.used : undefined);
+  const usageProbe = createUsageProbe({ now: options.now, logger: log });
   let stopped = false;
   const loops: Array<Promise<void>> = [];
   let onStopping: () => void = () => undefined;
@@ -135,7 +138,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const rt = runtimes.get(id);
     if (!rt || (rt.state === 'misconfigured' && rt.mappingIssues && rt.mappingIssues.length > 0)) return 0;
     const now = options.now();
-    if (rt.pausedUntil > now.getTime()) { if (rt.state === 'ready') rt.state = 'paused'; return 0; }
+    // A pause for budget or quota ends early when a usage probe finds budget back (usage-probe.ts).
+    if (rt.pausedUntil > now.getTime() && !(await usageProbe.tryResume(rt))) { if (rt.state === 'ready') rt.state = 'paused'; return 0; }
     if (!(await connect(rt))) return 0;
     const remaining = budgetRemaining(rt);
     if (remaining !== undefined && remaining <= 0) {
@@ -152,6 +156,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const maxBatch = rt.definition.limits.maxBatchSize;
     const leased = await options.store.claimOperations(id, { owner: options.owner, now, leaseMs, limit: maxBatch * 4 });
     if (leased.length === 0) return 0;
+    // After a quiet spell the reading may be stale (the org's other integrations share the quota): read
+    // again before spending calls on it; over the reserve, the work goes back and the next round pauses.
+    if (await usageProbe.refreshIfStale(rt) && budgetRemaining(rt)! <= 0) {
+      const held = { code: BUDGET_RESERVED, message: 'held back: only the reserve of the API quota is left', class: 'rate-limited' };
+      await options.store.recordOutcomes(leased.map((op) => retryOutcome(op, held, false, op.outcomeUnknown, 0)), { owner: options.owner, now: options.now() });
+      return 0;
+    }
     const { heads: claimed, followers } = mergeByRecord(leased);
 
     const links = new Map((await options.store.readLinks(id, linkKeysOf(claimed))).map((l) => [`${l.object}\u0000${l.key}`, l.crmId]));
@@ -162,10 +173,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const unboundOf = new Map<string, Array<{ field: string; object: string; key: string }>>();
     const parentLinks = new Map<string, Array<{ object: string; key: string; crmId: string }>>();
     const groups = new Map<string, { object: string; operation: WriteBatch['operation']; matchKey?: string; items: Array<{ op: StoredOperation; write: WriteOperation }> }>();
+    const planOf = (op: StoredOperation, lookups: Parameters<typeof planWrite>[3]) => planWrite(op, rt.catalog!.objects.find((o) => o.name === op.object), linkOf(op.object, op.recordKey), lookups);
+    // Every look-up the round needs, made together through the limiter (lookups.ts).
+    const lookups = await lookUpRound(claimed, planOf, client, (call) => rt.limiter.schedule(call));
 
     for (const op of claimed) {
-      const object = rt.catalog!.objects.find((o) => o.name === op.object);
-      const plan = await planWrite(op, object, linkOf(op.object, op.recordKey), client);
+      const plan = await planOf(op, lookups);
       if (plan.kind === 'done') { outcomes.push({ id: op.id, outcome: 'done', crmId: plan.crmId }); continue; }
       if (plan.kind === 'wait') { outcomes.push(retryOutcome(op, { code: 'PARLEY_OUTBOX_RECORD_NOT_FOUND', message: plan.reason }, true)); continue; }
       // References are bound now, from what is already written; one to a record Parley never
@@ -173,10 +186,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // A person the CRM already knows (a Contact with their e-mail, say) is parented there, as
       // Salesforce's handler does; a lookup per rule, only for a record about to be created.
       const matched = new Map<string, string>();
-      if (plan.operation !== 'update' && plan.operation !== 'delete' && client.lookup) {
+      if (plan.operation !== 'update' && plan.operation !== 'delete' && lookups.available) {
         for (const ref of op.references) {
           for (const m of ref.match ?? []) {
-            const found = await client.lookup(m.object, m.field, m.value).catch(() => undefined);
+            const found = await lookups.lookup(m.object, m.field, m.value).catch(() => undefined);
             if (found) { matched.set(ref.field, found); break; }
           }
         }
@@ -213,7 +226,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const chunk = group.items.slice(start, start + maxBatch);
         const batch: WriteBatch = { object: group.object, operation: group.operation, ...(group.matchKey ? { matchKey: group.matchKey } : {}), operations: chunk.map((c) => c.write) };
         options.metrics?.dispatchBatchSize.observe({ destination: id }, batch.operations.length);
-        calls.push(rt.limiter.schedule(() => client.write(batch)).then((results) => {
+        // Marked sent, durably, just before the call: after a crash only these are looked up (store.markSent).
+        const sent = chunk.flatMap(({ op }) => [op.id, ...(followers.get(op.id) ?? [])]);
+        calls.push(rt.limiter.schedule(async () => { await options.store.markSent(sent, { owner: options.owner, now: options.now() }); return client.write(batch); }).then((results) => {
           // A call the network cut off for every record: the destination is unreachable, not each record wrong.
           const all = [...results.values()];
           const cut = all.length > 0 && all.every((r) => r.status === 'retryable' && r.error.code === 'PARLEY_DESTINATION_UNREACHABLE') ? all[0] : undefined;
@@ -272,7 +287,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       case 'retryable': return retryOutcome(op, { ...result.error, class: 'retryable' }, true, result.outcomeUnknown === true);
       case 'rate-limited':
         rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + result.retryAfterMs);
-        return retryOutcome(op, { ...result.error, class: 'rate-limited' }, false, false, result.retryAfterMs);
+        return retryOutcome(op, { ...result.error, class: 'rate-limited' }, false, false, heldOperationWaitMs(result.retryAfterMs, rt));
       case 'permanent':
         log.warn({ destination: rt.destination.id, operationId: op.id, object: op.object, code: result.error.code, scope: result.scope }, 'the CRM refused an operation for good; kept as a dead letter');
         return { id: op.id, outcome: 'dead', error: { ...result.error, class: 'permanent', scope: result.scope } };
@@ -293,7 +308,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (stopped) break;
       if (handled >= rt.definition.limits.maxBatchSize) continue;
       if (handled > 0) { await pause(lingerMs); continue; }
-      const waitMs = rt.pausedUntil > Date.now() ? Math.min(rt.pausedUntil - Date.now(), 60_000) : pollMs;
+      const waitMs = rt.pausedUntil > Date.now() ? Math.min(rt.pausedUntil - Date.now(), 60_000, usageProbe.waitMs(rt) ?? Infinity) : pollMs;
       const woken = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), waitMs);
         timer.unref();

@@ -48,7 +48,7 @@ export type WritePlan =
  * has a usable external id; otherwise the links table says whether the record exists, and only an
  * operation whose earlier attempt had an unknown outcome looks the record up by its natural key.
  */
-export async function planWrite(op: StoredOperation, object: CatalogObject | undefined, linked: string | undefined, client: DestinationClient): Promise<WritePlan> {
+export async function planWrite(op: StoredOperation, object: CatalogObject | undefined, linked: string | undefined, client: Pick<DestinationClient, 'lookup'>): Promise<WritePlan> {
   const keyField = op.matchKey ? object?.fields.find((f) => f.name === op.matchKey) : undefined;
   const lookup = async () => (op.matchKey && op.matchValue !== undefined && client.lookup ? client.lookup(op.object, op.matchKey, op.matchValue) : undefined);
   switch (op.operation) {

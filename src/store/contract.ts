@@ -216,20 +216,42 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.readLinks('salesforce', [{ object: 'SocialPost', key: 'p1' }, { object: 'SocialPost', key: 'p2' }])).toEqual([{ object: 'SocialPost', key: 'p1', crmId: 'B' }]);
     });
 
-    it('gives back the leases an owner still holds: due at once, looked up before being written again', async () => {
+    it('gives back the leases an owner still holds: due at once, looked up before being written again if sent', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1']);
-      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'p1' }), operation('o2', 'e1', { recordKey: 'p2' })], problems: [] }], { now: at(0) });
-      await store.claimOperations('salesforce', { owner: 'a', now: at(10), leaseMs: 60_000, limit: 1 });
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'p1' }), operation('o3', 'e1', { recordKey: 'p3' }), operation('o2', 'e1', { recordKey: 'p2' })], problems: [] }], { now: at(0) });
+      await store.claimOperations('salesforce', { owner: 'a', now: at(10), leaseMs: 60_000, limit: 2 });
       await store.claimOperations('salesforce', { owner: 'b', now: at(10), leaseMs: 60_000, limit: 10 });
-      expect(await store.releaseLeases('a', { now: at(20) })).toBe(1);
+      // a sent o1's write; o3 was claimed but never sent. b's o2 is not a's to mark.
+      expect(await store.markSent(['o1', 'o2'], { owner: 'a', now: at(15) })).toBe(1);
+      expect(await store.releaseLeases('a', { now: at(20) })).toBe(2);
       expect(await store.releaseLeases('a', { now: at(21) })).toBe(0);
       const byId = Object.fromEntries((await store.listOperations({ limit: 10 })).items.map((o) => [o.id, o]));
       expect(byId.o1).toMatchObject({ state: 'pending', attempts: 0, outcomeUnknown: true, nextAttemptAt: at(20).toISOString() });
+      expect(byId.o3).toMatchObject({ state: 'pending', attempts: 0, outcomeUnknown: false, nextAttemptAt: at(20).toISOString() });
       expect(byId.o2).toMatchObject({ state: 'leased' });
       // Another dispatcher takes it long before a's lease would have expired; a's late outcome changes nothing.
-      expect((await store.claimOperations('salesforce', { owner: 'c', now: at(30), leaseMs: 60_000, limit: 10 })).map((o) => o.id)).toEqual(['o1']);
+      expect((await store.claimOperations('salesforce', { owner: 'c', now: at(30), leaseMs: 60_000, limit: 10 })).map((o) => o.id)).toEqual(['o1', 'o3']);
       expect(await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'A' }], { owner: 'a', now: at(40) })).toBe(0);
+    });
+
+    it('looks up an expired lease taken over only if its write was sent; the mark lasts one lease', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { recordKey: 'p1' }), operation('o2', 'e1', { recordKey: 'p2' })], problems: [] }], { now: at(0) });
+      expect((await store.claimOperations('salesforce', { owner: 'a', now: at(10), leaseMs: 1000, limit: 10 })).map((o) => [o.id, o.outcomeUnknown])).toEqual([['o1', false], ['o2', false]]);
+      expect(await store.markSent(['o1'], { owner: 'a', now: at(20) })).toBe(1);
+      // a dies; b takes both over once the lease expired: o1 may be in the CRM, o2 cannot be.
+      const taken = await store.claimOperations('salesforce', { owner: 'b', now: at(1011), leaseMs: 1000, limit: 10 });
+      expect(taken.map((o) => [o.id, o.outcomeUnknown])).toEqual([['o1', true], ['o2', false]]);
+      // a's late mark changes nothing: the lease is b's now.
+      expect(await store.markSent(['o2'], { owner: 'a', now: at(1012) })).toBe(0);
+      // b dies before sending anything: o1 stays unknown (nothing since has said otherwise), o2 stays known.
+      const again = await store.claimOperations('salesforce', { owner: 'c', now: at(2012), leaseMs: 1000, limit: 10 });
+      expect(again.map((o) => [o.id, o.outcomeUnknown])).toEqual([['o1', true], ['o2', false]]);
+      // A retry recorded after the write answered clears it (the attempt's outcome is known).
+      expect(await store.recordOutcomes([{ id: 'o2', outcome: 'retry', nextAttemptAt: at(2013), error: { code: 'X' }, spendAttempt: true }], { owner: 'c', now: at(2013) })).toBe(1);
+      expect((await store.listOperations({ limit: 10 })).items.find((o) => o.id === 'o2')).toMatchObject({ state: 'pending', outcomeUnknown: false });
     });
 
     it('shows a pending operation held back by something outside Parley\'s control as waiting, and still claims it when due', async () => {

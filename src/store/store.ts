@@ -253,7 +253,8 @@ export interface Store {
   commitPlan(plans: PlannedEvent[], options: { now: Date }): Promise<{ planned: number; alreadyPlanned: number }>;
   /**
    * Leases due operations of a destination, oldest first: pending ones whose time has come and
-   * leased ones whose lease expired (their dispatcher died). An operation waits while an earlier
+   * leased ones whose lease expired (their dispatcher died; `outcomeUnknown` when it had marked
+   * them sent, see `markSent`). An operation waits while an earlier
    * one for the same record is still pending, or while a record it references has a planned write
    * not yet done, whichever was planned first. The due upserts and updates queued right behind a
    * claimed one for the same record come with it, in order (to be merged into one write).
@@ -273,10 +274,21 @@ export interface Store {
    */
   recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number>;
   /**
+   * Marks leased operations as sent, durably, just before their write goes to the CRM: if their
+   * lease is later taken over (the dispatcher died) or given back, only these have an unknown
+   * outcome and are looked up before being written again; an operation claimed but never sent is
+   * simply sent. Only operations still leased by `owner` are marked; the mark lasts until the next
+   * lease. ONE transaction, committed before it resolves.
+   * @returns how many operations were marked
+   */
+  markSent(ids: string[], options: { owner: string; now: Date }): Promise<number>;
+  /**
    * Gives back every operation `owner` still holds leased: pending again and due at `now`, so the
-   * next dispatcher claims it at once instead of after the lease expires. Whether its last write
-   * reached the CRM is not known, so it is looked up before being written again (`outcomeUnknown`).
-   * No attempt is spent. ONE transaction. A dispatcher calls this when it stops.
+   * next dispatcher claims it at once instead of after the lease expires. One marked sent
+   * (`markSent`) may have reached the CRM, so it is looked up before being written again
+   * (`outcomeUnknown`); one never sent keeps the outcome it had. No attempt is spent. ONE
+   * transaction. A dispatcher calls this when it stops, and a process at start-up for the owner
+   * (instance id) it replaces, whose leases a crash left behind.
    * @returns how many operations were released
    */
   releaseLeases(owner: string, options: { now: Date }): Promise<number>;

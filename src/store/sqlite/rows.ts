@@ -11,6 +11,8 @@ export interface OperationRow {
   match_key: string | null; match_value: string | null; record_key: string | null; ordering_key: string; fields: string; refs: string;
   state: OperationState; attempts: number; next_attempt_at: number; crm_id: string | null; last_error: string | null; created_at: number; updated_at: number;
   outcome_unknown: number;
+  /** When the current lease's write was sent (migration 4), NULL if not yet. */
+  sent_at: number | null;
 }
 export interface DeadLetterRow {
   operation_id: string | null; replayed_at: number | null;

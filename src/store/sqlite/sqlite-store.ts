@@ -253,10 +253,12 @@ export class SqliteStore implements Store {
           claimed.push(next);
         }
       }
-      // An operation whose lease expired was being sent when its dispatcher died: whether the CRM
-      // took it is unknown, so it is looked up before being written again.
-      for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, row.state === 'leased' ? 1 : row.outcome_unknown, now, row.id);
-      return claimed.map((row) => ({ ...row, state: 'leased' as const, outcome_unknown: row.state === 'leased' ? 1 : row.outcome_unknown }));
+      // An operation whose lease expired after its write went out (sent_at) was in flight when its
+      // dispatcher died: whether the CRM took it is unknown, so it is looked up before being written
+      // again. One claimed but never sent is simply sent.
+      const unknown = (row: OperationRow) => (row.state === 'leased' && row.sent_at !== null ? 1 : row.outcome_unknown);
+      for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, unknown(row), now, row.id);
+      return claimed.map((row) => ({ ...row, state: 'leased' as const, outcome_unknown: unknown(row), sent_at: null }));
     });
     return this.#commit(run).map(toStoredOperation);
   }
@@ -352,6 +354,13 @@ export class SqliteStore implements Store {
   async pruneDedupKeys(before: Date): Promise<number> {
     const s = this.#ready();
     return this.#commit(() => s.prune.run(before.getTime()).changes);
+  }
+
+  async markSent(ids: string[], options: { owner: string; now: Date }): Promise<number> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const run = this.#db.transaction(() => ids.reduce((n, id) => n + s.markSent.run(now, now, id, options.owner).changes, 0));
+    return this.#commit(run);
   }
 
   async releaseLeases(owner: string, options: { now: Date }): Promise<number> {

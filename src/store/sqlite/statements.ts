@@ -52,7 +52,9 @@ export function prepareStatements(db: Database.Database) {
     // (a reply may arrive before the profile of its author).
     pendingWriteOf: db.prepare(`SELECT 1 FROM operations WHERE destination = ? AND object = ? AND record_key = ?
       AND state IN ('pending', 'leased') AND operation != 'delete' AND seq != ? LIMIT 1`),
-    lease: db.prepare(`UPDATE operations SET state = 'leased', lease_owner = ?, lease_until = ?, outcome_unknown = ?, updated_at = ? WHERE id = ?`),
+    lease: db.prepare(`UPDATE operations SET state = 'leased', lease_owner = ?, lease_until = ?, outcome_unknown = ?, sent_at = NULL, updated_at = ? WHERE id = ?`),
+    // Only this owner's current lease: one that expired and was taken over is not the one being sent.
+    markSent: db.prepare(`UPDATE operations SET sent_at = ?, updated_at = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?`),
     getLink: db.prepare('SELECT crm_id FROM links WHERE destination = ? AND object = ? AND record_key = ?'),
     putLink: db.prepare(`INSERT INTO links (destination, object, record_key, crm_id, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (destination, object, record_key) DO UPDATE SET crm_id = excluded.crm_id, updated_at = excluded.updated_at`),
@@ -63,7 +65,9 @@ export function prepareStatements(db: Database.Database) {
     finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
     retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     // No index leads with state or owner: a scan, run once when a dispatcher stops.
-    releaseLeases: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = 1, lease_owner = NULL, lease_until = NULL, updated_at = ?
+    // Unknown only if the write went out (sent_at); one never sent is simply sent.
+    releaseLeases: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = CASE WHEN sent_at IS NULL THEN outcome_unknown ELSE 1 END,
+      sent_at = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
       WHERE state = 'leased' AND lease_owner = ?`),
     kill: db.prepare(`UPDATE operations SET state = 'dead', attempts = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     insertAttempt: db.prepare('INSERT OR REPLACE INTO operation_attempts (operation_id, attempt, at, outcome, error) VALUES (?, ?, ?, ?, ?)'),

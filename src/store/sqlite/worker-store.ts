@@ -89,6 +89,7 @@ export class WorkerSqliteStore implements Store {
   readLinks: Store['readLinks'] = (destination, keys) => this.#call('readLinks', destination, keys);
   readFirstRecords: Store['readFirstRecords'] = (destination, keys) => this.#call('readFirstRecords', destination, keys);
   recordOutcomes: Store['recordOutcomes'] = (outcomes, options) => this.#call('recordOutcomes', outcomes, options);
+  markSent: Store['markSent'] = (ids, options) => this.#call('markSent', ids, options);
   releaseLeases: Store['releaseLeases'] = (owner, options) => this.#call('releaseLeases', owner, options);
   listAttempts: Store['listAttempts'] = (id) => this.#call('listAttempts', id);
   replayDeadLetters: Store['replayDeadLetters'] = (ids, options) => this.#call('replayDeadLetters', ids, options);
