@@ -9,6 +9,7 @@ import { loadDestinations, loadSandboxes, type ActiveDestination } from './conne
 import { loadSources } from './connectors/registry.ts';
 import { createDeriver, type Deriver } from './intake/deriver.ts';
 import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
+import { lingerAfterPartialRound } from './outbox/freshness.ts';
 import { instanceId } from './instance-id.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
@@ -125,7 +126,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
         onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
         metrics,
         retry: { stepsMs: config.outbox.retryStepsMs, maxAgeMs: config.outbox.retryForHours * HOUR_MS },
-        leaseMs: config.outbox.leaseMs, lingerMs: config.outbox.lingerMs,
+        leaseMs: config.outbox.leaseMs, lingerMs: lingerAfterPartialRound(config.outbox.freshnessMs, config.outbox.lingerMs),
       });
       // A mapping that does not fit its CRM's catalog stops start-up, naming file, mapping and field.
       // A CRM that cannot be reached does not: intake keeps working and the dispatcher retries.

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { lingerAfterPartialRound } from './freshness.ts';
+
+describe('the linger after a partial round', () => {
+  it('spends half the freshness budget waiting for more operations to share the call', () => {
+    expect(lingerAfterPartialRound(2000)).toBe(1000);
+    expect(lingerAfterPartialRound(500)).toBe(250);
+  });
+  it('an explicit lingerMs wins (tests and latency-sensitive setups)', () => {
+    expect(lingerAfterPartialRound(2000, 20)).toBe(20);
+    expect(lingerAfterPartialRound(2000, 0)).toBe(0);
+  });
+});
