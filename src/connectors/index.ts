@@ -11,3 +11,4 @@ export * from './signature.ts';
 export { classifyOutboundFailure, isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';
 export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';
+export * from './sandbox-kit/index.ts';

@@ -1,15 +1,13 @@
-import { join, isAbsolute } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { defineSandbox, type SandboxSetupContext, type SandboxVendor } from '../../../src/connectors/index.ts';
 import { SandboxAuth, ORG_ID } from './auth.ts';
 import { apiVersion, CALL, type CallState, type SandboxRequest } from './call-state.ts';
 import { COMPOSITE_LIMIT, GRAPH_LIMIT, GRAPH_NODE_LIMIT, parseSubrequests, runSubrequests, type Subrequest } from './composite.ts';
-import type { SalesforceSandboxConfig } from './config.ts';
+import { SalesforceSandboxConfig } from './config.ts';
 import { buildDescribes, describeAt, describeGlobal, limitsBody } from './describes.ts';
-import { FAULTS, FaultsBody, pickFault, unknownFaults, type CallKind } from './faults.ts';
+import { FAULTS, LIMIT_ERROR, RULES, type CallKind } from './faults.ts';
 import { SandboxOrg } from './org.ts';
-import { seededRandom } from './random.ts';
 import { registerRecordRoutes } from './record-routes.ts';
 import { RecordStore } from './record-store.ts';
 import { QueryCursors } from './query-cursors.ts';
@@ -20,41 +18,45 @@ import { batchSize, safeJson, sendJson } from './wire.ts';
 
 
 /**
- * The Salesforce sandbox: a Fastify plugin answering Salesforce's REST API under its own paths
+ * The Salesforce sandbox: answers Salesforce's REST API under its own paths
  * (`/services/oauth2/token`, `/services/data/vXX.X/…`), so jsforce or any Salesforce client pointed
  * at `http://host:port/sandbox/salesforce` works unchanged. Wire facts: ../shared/reference/salesforce.md
- * (from Salesforce's REST API Developer Guide and jsforce 3's source). Plus `_faults` and `_stats`.
+ * (from Salesforce's REST API Developer Guide and jsforce 3's source). `_faults`, `_stats`, the
+ * quota and latency are the sandbox kit's (src/connectors/sandbox-kit/); this folder holds the vendor's facts.
  */
-export async function salesforceSandbox(app: FastifyInstance, options: { config: SalesforceSandboxConfig; baseUrl: () => string; dataDir: string }): Promise<void> {
-  const { config } = options;
+export const salesforceSandboxDefinition = defineSandbox<SalesforceSandboxConfig, CallKind>({
+  configSchema: SalesforceSandboxConfig,
+  faults: FAULTS,
+  rules: RULES,
+  limitErrorCode: LIMIT_ERROR.errorCode,
+  dailyLimit: (config) => config.dailyLimit,
+  initialFaults: (config) => config.faults,
+  // Salesforce takes request bodies far larger than Parley's webhook limit [unconfirmed: 50 MB assumed].
+  bodyLimitBytes: 50 * 1024 * 1024,
+  setup: setupSalesforce,
+});
+
+/** The sandbox's Fastify plugin, as mounted at `/sandbox/salesforce` (also by test/helpers/salesforce-sandbox.ts). */
+export const salesforceSandbox = salesforceSandboxDefinition.plugin;
+
+async function setupSalesforce(app: FastifyInstance, options: SandboxSetupContext<SalesforceSandboxConfig, CallKind>): Promise<SandboxVendor> {
+  const { config, kit } = options;
   const auth = new SandboxAuth(config);
-  const file = config.file ? (isAbsolute(config.file) ? config.file : join(options.dataDir, config.file)) : undefined;
+  kit.onExpireSessions(() => auth.expireAll());
+  const file = config.file ? options.dataFile(config.file) : undefined;
   const store = new RecordStore({ file });
   const describes = buildDescribes({ fieldOverrides: config.fieldOverrides as never, customFields: config.customFields as never });
   const org = new SandboxOrg({ describes, store, userId: auth.defaultUserId });
   const cursors = new QueryCursors();
-  let faults = FaultsBody.parse(config.faults ?? {});
   org.recordRule = (object, record) => {
-    const rule = faults.rules.find((r) => r.object === object && record[r.field] === r.equals);
+    const rule = kit.ruleFor(object, record);
     return rule ? { statusCode: rule.errorCode, message: rule.message, fields: [rule.field] } : undefined;
   };
-  let random = faults.seed === undefined ? Math.random : seededRandom(faults.seed);
-  let dailyLimit = config.dailyLimit;
-  let used = 0;
-  let totalCalls = 0;
-  const calls: Record<string, number> = {};
-  // Error answers by code (limits, injected faults), for `_stats`.
-  const errorsAnswered: Record<string, number> = {};
-  const countError = (code: string) => { errorsAnswered[code] = (errorsAnswered[code] ?? 0) + 1; };
   // Composite subrequests run through these same routes, marked so they are neither counted again
   // nor faulted; a composite holds off other calls while it runs, so its rollback undoes only its own writes.
   const subrequestToken = randomBytes(16).toString('hex');
   let compositeRunning: Promise<unknown> | undefined;
 
-  app.addHook('onClose', async () => store.flush());
-  // Sandbox routes belong to the simulated vendor, not to Parley's API: kept out of its OpenAPI.
-  // Salesforce takes request bodies far larger than Parley's webhook limit [unconfirmed: 50 MB assumed].
-  app.addHook('onRoute', (route) => { route.schema = { ...(route.schema ?? {}), hide: true }; route.bodyLimit ??= 50 * 1024 * 1024; });
   // Clients such as simple-salesforce send `Content-Type: application/json` on a DELETE with no body.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -101,27 +103,6 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
     });
   });
 
-  // ---- Faults and statistics (ARCHITECTURE.md, Fixed interfaces) ----
-  app.put('/_faults', async (request, reply) => {
-    const parsed = FaultsBody.safeParse(request.body ?? {});
-    const unknown = parsed.success ? unknownFaults(parsed.data) : [];
-    if (!parsed.success || unknown.length > 0) {
-      return sendJson(reply, 400, { error: {
-        code: 'SANDBOX_BAD_FAULTS',
-        message: unknown.length > 0 ? `Unknown fault keys: ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})` : 'The faults body is invalid',
-        details: parsed.success ? { unknown } : { issues: parsed.error.issues.map((i) => ({ key: i.path.join('.'), problem: i.message })) },
-      } });
-    }
-    faults = parsed.data;
-    if (faults.seed !== undefined) random = seededRandom(faults.seed);
-    if (faults.dailyLimit !== undefined) dailyLimit = faults.dailyLimit;
-    if (faults.apiUsage !== undefined) used = faults.apiUsage;
-    if (faults.expireSessions) auth.expireAll();
-    return sendJson(reply, 200, { ...faults, dailyLimit, apiUsage: used });
-  });
-  app.get('/_faults', async (_request, reply) => sendJson(reply, 200, { ...faults, dailyLimit, apiUsage: used }));
-  app.get('/_stats', async (_request, reply) => sendJson(reply, 200, { totalCalls, calls, records: store.counts(), apiUsage: { used, limit: dailyLimit }, errors: errorsAnswered }));
-
   // ---- Versions: not authenticated, not counted (reference §2) ----
   const versions = async (_request: FastifyRequest, reply: FastifyReply) => sendJson(reply, 200, versionsList());
   app.get('/services/data', versions);
@@ -137,26 +118,21 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       if (request.headers['x-sandbox-subrequest'] === subrequestToken) { request[CALL] = { apiVersion: match[1]! }; return; }
       while (compositeRunning) await compositeRunning.catch(() => undefined);
       const label = `${request.method} ${request.routeOptions.url?.replace(/^.*\/services\/data\/:version/, '') || '/'}`;
-      totalCalls++;
-      calls[label] = (calls[label] ?? 0) + 1;
-      if (used >= dailyLimit) { countError('REQUEST_LIMIT_EXCEEDED'); return sendJson(reply, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]); }
-      used++;
-      reply.header('Sforce-Limit-Info', `api-usage=${used}/${dailyLimit}`);
-      if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-      const kind = callKind(request.method, label);
-      const fault = pickFault(faults.errors, kind, random);
+      const verdict = await kit.account({ endpoint: label, kind: callKind(request.method, label) });
+      if (verdict.kind === 'over-limit') return sendJson(reply, LIMIT_ERROR.status, [{ message: LIMIT_ERROR.message, errorCode: LIMIT_ERROR.errorCode }]);
+      // The usage as this call left it (REST guide, "Limit Info Header").
+      reply.header('Sforce-Limit-Info', `api-usage=${verdict.usage.used}/${verdict.usage.limit}`);
       const state: CallState = { apiVersion: match[1]! };
       request[CALL] = state;
-      if (!fault) return;
-      const spec = FAULTS[fault]!;
-      countError(spec.errorCode);
+      if (verdict.kind === 'go') return;
+      const { key: fault, spec } = verdict;
       if (spec.perRecord) { state.perRecordFault = fault; return; }
       if (spec.nonJson) return reply.code(spec.status).type('text/html').send(`<html><body><h1>${spec.status} ${spec.message}</h1></body></html>`);
       return sendJson(reply, spec.status, [{ message: spec.message, errorCode: spec.errorCode }]);
     });
 
     data.addHook('onSend', async (request: SandboxRequest) => {
-      if (faults.responseDelayMs > 0 && request.headers['x-sandbox-subrequest'] !== subrequestToken) await sleep(faults.responseDelayMs);
+      if (request.headers['x-sandbox-subrequest'] !== subrequestToken) await kit.afterWork();
     });
 
     data.get('/', async (request, reply) => {
@@ -168,7 +144,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
         identity: `${options.baseUrl()}/id/${ORG_ID}/${auth.defaultUserId}`,
       });
     });
-    data.get('/limits', async (_request, reply) => sendJson(reply, 200, limitsBody(dailyLimit, used)));
+    data.get('/limits', async (_request, reply) => { const usage = kit.usage(); return sendJson(reply, 200, limitsBody(usage.limit, usage.used)); });
     data.get('/sobjects', async (request, reply) => sendJson(reply, 200, describeGlobal(describes, apiVersion(request))));
     data.get('/sobjects/', async (request, reply) => sendJson(reply, 200, describeGlobal(describes, apiVersion(request))));
     data.get('/sobjects/:object/describe', async (request, reply) => {
@@ -181,7 +157,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
       return sendJson(reply, 200, { objectDescribe: global, recentItems: [] });
     });
 
-    registerRecordRoutes(data, { org, random: () => random() });
+    registerRecordRoutes(data, { org, random: () => kit.random() });
 
     // -- Composite and Composite Graph (reference §5): one call, subrequests in order, references between them --
     const runAtomically = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -268,6 +244,7 @@ export async function salesforceSandbox(app: FastifyInstance, options: { config:
     data.get('/query/:locator', more);
     data.get('/queryAll/:locator', more);
   }, { prefix: '/services/data/:version' });
+  return { records: () => store.counts(), close: () => store.flush() };
 }
 
 function callKind(method: string, label: string): CallKind {

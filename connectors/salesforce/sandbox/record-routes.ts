@@ -11,7 +11,7 @@ import { bodyRecord, collectionBody, fieldList, present, recordType, sendJson, s
 
 /**
  * What the record routes use of the plugin: the org, and the draw for lock faults (a function, as
- * `PUT /_faults` with a seed replaces the plugin's generator).
+ * `PUT /_faults` with a seed replaces the sandbox kit's generator).
  */
 export interface RecordRoutesOptions {
   org: SandboxOrg;

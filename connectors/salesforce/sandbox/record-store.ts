@@ -1,5 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { JournalFile } from '../../../src/connectors/index.ts';
 import type { SandboxRecord } from './types.ts';
 
 /** What `checkpoint` returns; opaque to callers. */
@@ -17,11 +16,13 @@ interface Snapshot {
   deleted: Record<string, SandboxRecord[]>;
 }
 
+/** One journalled change. */
+interface JournalEntry { op: 'put' | 'remove'; object: string; record?: SandboxRecord; id?: string; counter: number }
+
 /**
  * The sandbox org's records, per object, in memory; optionally kept in a file so the demo's CRM
- * survives a restart, even a killed one: every change is appended to a journal (`<file>.journal`,
- * one JSON line each) before the call that made it is answered, as a real CRM's commit is durable
- * before it answers. The snapshot (`<file>`) is rewritten, and the journal emptied, at start-up and
+ * survives a restart, even a killed one, through the sandbox kit's journal file: every change is
+ * journalled before the call that made it is answered; the snapshot is rewritten at start-up and
  * close and at most once per `flushMs` otherwise.
  */
 export class RecordStore {
@@ -29,30 +30,22 @@ export class RecordStore {
   readonly #deleted = new Map<string, Map<string, SandboxRecord>>();
   readonly #objectOfId = new Map<string, string>();
   #counter = 0;
-  readonly #file: string | undefined;
-  readonly #flushMs: number;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #journal: JournalFile<Snapshot, JournalEntry> | undefined;
 
   /**
    * @param file JSON file to load from and save to; undefined keeps records in memory only
    * @throws Error when the file exists but is not a snapshot this sandbox wrote
    */
   constructor(options: { file?: string; flushMs?: number } = {}) {
-    this.#file = options.file;
-    this.#flushMs = options.flushMs ?? 5_000;
-    if (!this.#file) return;
-    if (existsSync(this.#file)) this.#load(this.#file);
-    const journal = `${this.#file}.journal`;
-    if (existsSync(journal)) {
-      for (const line of readFileSync(journal, 'utf8').split('\n')) {
-        // A line cut short by a crash was never answered: it is dropped.
-        let entry: { op: 'put' | 'remove'; object: string; record?: SandboxRecord; id?: string; counter: number } | undefined;
-        try { entry = line ? JSON.parse(line) as typeof entry : undefined; } catch { entry = undefined; }
-        if (!entry) continue;
-        if (entry.op === 'put' && entry.record) this.#apply('put', entry.object, entry.record);
-        if (entry.op === 'remove' && entry.id) this.#apply('remove', entry.object, undefined, entry.id);
-        this.#counter = Math.max(this.#counter, entry.counter);
-      }
+    if (!options.file) return;
+    const file = options.file;
+    this.#journal = new JournalFile<Snapshot, JournalEntry>({ file, flushMs: options.flushMs, snapshot: () => this.#snapshot() });
+    const { snapshot, entries } = this.#journal.load();
+    if (snapshot) this.#load(file, snapshot);
+    for (const entry of entries) {
+      if (entry.op === 'put' && entry.record) this.#apply('put', entry.object, entry.record);
+      if (entry.op === 'remove' && entry.id) this.#apply('remove', entry.object, undefined, entry.id);
+      this.#counter = Math.max(this.#counter, entry.counter);
     }
     this.flush();
   }
@@ -88,12 +81,12 @@ export class RecordStore {
 
   put(object: string, record: SandboxRecord): void {
     this.#apply('put', object, record);
-    this.#journal({ op: 'put', object, record, counter: this.#counter });
+    this.#append({ op: 'put', object, record, counter: this.#counter });
   }
 
   remove(object: string, id: string): SandboxRecord | undefined {
     const record = this.#apply('remove', object, undefined, id);
-    if (record) this.#journal({ op: 'remove', object, id, counter: this.#counter });
+    if (record) this.#append({ op: 'remove', object, id, counter: this.#counter });
     return record;
   }
 
@@ -113,10 +106,8 @@ export class RecordStore {
     return existing;
   }
 
-  #journal(entry: Record<string, unknown>): void {
-    if (!this.#file) return;
-    appendFileSync(`${this.#file}.journal`, JSON.stringify(entry) + '\n');
-    this.#changed();
+  #append(entry: JournalEntry): void {
+    this.#journal?.append(entry);
   }
 
   /**
@@ -147,30 +138,19 @@ export class RecordStore {
 
   /** Writes a pending change now (on close). */
   flush(): void {
-    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
-    if (!this.#file) return;
-    const snapshot: Snapshot = {
+    this.#journal?.flush();
+  }
+
+  #snapshot(): Snapshot {
+    return {
       version: 1,
       counter: this.#counter,
       records: Object.fromEntries([...this.#live].map(([o, m]) => [o, [...m.values()]])),
       deleted: Object.fromEntries([...this.#deleted].map(([o, m]) => [o, [...m.values()]])),
     };
-    mkdirSync(dirname(this.#file), { recursive: true });
-    const temp = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(snapshot));
-    renameSync(temp, this.#file);
-    // Everything in the journal is in the snapshot now.
-    rmSync(`${this.#file}.journal`, { force: true });
   }
 
-  #changed(): void {
-    if (!this.#file || this.#timer) return;
-    this.#timer = setTimeout(() => { this.#timer = undefined; this.flush(); }, this.#flushMs);
-    this.#timer.unref();
-  }
-
-  #load(file: string): void {
-    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+  #load(file: string, snapshot: Snapshot): void {
     if (snapshot.version !== 1 || typeof snapshot.records !== 'object') throw new Error(`${file} is not a Salesforce sandbox snapshot`);
     this.#counter = snapshot.counter;
     for (const [object, records] of Object.entries(snapshot.records)) {

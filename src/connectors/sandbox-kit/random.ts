@@ -1,6 +1,6 @@
 /**
- * A seeded pseudo-random source (mulberry32): the sandbox's injected faults are repeatable when a
- * test gives a seed, and random otherwise.
+ * A seeded pseudo-random source (mulberry32): a sandbox's injected faults are repeatable when a
+ * test gives `_faults.seed`, and random otherwise.
  * @returns numbers in [0, 1)
  */
 export function seededRandom(seed: number): () => number {
