@@ -8,6 +8,7 @@ import jsforce from 'jsforce';
 import { stringify } from 'yaml';
 import { api, postX, signX, tweetDelivery } from './helpers/parley.ts';
 import { freePort, waitForHealth } from './helpers/processes.ts';
+import { until } from './helpers/wait.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -47,6 +48,11 @@ describe('recovery after a crash with writes in flight', () => {
   it('drains at once after the restart, every tweet once, the in-flight ones looked up in a few batched calls', async () => {
     const first = await spawnParley(env);
     child = first.child;
+    // Connected first (its describes answered): the held answers below must hold writes, not the connect.
+    await until('the Salesforce destination ready', async () => {
+      const items = (await api(first.base, '/v1/connectors', env.PARLEY_ADMIN_KEY)).json?.items as Array<{ id: string; state: string }> | undefined;
+      return items?.find((c) => c.id === 'salesforce')?.state === 'ready' ? true : undefined;
+    }, 60_000);
     // The CRM writes each batch, then holds its answer 20 s: what is in flight at the kill is in the CRM, unanswered.
     await fetch(`${first.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ responseDelayMs: 20_000 }) });
     const N = 400;
