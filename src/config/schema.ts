@@ -124,11 +124,11 @@ export const OutboxConfig = z.object({
   leaseMs: numberFromText(z.number().int().min(1_000).max(3_600_000)).default(60_000),
   /**
    * The freshness budget: how long a record may take from its 200 at intake to the CRM (p99), ms.
-   * Within it, calls are filled as full as the traffic allows (half of it is spent waiting for
+   * Within it, calls are filled as full as the traffic allows (three fifths of it are spent waiting for
    * more operations to share a call after a partial round); a backlog is sent at once, full.
    */
   freshnessMs: numberFromText(z.number().int().min(100).max(600_000)).default(2_000),
-  /** Instead of half the freshness budget: the wait after a round that filled less than a batch, ms. */
+  /** Instead of three fifths of the freshness budget: the wait after a round that filled less than a batch, ms. */
   lingerMs: numberFromText(z.number().int().min(0).max(60_000)).optional(),
 }).strict();
 

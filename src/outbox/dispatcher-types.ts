@@ -82,7 +82,7 @@ export interface DispatcherOptions {
   pollMs?: number;
   /**
    * After a round that found less than a full batch, wait this long before the next one, ms
-   * (default 250; the service passes half its freshness budget, see freshness.ts): operations
+   * (default 250; the service passes three fifths of its freshness budget, see freshness.ts): operations
    * planned meanwhile join the next call instead of each taking one.
    * The CRM's quota, not our latency, is the scarce thing (ARCHITECTURE.md, Scale).
    */

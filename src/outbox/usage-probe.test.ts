@@ -198,20 +198,36 @@ describe('a reading left stale by a quiet spell', () => {
     t.destination.state = 'ready';
     t.destination.pausedUntil = 0;
     t.destination.lastError = undefined;
-    t.destination.usage = { used: 10, limit: 1000, at: new Date(T0) };
+    // The first write of the run reads afresh, whatever the age of the connect's reading.
+    t.crmReports({ used: 10, limit: 1000 });
+    expect(await t.probe.refreshIfStale(t.destination)).toBe(true);
+    expect(t.calls).toEqual([T0]);
     t.at(14_999);
     expect(await t.probe.refreshIfStale(t.destination)).toBe(false);
-    expect(t.calls).toEqual([]);
+    expect(t.calls).toEqual([T0]);
     // Meanwhile the org's other integrations used the quota up to the reserve.
     t.crmReports({ used: 950, limit: 1000 });
     t.at(15_000);
     expect(await t.probe.refreshIfStale(t.destination)).toBe(true);
-    expect(t.scheduled).toBe(1);
+    expect(t.scheduled).toBe(2);
     expect(t.destination.usage).toMatchObject({ used: 950, limit: 1000, at: new Date(T0 + 15_000) });
     // Now fresh: no second read within the interval.
     t.at(20_000);
     expect(await t.probe.refreshIfStale(t.destination)).toBe(false);
-    expect(t.calls).toEqual([T0 + 15_000]);
+    expect(t.calls).toEqual([T0, T0 + 15_000]);
+  });
+
+  it('the first write of a run reads the usage afresh even when the connect\'s reading is seconds old', async () => {
+    const t = setup();
+    t.destination.state = 'ready';
+    t.destination.pausedUntil = 0;
+    t.destination.lastError = undefined;
+    t.destination.usage = { used: 10, limit: 15_000, at: new Date(T0) };
+    // The org's quota was lowered (or used by other integrations) right after the connect.
+    t.crmReports({ used: 950, limit: 1000 });
+    t.at(2_000);
+    expect(await t.probe.refreshIfStale(t.destination)).toBe(true);
+    expect(t.destination.usage).toMatchObject({ used: 950, limit: 1000 });
   });
 
   it('a failed read leaves the last reading and lets the write go on', async () => {

@@ -88,8 +88,11 @@ export interface UsageProbe {
    * Before writing: when the last reading is older than a probe interval (or there is none), reads
    * the usage again, through the limiter, so a quiet spell's stale reading does not spend the
    * reserve the org's other integrations used meanwhile. Each write refreshes the reading, so a
-   * steady flow costs no extra call, and a sparse one at most one per interval. Resolves true when
-   * a fresh reading was taken; a failed read resolves false (the write will tell).
+   * steady flow costs no extra call, and a sparse one at most one per interval. The first write of
+   * a run reads it afresh whatever its age: the connect's reading may be seconds old, and the org's
+   * other integrations (or a lowered quota) may have used the budget meanwhile, so the reserve must
+   * hold from the first call (one call per destination and run). Resolves true when a fresh reading
+   * was taken; a failed read resolves false (the write will tell).
    */
   refreshIfStale(destination: ProbedDestination): Promise<boolean>;
 }
@@ -107,6 +110,8 @@ interface ProbeLogger {
 export function createUsageProbe(options: { now: () => Date; logger: ProbeLogger }): UsageProbe {
   /** Per destination: when the current pause was last probed (or first seen), epoch ms; and whether a probe is running. */
   const probes = new WeakMap<ProbedDestination, { lastAt: number; running: boolean }>();
+  /** Destinations whose first write of this run has had its fresh reading. */
+  const checkedBeforeFirstWrite = new WeakSet<ProbedDestination>();
 
   const applies = (d: ProbedDestination, now: number) =>
     d.client?.refreshUsage !== undefined && probeApplies({ state: d.state, pausedUntil: d.pausedUntil, lastErrorCode: d.lastError?.code, now });
@@ -149,9 +154,11 @@ export function createUsageProbe(options: { now: () => Date; logger: ProbeLogger
     async refreshIfStale(d) {
       if (d.client?.refreshUsage === undefined) return false;
       const now = options.now().getTime();
-      if (d.usage && now - d.usage.at.getTime() < probeIntervalMs(d.destination.usageProbeMs)) return false;
+      const first = !checkedBeforeFirstWrite.has(d);
+      if (!first && d.usage && now - d.usage.at.getTime() < probeIntervalMs(d.destination.usageProbeMs)) return false;
       try {
         d.usage = await d.limiter.schedule(() => d.client!.refreshUsage!());
+        checkedBeforeFirstWrite.add(d);
         return true;
       } catch (error) {
         options.logger.debug({ destination: d.destination.id, err: error }, 'usage refresh before writing failed; writing on the last reading');
