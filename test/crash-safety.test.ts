@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,18 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import jsforce from 'jsforce';
 import { stringify } from 'yaml';
 import { api, listAll, postX, signX, tweetDelivery } from './helpers/parley.ts';
-import { freePort, waitForHealth } from './helpers/processes.ts';
+import { spawnParley } from './helpers/processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-
-/** Starts the real service (`src/main.ts`) as its own process and waits for /health. */
-async function spawnParley(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  await waitForHealth(base, child);
-  return { child, base };
-}
 
 describe('crash safety', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-crash-'));

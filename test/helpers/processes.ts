@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -46,7 +46,7 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
- * Builds dist/ unless it is newer than every source, by the rule scripts/start.mjs applies, so that
+ * Builds dist/ unless it is newer than every source, by the rule scripts/compiled.mjs applies, so that
  * `npm start` in a test does not spend its start-up compiling. One build at a time among the test
  * files calling this: two tsc runs writing dist/ at once could let a starting service read a
  * half-written file.
@@ -55,7 +55,7 @@ export async function ensureBuilt(root: string, timeoutMs = 180_000): Promise<vo
   const stamp = join(root, 'dist', '.build-stamp');
   const newest = (path: string): number => {
     const stats = statSync(path);
-    if (!stats.isDirectory()) return path.endsWith('.ts') || path.endsWith('.json') ? stats.mtimeMs : 0;
+    if (!stats.isDirectory()) return /\.(ts|json|ya?ml)$/.test(path) ? stats.mtimeMs : 0;
     return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
   };
   const fresh = () => existsSync(stamp) && Math.max(...['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newest(join(root, p)))) <= statSync(stamp).mtimeMs;
@@ -87,4 +87,18 @@ export function collectJsonLines(stream: Readable): Array<Record<string, unknown
     }
   });
   return lines;
+}
+
+/**
+ * Starts the real service (`src/main.ts`, through tsx) as its own process on a free port and waits
+ * for /health: for tests that kill it (SIGKILL) and start it again on the same data folder.
+ * @param env the service's environment on top of this process's (`PARLEY_DATA_DIR`, `PARLEY_CONFIG`, secrets)
+ */
+export async function spawnParley(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+  const root = new URL('../..', import.meta.url).pathname;
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base, child);
+  return { child, base };
 }
