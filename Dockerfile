@@ -23,7 +23,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts \
  && npm rebuild better-sqlite3
-# The context is only what .dockerignore lets through: manifests, tsconfigs, the two configs, src/, connectors/, mappings/.
+# The context is only what .dockerignore lets through: manifests, tsconfigs, the two configs, src/, connectors/, mappings/,
+# and the build's data-copy script.
 COPY . .
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts \
