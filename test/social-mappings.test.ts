@@ -63,7 +63,7 @@ async function plan<C>(source: SourceDefinition<C>, body: unknown) {
   expect(results.flatMap((r) => r.problems)).toEqual([]);
   for (const op of operations) expect(refusals(op), `${op.mappingId} ${op.object}`).toEqual([]);
   const interaction = events.map((e) => e.data).find((d): d is Interaction => d.kind === 'interaction');
-  return { events, operations, interaction, only: (mappingId: string) => operations.filter((o) => o.mappingId === mappingId) };
+  return { events, operations, interaction, byMapping: (mappingId: string) => operations.filter((o) => o.mappingId === mappingId) };
 }
 
 const later = (field: string, object: string, key: string) => ({ field, object, key, bind: 'later' });
@@ -83,16 +83,16 @@ describe('Facebook Page feed → SocialPost', () => {
   });
 
   it('a customer\'s reply to a comment: MessageType Reply, ReplyToId the comment, and a persona named by their Facebook name', async () => {
-    const { operations, only } = await plan(facebook, fixture('facebook/restfb-feed-comment-add.json', (body) => {
+    const { operations, byMapping } = await plan(facebook, fixture('facebook/restfb-feed-comment-add.json', (body) => {
       Object.assign(body.entry[0].changes[0].value, { comment_id: '901097836652708_903438993085999', parent_id: '901097836652708_903438993085259', from: { id: '4242', name: 'Jane Customer' }, message: 'A reply' });
     }));
-    const [post] = only('sf-social-post');
+    const [post] = byMapping('sf-social-post');
     expect(post).toMatchObject({ matchValue: '901097836652708_903438993085999', fields: { MessageType: 'Reply', Content: 'A reply', IsOutbound: false, Provider: 'Facebook' } });
     expect(post!.references).toEqual([
       later('PersonaId', 'SocialPersona', 'facebook:4242'), later('WhoId', 'SocialPersona.parent', 'facebook:4242'),
       later('ReplyToId', 'SocialPost', '901097836652708_903438993085259'),
     ]);
-    expect(only('sf-social-persona')).toEqual([expect.objectContaining({
+    expect(byMapping('sf-social-persona')).toEqual([expect.objectContaining({
       recordKey: 'facebook:4242', matchValue: '4242', fields: { ExternalId: '4242', Provider: 'Facebook', Name: 'Jane Customer', RealName: 'Jane Customer' }, references: [parentOfPersona],
     })]);
     expect(operations).toHaveLength(2);
@@ -132,22 +132,22 @@ describe('Facebook Page feed → SocialPost', () => {
 
   it('a long comment with emoji: Name keeps to 255 UTF-16 units (Salesforce counts an emoji as two) without splitting one', async () => {
     const message = 'Love it ' + '😍'.repeat(300);
-    const { only } = await plan(facebook, fixture('facebook/restfb-feed-comment-add.json', (body) => { body.entry[0].changes[0].value.message = message; }));
+    const { byMapping } = await plan(facebook, fixture('facebook/restfb-feed-comment-add.json', (body) => { body.entry[0].changes[0].value.message = message; }));
     // 8 units of "Love it ", 123 emoji (246 units); the 124th would end at unit 256.
-    expect(only('sf-social-post')[0]!.fields).toMatchObject({ Name: 'Love it ' + '😍'.repeat(123), Content: message });
+    expect(byMapping('sf-social-post')[0]!.fields).toMatchObject({ Name: 'Love it ' + '😍'.repeat(123), Content: message });
   });
 
   it('a Page post past Content\'s 32,000 characters (Facebook allows 63,206) is cut to fit rather than refused', async () => {
     const message = 'x'.repeat(31_999) + '😍' + 'y'.repeat(30_000);
-    const { only } = await plan(facebook, fixture('facebook/restfb-feed-status-add.json', (body) => { body.entry[0].changes[0].value.message = message; }));
-    expect(only('sf-social-post')[0]!.fields.Content).toBe('x'.repeat(31_999));
+    const { byMapping } = await plan(facebook, fixture('facebook/restfb-feed-status-add.json', (body) => { body.entry[0].changes[0].value.message = message; }));
+    expect(byMapping('sf-social-post')[0]!.fields.Content).toBe('x'.repeat(31_999));
   });
 });
 
 describe('Instagram → SocialPost and SocialPersona', () => {
   it('a reply to a comment (parent_id is sent only for replies): Provider Instagram, MessageType Reply, ReplyToId the comment', async () => {
-    const { only, operations } = await plan(instagram, realAccount('instagram/restfb-comments.json'));
-    const [post] = only('sf-social-post');
+    const { byMapping, operations } = await plan(instagram, realAccount('instagram/restfb-comments.json'));
+    const [post] = byMapping('sf-social-post');
     expect(post).toMatchObject({
       matchValue: '123456789',
       fields: { ExternalPostId: '123456789', Provider: 'Instagram', MessageType: 'Reply', Content: 'This is an example.', Handle: 'testuser', Name: '@testuser: This is an example.', Posted: '2018-02-23T15:21:47.000Z', IsOutbound: false },
@@ -155,7 +155,7 @@ describe('Instagram → SocialPost and SocialPersona', () => {
     expect(post!.references).toEqual([
       later('PersonaId', 'SocialPersona', 'instagram:1234536447'), later('WhoId', 'SocialPersona.parent', 'instagram:1234536447'), later('ReplyToId', 'SocialPost', '987654321'),
     ]);
-    expect(only('sf-social-persona')).toEqual([expect.objectContaining({
+    expect(byMapping('sf-social-persona')).toEqual([expect.objectContaining({
       recordKey: 'instagram:1234536447', matchValue: '1234536447',
       fields: { ExternalId: '1234536447', Provider: 'Instagram', Name: '@testuser', ProfileUrl: 'https://www.instagram.com/testuser/' }, references: [parentOfPersona],
     })]);
@@ -163,12 +163,12 @@ describe('Instagram → SocialPost and SocialPersona', () => {
   });
 
   it('a comment on the media itself: MessageType Comment, ReplyToId the media', async () => {
-    const { only } = await plan(instagram, fixture('instagram/restfb-comments.json', (body) => {
+    const { byMapping } = await plan(instagram, fixture('instagram/restfb-comments.json', (body) => {
       body.entry[0].id = '17841400008460056';
       delete body.entry[0].changes[0].value.parent_id;
     }));
-    expect(only('sf-social-post')[0]).toMatchObject({ fields: { MessageType: 'Comment', Provider: 'Instagram' } });
-    expect(only('sf-social-post')[0]!.references).toContainEqual(later('ReplyToId', 'SocialPost', '76543987'));
+    expect(byMapping('sf-social-post')[0]).toMatchObject({ fields: { MessageType: 'Comment', Provider: 'Instagram' } });
+    expect(byMapping('sf-social-post')[0]!.references).toContainEqual(later('ReplyToId', 'SocialPost', '76543987'));
   });
 });
 
@@ -177,45 +177,45 @@ describe('Messenger and Instagram direct messages → SocialPost of the Direct t
     ['messenger/rapidpro-message-text.json', 'ld5jgfQP8TLBX9FFc3AETshZgE6Zn5UjpY3vY00t3A_YYC2AYDM3quxaodTiHj7nK6lI_ds4WFUJlTmM2l5xoA', '2150393045080607', 'hi', '2019-05-29T03:59:23.925Z'],
     ['messenger/restfb-message-escaped-unicode-nlp.json', 'OJNsdcNtKglZvaa3FlPKYy67x9QLy11Ivvc', '987654321432', 'Can we meet in Los Angeles?', '2019-01-08T23:26:35.572Z'],
   ])('%s: Provider Messenger, the text, the sender\'s persona (named by their PSID: Messenger sends no name)', async (path, mid, psid, text, posted) => {
-    const { operations, only } = await plan(facebook, fixture(path));
-    expect(only('sf-social-direct-message')).toEqual([expect.objectContaining({
+    const { operations, byMapping } = await plan(facebook, fixture(path));
+    expect(byMapping('sf-social-direct-message')).toEqual([expect.objectContaining({
       object: 'SocialPost', operation: 'upsert', matchKey: 'ExternalPostId', matchValue: mid,
       fields: { ExternalPostId: mid, Name: `DM ${text}`, Content: text, Posted: posted, Provider: 'Messenger', MessageType: 'Direct', IsOutbound: false },
       references: [later('PersonaId', 'SocialPersona', `messenger:${psid}`), later('WhoId', 'SocialPersona.parent', `messenger:${psid}`)],
     })]);
-    expect(only('sf-social-persona')).toEqual([expect.objectContaining({ recordKey: `messenger:${psid}`, fields: { ExternalId: psid, Provider: 'Messenger', Name: psid }, references: [parentOfPersona] })]);
+    expect(byMapping('sf-social-persona')).toEqual([expect.objectContaining({ recordKey: `messenger:${psid}`, fields: { ExternalId: psid, Provider: 'Messenger', Name: psid }, references: [parentOfPersona] })]);
     expect(operations).toHaveLength(2);
   });
 
   it('text with escaped non-ASCII arrives decoded, and is written as it is', async () => {
     const body = JSON.parse(readFileSync('test/fixtures/messenger/rapidpro-message-text.json', 'utf8').replace('"text":"hi"', '"text":"Caf\\u00e9 \\ud83d\\ude00 \\/ &amp;"')) as unknown;
-    const { only } = await plan(facebook, body);
-    expect(only('sf-social-direct-message')[0]!.fields).toMatchObject({ Content: 'Café 😀 / &amp;', Name: 'DM Café 😀 / &amp;' });
+    const { byMapping } = await plan(facebook, body);
+    expect(byMapping('sf-social-direct-message')[0]!.fields).toMatchObject({ Content: 'Café 😀 / &amp;', Name: 'DM Café 😀 / &amp;' });
   });
 
   it('a long message of emoji: Name is its start in at most 255 UTF-16 units, no emoji split', async () => {
     const text = '😀'.repeat(1000);
-    const { only } = await plan(facebook, fixture('messenger/rapidpro-message-text.json', (body) => { body.entry[0].messaging[0].message.text = text; }));
-    expect(only('sf-social-direct-message')[0]!.fields).toMatchObject({ Name: 'DM ' + '😀'.repeat(126), Content: text });
+    const { byMapping } = await plan(facebook, fixture('messenger/rapidpro-message-text.json', (body) => { body.entry[0].messaging[0].message.text = text; }));
+    expect(byMapping('sf-social-direct-message')[0]!.fields).toMatchObject({ Name: 'DM ' + '😀'.repeat(126), Content: text });
   });
 
   it('the Page\'s own message (an echo) is IsOutbound, and the persona is the customer\'s, not the Page\'s', async () => {
-    const { only } = await plan(facebook, fixture('messenger/rapidpro-message-text.json', (body) => {
+    const { byMapping } = await plan(facebook, fixture('messenger/rapidpro-message-text.json', (body) => {
       const item = body.entry[0].messaging[0];
       [item.sender, item.recipient] = [item.recipient, item.sender];
       item.message.is_echo = true;
     }));
-    expect(only('sf-social-direct-message')[0]!.fields).toMatchObject({ MessageType: 'Direct', IsOutbound: true });
-    expect(only('sf-social-persona').map((o) => o.recordKey)).toEqual(['messenger:2150393045080607']);
+    expect(byMapping('sf-social-direct-message')[0]!.fields).toMatchObject({ MessageType: 'Direct', IsOutbound: true });
+    expect(byMapping('sf-social-persona').map((o) => o.recordKey)).toEqual(['messenger:2150393045080607']);
   });
 
   it('an Instagram message: Provider Instagram, and the sender\'s persona', async () => {
-    const { operations, only } = await plan(instagram, fixture('instagram/courier-message-text.json'));
-    expect(only('sf-social-direct-message')).toEqual([expect.objectContaining({
+    const { operations, byMapping } = await plan(instagram, fixture('instagram/courier-message-text.json'));
+    expect(byMapping('sf-social-direct-message')).toEqual([expect.objectContaining({
       matchValue: 'external_id',
       fields: { ExternalPostId: 'external_id', Name: 'DM Hello World', Content: 'Hello World', Posted: '2016-04-07T01:11:27.970Z', Provider: 'Instagram', MessageType: 'Direct', IsOutbound: false },
     })]);
-    expect(only('sf-social-persona')).toEqual([expect.objectContaining({ recordKey: 'instagram:5678', fields: { ExternalId: '5678', Provider: 'Instagram', Name: '5678' } })]);
+    expect(byMapping('sf-social-persona')).toEqual([expect.objectContaining({ recordKey: 'instagram:5678', fields: { ExternalId: '5678', Provider: 'Instagram', Name: '5678' } })]);
     expect(operations).toHaveLength(2);
   });
 });
@@ -224,8 +224,8 @@ describe('LinkedIn → SocialPost and SocialPersona', () => {
   const comment = 'urn:li:comment:(urn:li:activity:7094637247890620418,7094977717598625792)';
 
   it('a member\'s comment: Provider LinkedIn, ReplyToId the post commented on, the member\'s persona', async () => {
-    const { operations, only } = await plan(linkedin, fixture('linkedin/constructed-comment-notification.json'));
-    const [post] = only('sf-social-post');
+    const { operations, byMapping } = await plan(linkedin, fixture('linkedin/constructed-comment-notification.json'));
+    const [post] = byMapping('sf-social-post');
     expect(post).toMatchObject({
       matchValue: comment,
       fields: { ExternalPostId: comment, Provider: 'LinkedIn', MessageType: 'Comment', Content: 'Commenting as Sumit Butola...', Posted: '2023-08-09T09:48:26.310Z', IsOutbound: false },
@@ -235,7 +235,7 @@ describe('LinkedIn → SocialPost and SocialPersona', () => {
       later('ReplyToId', 'SocialPost', 'urn:li:activity:7094637247890620418'),
     ]);
     // LinkedIn notifications carry no name: the persona is named by the member URN.
-    expect(only('sf-social-persona')).toEqual([expect.objectContaining({
+    expect(byMapping('sf-social-persona')).toEqual([expect.objectContaining({
       recordKey: 'linkedin:urn:li:person:zLqTygBP8S', fields: { ExternalId: 'urn:li:person:zLqTygBP8S', Provider: 'LinkedIn', Name: 'urn:li:person:zLqTygBP8S' }, references: [parentOfPersona],
     })]);
     expect(operations).toHaveLength(2);
@@ -246,7 +246,7 @@ describe('LinkedIn → SocialPost and SocialPersona', () => {
       Object.assign(body.notifications[0], { action: 'COMMENT_EDIT' });
       body.notifications[0].decoratedGeneratedActivity.comment.text = 'Edited';
     }));
-    expect(edit.only('sf-social-post').map((o) => [o.operation, o.matchValue, o.fields.Content])).toEqual([['upsert', comment, 'Edited']]);
+    expect(edit.byMapping('sf-social-post').map((o) => [o.operation, o.matchValue, o.fields.Content])).toEqual([['upsert', comment, 'Edited']]);
     const deletion = await plan(linkedin, fixture('linkedin/constructed-comment-notification.json', (body) => {
       Object.assign(body.notifications[0], { action: 'COMMENT_DELETE' });
       delete body.notifications[0].decoratedGeneratedActivity;
@@ -277,8 +277,8 @@ describe('X Activity API → SocialPersona updates and SocialPost', () => {
   });
 
   it('post.reply.create: a SocialPost of the Reply type via sf-x-post, ReplyToId the post replied to', async () => {
-    const { only } = await plan(x, fixture('x-activity/post.reply.create.json'));
-    const [post] = only('sf-x-post');
+    const { byMapping } = await plan(x, fixture('x-activity/post.reply.create.json'));
+    const [post] = byMapping('sf-x-post');
     expect(post).toMatchObject({
       matchValue: '2090000000000000001',
       fields: { ExternalPostId: '2090000000000000001', Provider: 'Twitter', MessageType: 'Reply', Content: '@ExampleUser Great post — thanks for sharing!', Posted: '2026-08-12T18:00:00.000Z', Language: 'en', IsOutbound: false },

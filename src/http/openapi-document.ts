@@ -42,8 +42,8 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   }
 }
 
-/** Every built-in connector that is a source, as routes need it; connectors without `parse` (destinations) are skipped. */
-async function builtInSources(): Promise<ActiveSource[]> {
+/** Every built-in connector that is a source, as routes need it (no config); connectors without `parse` (destinations) are skipped. */
+export async function builtInSources(): Promise<ActiveSource[]> {
   const sources: ActiveSource[] = [];
   for (const id of builtInIds()) {
     const module = await importConnector(`sources.${id}`, {}, id, process.cwd());
