@@ -80,7 +80,7 @@ describeDestinationConformance({
   definition: salesforce,
   // Whether ExternalPostId is an External ID in real orgs is unconfirmed (reference §5): the sandbox lets the test say.
   sandboxOptions: { fieldOverrides: { SocialPost: { ExternalPostId: { externalId: true, idLookup: true } } } },
-  config: { flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 0, minDelayMs: 1, maxDelayMs: 5 } },
+  config: { flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' },
   badConfig: { flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'not-the-secret' },
   batch: {
     object: 'SocialPost', operation: 'upsert', matchKey: 'ExternalPostId',

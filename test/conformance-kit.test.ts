@@ -5,7 +5,7 @@ import {
   ConformanceReporter, DESTINATION_CONTRACTS, SOURCE_CONTRACTS, checkDestinationConformance, checkSourceConformance, startSandbox,
   type ConformanceReport, type DestinationConformanceOptions, type SourceConformanceOptions, type StartedSandbox,
 } from '../src/conformance/index.ts';
-import type { DestinationDefinition, ParsedEvent, SourceDefinition, WriteResult } from '../src/connectors/index.ts';
+import type { DestinationDefinition, ParsedEvent, SourceDefinition } from '../src/connectors/index.ts';
 import salesforce from '../connectors/salesforce/index.ts';
 import type { SalesforceConfig } from '../connectors/salesforce/config.ts';
 import x from '../connectors/x/index.ts';
@@ -94,7 +94,7 @@ describe('destination conformance', () => {
   const options = (definition: DestinationDefinition<SalesforceConfig>): DestinationConformanceOptions<SalesforceConfig> => ({
     definition,
     sandboxUrl: sandbox.base,
-    config: { flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 0, minDelayMs: 1, maxDelayMs: 5 } },
+    config: { flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' },
     batch: {
       object: 'SocialPost', operation: 'upsert', matchKey: 'ExternalPostId',
       operations: [0, 1, 2].map((i) => ({ id: `op-kit-${i}`, fields: { ExternalPostId: `kit-${i}`, Name: `Post ${i}`, Provider: 'Twitter', Posted: '2026-11-23T10:00:00.000+0000' } })),
@@ -118,16 +118,18 @@ describe('destination conformance', () => {
     expect(verdict(report, 'classify.503')?.message).toMatch(/classify\("ERROR_HTTP_503"\) says permanent, expected retryable/);
   });
 
-  it('results keyed by anything but the operation id fail write.keyed-by-operation-id', async () => {
+  it('a send that answers fewer results than records fails write.keyed-by-operation-id: no result can be trusted', async () => {
     const broken: DestinationDefinition<SalesforceConfig> = { ...salesforce, connect: async (config, context) => {
-      const client = await salesforce.connect(config, context);
-      // Keyed by position: a connector that loses the operation id.
-      const write = async (batch: Parameters<typeof client.write>[0]) => new Map<string, WriteResult>([...(await client.write(batch)).values()].map((r, i) => [String(i), r]));
-      return Object.assign(Object.create(client) as typeof client, { write });
+      const session = await salesforce.connect(config, context);
+      // Drops the last record's result: which answer belongs to which record is then unknown.
+      return {
+        describe: () => session.describe(), lookup: (object, field, values) => session.lookup!(object, field, values), close: () => session.close(),
+        send: async (batch) => (await session.send(batch)).slice(0, -1),
+      };
     } };
     const report = await checkDestinationConformance(options(broken));
     expect(failed(report)).toContain('write.keyed-by-operation-id');
-    expect(verdict(report, 'write.keyed-by-operation-id')?.message).toMatch(/not keyed by operation id: 3 operation\(s\) without a result \(op-kit-0, op-kit-1, op-kit-2\), unknown keys 0, 1, 2/);
+    expect(verdict(report, 'write.keyed-by-operation-id')?.message).toMatch(/operation op-kit-0 was not written: retryable \(RESULT_COUNT_MISMATCH/);
   });
 
   it('a sandbox that cannot be reached fails connect, and every later contract is reported as not checked', async () => {

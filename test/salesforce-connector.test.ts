@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundClient } from '../src/connectors/outbound.ts';
-import type { DestinationContext, UsageReading, WriteBatch, WriteResult } from '../src/connectors/index.ts';
+import { connectDestination, type DestinationContext, type DestinationKitOptions, type RetryPolicy, type UsageReading, type WriteBatch, type WriteResult } from '../src/connectors/index.ts';
 import { isParleyError } from '../src/errors.ts';
 import { demoConnection, startSalesforceSandbox, type RunningSandbox } from './helpers/salesforce-sandbox.ts';
 import { DEMO_JWT_PRIVATE_KEY } from '../connectors/salesforce/demo-keys.ts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-interface Recorder { context: DestinationContext; logs: Array<{ level: string; msg: string | undefined }>; usage: UsageReading[]; rateLimited: number[] }
+interface Recorder { context: DestinationContext; kit: DestinationKitOptions; logs: Array<{ level: string; msg: string | undefined }>; usage: UsageReading[]; rateLimited: number[] }
 
 function recorder(): Recorder {
   const logs: Recorder['logs'] = [];
@@ -31,18 +31,20 @@ function recorder(): Recorder {
       name: 'salesforce', sandboxUrl: sandbox.base,
       outbound: (baseUrl) => createOutboundClient({ destination: 'salesforce', baseUrl, trustedDomains: salesforce.trustedDomains ?? [] }),
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-      onUsage: (reading) => usage.push(reading),
-      onRateLimited: (ms) => rateLimited.push(ms),
     },
+    kit: { onUsage: (reading) => usage.push(reading), onRateLimited: (ms) => rateLimited.push(ms) },
   };
 }
 
 const config = (overrides: Record<string, unknown> = {}) => SalesforceConfig.parse({
-  flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret',
-  retry: { retries: 0, minDelayMs: 1, maxDelayMs: 5 }, ...overrides,
+  flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', ...overrides,
 });
 
-const connect = (overrides: Record<string, unknown> = {}, rec = recorder()) => salesforce.connect(config(overrides), rec.context);
+/** The connector through the destination kit, as Parley runs it; `retry` is the kit's (no retries unless given). */
+const connect = (overrides: Record<string, unknown> & { retry?: RetryPolicy } = {}, rec = recorder()) => {
+  const { retry, ...own } = overrides;
+  return connectDestination(salesforce, config(own), rec.context, { ...rec.kit, retry: retry ?? { retries: 0, minDelayMs: 1, maxDelayMs: 5 } });
+};
 
 /** A SocialPost upsert batch; `invalid(i)` makes the i-th record break a Salesforce rule. */
 function postBatch(prefix: string, count: number, invalid: (i: number) => Record<string, unknown> | undefined = () => undefined): WriteBatch {

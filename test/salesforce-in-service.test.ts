@@ -1,5 +1,6 @@
 import jsforce from 'jsforce';
 import { createOutboundClient } from '../src/connectors/outbound.ts';
+import { connectDestination } from '../src/connectors/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import salesforce from '../connectors/salesforce/index.ts';
 import { isParleyError } from '../src/errors.ts';
@@ -30,7 +31,7 @@ describe('the Salesforce sandbox inside Parley', () => {
     const [destination] = parley.parley.destinations;
     expect(destination).toMatchObject({ id: 'salesforce', definition: { id: 'salesforce' } });
     const log = () => undefined;
-    const client = await salesforce.connect(destination!.config as never, {
+    const client = await connectDestination(salesforce, destination!.config as never, {
       name: 'salesforce', sandboxUrl: `${parley.base}/sandbox/salesforce`, logger: { debug: log, info: log, warn: log, error: log },
       outbound: (baseUrl) => createOutboundClient({ destination: 'salesforce', baseUrl }),
     });

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundClient } from '../src/connectors/outbound.ts';
-import type { DestinationContext } from '../src/connectors/index.ts';
+import { connectDestination, type DestinationContext } from '../src/connectors/index.ts';
 import { isParleyError } from '../src/errors.ts';
 import salesforce from '../connectors/salesforce/index.ts';
 import { SalesforceConfig } from '../connectors/salesforce/config.ts';
@@ -110,7 +110,7 @@ describe('a login server failing on its side is transient: unreachable, retried'
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]));
     });
-    const client = await salesforce.connect(SalesforceConfig.parse({ ...CREDENTIALS, loginUrl: crm.url, retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1 } }), context());
+    const client = await connectDestination(salesforce, SalesforceConfig.parse({ ...CREDENTIALS, loginUrl: crm.url }), context(), { retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1 } });
     try {
       const results = await client.write({ object: 'Contact', operation: 'upsert', matchKey: 'Email', operations: [{ id: 'a', fields: { Email: 'a@example.com', LastName: 'A' } }] });
       expect(results.get('a')).toMatchObject({ status: 'retryable', error: { code: 'PARLEY_DESTINATION_UNREACHABLE' } });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundClient } from '../src/connectors/outbound.ts';
+import { connectDestination } from '../src/connectors/index.ts';
 import { startSalesforceSandbox, type RunningSandbox } from './helpers/salesforce-sandbox.ts';
 import salesforce from '../connectors/salesforce/index.ts';
 import { SalesforceConfig } from '../connectors/salesforce/config.ts';
@@ -11,11 +12,11 @@ let sandbox: RunningSandbox;
 beforeAll(async () => { sandbox = await startSalesforceSandbox(); });
 afterAll(async () => sandbox.close());
 
-const connect = () => salesforce.connect(SalesforceConfig.parse({ flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' }), {
+const connect = () => connectDestination(salesforce, SalesforceConfig.parse({ flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' }), {
   name: 'salesforce', sandboxUrl: sandbox.base,
   outbound: (baseUrl) => createOutboundClient({ destination: 'salesforce', baseUrl, trustedDomains: salesforce.trustedDomains ?? [] }),
   logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-});
+}, { retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1 } });
 const queries = async () => Object.entries((await sandbox.stats()).calls).filter(([k]) => /query/i.test(k)).reduce((n, [, v]) => n + v, 0);
 
 describe('Salesforce connector: batched look-ups', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundClient } from '../src/connectors/outbound.ts';
-import type { DestinationContext, UsageReading } from '../src/connectors/index.ts';
+import { connectDestination, type DestinationContext, type UsageReading } from '../src/connectors/index.ts';
 import { startSalesforceSandbox, type RunningSandbox } from './helpers/salesforce-sandbox.ts';
 import { SalesforceConfig } from '../connectors/salesforce/config.ts';
 import salesforce from '../connectors/salesforce/index.ts';
@@ -18,9 +18,9 @@ async function connect() {
     name: 'salesforce', sandboxUrl: sandbox.base,
     outbound: (baseUrl) => createOutboundClient({ destination: 'salesforce', baseUrl, trustedDomains: salesforce.trustedDomains ?? [] }),
     logger: { debug: log, info: log, warn: log, error: log },
-    onUsage: (reading) => readings.push(reading),
   };
-  const client = await salesforce.connect(SalesforceConfig.parse({ flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' }), context);
+  const client = await connectDestination(salesforce, SalesforceConfig.parse({ flow: 'client_credentials', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' }), context,
+    { onUsage: (reading) => readings.push(reading) });
   return { client, readings };
 }
 

@@ -11,7 +11,7 @@ import { parseFacebookDelivery } from './parse/index.ts';
 export default defineSource<MetaSourceConfig>({
   id: 'facebook',
   displayName: 'Facebook Pages and Messenger',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   configSchema: MetaSourceConfig,
   signatureHeader: SIGNATURE_HEADER,
   secretHeaders: [LEGACY_SIGNATURE_HEADER],

@@ -13,7 +13,7 @@ import { SIGNATURE_HEADER, answerChallenge, verifyDelivery } from './verify.ts';
 export default defineSource<LinkedInSourceConfig>({
   id: 'linkedin',
   displayName: 'LinkedIn (organization social actions)',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   configSchema: LinkedInSourceConfig,
   signatureHeader: SIGNATURE_HEADER,
   description: 'LinkedIn organization social action notifications (`ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS`): likes, comments (and their edits and deletions), shares and mentions on the organization\'s posts. Validation: `GET ?challengeCode=<uuid>` answered with `{challengeCode, challengeResponse}` (hex HMAC-SHA256 under the client secret). Deliveries are signed in `X-LI-Signature`: hex HMAC-SHA256 under the client secret, over the raw body prefixed by `hmacsha256=` (or the raw body alone, per the `signatureInput` setting).',

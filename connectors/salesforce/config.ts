@@ -28,12 +28,6 @@ export const SalesforceConfig = z.object({
   audience: z.string().optional(),
   /** Objects whose describe makes the catalog mappings are checked against. */
   objects: z.array(z.string().min(1)).default(['SocialPersona', 'SocialPost', 'Case', 'Contact', 'Lead', 'Account']),
-  /** Retries inside one write call for transient failures (503, UNABLE_TO_LOCK_ROW, lost connections), with exponential backoff. */
-  retry: z.object({
-    retries: z.coerce.number().int().min(0).max(10).default(3),
-    minDelayMs: z.coerce.number().int().min(0).default(500),
-    maxDelayMs: z.coerce.number().int().min(0).default(4_000),
-  }).strict().default({ retries: 3, minDelayMs: 500, maxDelayMs: 4_000 }),
   /** How long to pause after REQUEST_LIMIT_EXCEEDED, ms: Salesforce announces no wait [unconfirmed]. */
   rateLimitWaits: z.object({
     totalRequestsMs: z.coerce.number().int().min(0).default(15 * 60_000),

@@ -1,7 +1,8 @@
 import { defineDestination } from '../../src/connectors/index.ts';
-import { classifySalesforceError } from './classify.ts';
-import { connectSalesforce, COLLECTIONS_MAX } from './client.ts';
+import { classifySalesforceError, outcomeUnknown, vendorError } from './classify.ts';
+import { connectSalesforce, COLLECTIONS_MAX, isSalesforceId } from './client.ts';
 import { SalesforceConfig } from './config.ts';
+import { MAX_IN_VALUES } from './soql-in.ts';
 import { SalesforceSandboxConfig } from './sandbox/config.ts';
 import { salesforceSandbox } from './sandbox/plugin.ts';
 
@@ -13,15 +14,22 @@ import { salesforceSandbox } from './sandbox/plugin.ts';
 export default defineDestination<SalesforceConfig>({
   id: 'salesforce',
   displayName: 'Salesforce (REST API)',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   configSchema: SalesforceConfig,
   // 25 long-running calls per org is the hard ceiling (reference §8); 4 leaves room for the org's other integrations.
-  limits: { maxBatchSize: COLLECTIONS_MAX, maxConcurrent: 4, minTimeMs: 0 },
+  // A SOQL `IN` list of 100 values per look-up call (soql-in.ts).
+  limits: { maxBatchSize: COLLECTIONS_MAX, maxConcurrent: 4, minTimeMs: 0, maxLookupValues: MAX_IN_VALUES },
   // Login, My Domain and instance hosts (`login.salesforce.com`, `acme.my.salesforce.com`,
   // `acme--dev.sandbox.my.salesforce.com`, `*.force.com`, Government Cloud `*.salesforce.mil`,
   // legacy `*.cloudforce.com`): an instance_url on them is trusted when the login URL is too.
   trustedDomains: ['salesforce.com', 'force.com', 'salesforce.mil', 'cloudforce.com'],
-  classify: (error, context) => classifySalesforceError(error, context),
+  classify: (error, { matchKey, config }) => {
+    const classification = classifySalesforceError(error, matchKey ? { matchKey } : {}, config.rateLimitWaits);
+    return classification.kind === 'retryable' && outcomeUnknown(error) ? { kind: 'retryable', outcomeUnknown: true } : classification;
+  },
+  describeError: vendorError,
+  // An update or delete of something that is not a record id would fail the whole call (reference §4).
+  precheck: (_batch, op) => (op.recordId !== undefined && !isSalesforceId(op.recordId) ? { code: 'MALFORMED_ID', message: `malformed id ${op.recordId}` } : undefined),
   connect: connectSalesforce,
   sandbox: { configSchema: SalesforceSandboxConfig, plugin: (app, options) => salesforceSandbox(app, options as never) },
 });

@@ -11,7 +11,7 @@ import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyDelivery } from '.
 export default defineSource<StandardSourceConfig>({
   id: 'standard',
   displayName: 'Standard Webhooks (listening tools and other senders)',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   configSchema: StandardSourceConfig,
   signatureHeader: SIGNATURE_HEADER,
   keptHeaders: [ID_HEADER, TIMESTAMP_HEADER],

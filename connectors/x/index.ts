@@ -12,7 +12,7 @@ import { SIGNATURE_HEADER, answerCrc, verifyDelivery } from './verify.ts';
 export default defineSource<XSourceConfig>({
   id: 'x',
   displayName: 'X (Account Activity API and X Activity API)',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   configSchema: XSourceConfig,
   signatureHeader: SIGNATURE_HEADER,
   description: 'Deliveries from either X product on the same webhook, told apart by shape: Account Activity API deliveries '

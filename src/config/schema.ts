@@ -60,8 +60,18 @@ export const DestinationCommonConfig = z.object({
   connectTimeoutMs: numberFromText(z.number().int().min(100).max(120_000)).default(10_000),
   /** Most time to wait for the CRM's answer to a call, ms: a CRM that does not answer in time is `unreachable`. */
   responseTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(60_000),
+  /**
+   * Retries inside one call for what the connector classifies as transient (503, a row lock, a lost
+   * connection), with exponential backoff between `minDelayMs` and `maxDelayMs` (the destination kit's).
+   * What still fails goes back to the outbox, whose own schedule retries it later.
+   */
+  retry: z.object({
+    retries: numberFromText(z.number().int().min(0).max(10)).default(3),
+    minDelayMs: numberFromText(z.number().int().min(0).max(60_000)).default(500),
+    maxDelayMs: numberFromText(z.number().int().min(0).max(300_000)).default(4_000),
+  }).strict().default({ retries: 3, minDelayMs: 500, maxDelayMs: 4_000 }),
 });
-export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs'] as const;
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs', 'retry'] as const;
 
 /** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
 export const SandboxCommonConfig = z.object({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createOutboundClient } from '../connectors/outbound.ts';
+import { connectDestination } from '../connectors/destination-kit/index.ts';
 import type { DestinationClient, DestinationContext, DestinationDefinition, ErrorClass, WriteBatch, WriteResult } from '../connectors/index.ts';
 import { startSandbox, type StartedSandbox } from './sandbox.ts';
 import { ContractBroken, Verdicts, describeError, expectThat, type ConformanceReport } from './verdict.ts';
@@ -13,7 +14,7 @@ export interface DestinationConformanceOptions<C = unknown> {
   definition: DestinationDefinition<C>;
   /**
    * The destination's block in `parley.yaml` (before `configSchema`), with the sandbox's demo
-   * credentials. Set its in-call retries to 0 if it has any: each fault is then seen at once.
+   * credentials. The kit writes with no retries inside a call, so each fault is seen at once.
    */
   config: unknown;
   /** A config whose credentials the sandbox refuses: `connect` must reject it. Optional. */
@@ -51,6 +52,7 @@ export async function checkDestinationConformance<C>(options: DestinationConform
   const verdicts = new Verdicts();
   let started: StartedSandbox | undefined;
   let client: DestinationClient | undefined;
+  let config: C | undefined;
   try {
     let base = options.sandboxUrl;
     if (base === undefined) {
@@ -67,7 +69,9 @@ export async function checkDestinationConformance<C>(options: DestinationConform
     await verdicts.run('connect', async () => {
       const parsed = definition.configSchema.safeParse(options.config);
       expectThat(parsed.success, `configSchema refused the test config: ${parsed.success ? '' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      client = await definition.connect(parsed.data, context);
+      config = parsed.data;
+      // Through the destination kit, as Parley runs it; no retries in the call, so each fault is seen at once.
+      client = await connectDestination(definition, parsed.data, context, { retry: NO_RETRIES });
       if (options.badConfig === undefined) return 'connected';
       const bad = definition.configSchema.safeParse(options.badConfig);
       expectThat(bad.success, 'configSchema refused badConfig: it must be valid, with credentials the sandbox refuses');
@@ -79,13 +83,16 @@ export async function checkDestinationConformance<C>(options: DestinationConform
       for (const contract of DESTINATION_CONTRACTS.slice(1)) verdicts.fail(contract, 'not checked: connect failed');
       return verdicts.report(definition.id, 'destination');
     }
-    await checkWithClient(verdicts, options, client, sandbox);
+    await checkWithClient(verdicts, options, client, sandbox, config as C);
     return verdicts.report(definition.id, 'destination');
   } finally {
     await client?.close().catch(() => undefined);
     await started?.close();
   }
 }
+
+/** The kit's in-call retries, off. */
+const NO_RETRIES = { retries: 0, minDelayMs: 1, maxDelayMs: 1 };
 
 /** A context as Parley gives one: the SDK's outbound policy, a silent logger, signals recorded. */
 function contextFor(definition: Pick<DestinationDefinition, 'id' | 'trustedDomains'>, sandboxUrl: string): DestinationContext {
@@ -97,7 +104,7 @@ function contextFor(definition: Pick<DestinationDefinition, 'id' | 'trustedDomai
   };
 }
 
-async function checkWithClient<C>(verdicts: Verdicts, options: DestinationConformanceOptions<C>, client: DestinationClient, sandbox: SandboxControl): Promise<void> {
+async function checkWithClient<C>(verdicts: Verdicts, options: DestinationConformanceOptions<C>, client: DestinationClient, sandbox: SandboxControl, config: C): Promise<void> {
   const { batch, definition } = options;
   const ids = batch.operations.map((op) => op.id);
   await verdicts.run('catalog', async () => {
@@ -142,7 +149,7 @@ async function checkWithClient<C>(verdicts: Verdicts, options: DestinationConfor
     return 'the same batch twice: same records, record counts unchanged';
   });
 
-  for (const [fault, expected] of Object.entries(options.faults)) await checkFault(verdicts, definition, client, sandbox, batch, fault, expected);
+  for (const [fault, expected] of Object.entries(options.faults)) await checkFault(verdicts, definition, config, client, sandbox, batch, fault, expected);
   if (Object.keys(options.faults).length === 0) verdicts.fail('classify', 'no faults given: list each error the sandbox can inject with its expected class');
 
   const expiry = options.sessionExpiry ?? { expireSessions: true };
@@ -162,7 +169,7 @@ async function checkWithClient<C>(verdicts: Verdicts, options: DestinationConfor
   await checkLookups(verdicts, client, sandbox, batch, written ? recordIds : undefined);
 }
 
-async function checkFault<C>(verdicts: Verdicts, definition: DestinationDefinition<C>, client: DestinationClient, sandbox: SandboxControl, batch: WriteBatch, fault: string, expected: ErrorClass['kind']): Promise<void> {
+async function checkFault<C>(verdicts: Verdicts, definition: DestinationDefinition<C>, config: C, client: DestinationClient, sandbox: SandboxControl, batch: WriteBatch, fault: string, expected: ErrorClass['kind']): Promise<void> {
   await verdicts.run(`classify.${fault}`, async () => {
     await sandbox.faults({ errors: { [fault]: 1 } });
     let results: Map<string, WriteResult>;
@@ -178,7 +185,7 @@ async function checkFault<C>(verdicts: Verdicts, definition: DestinationDefiniti
       if (result.status === 'done') continue;
       expectThat(result.status === expected, `fault ${fault}: operation ${id} came back ${describeResult(result)}, expected ${expected}`);
       if (result.status === 'rate-limited') expectThat(result.retryAfterMs > 0, `fault ${fault}: rate-limited without a wait (retryAfterMs ${result.retryAfterMs})`);
-      const again = definition.classify(result.error, batch.matchKey === undefined ? {} : { matchKey: batch.matchKey });
+      const again = definition.classify(result.error, { config, ...(batch.matchKey === undefined ? {} : { matchKey: batch.matchKey }) });
       expectThat(again.kind === expected, `fault ${fault}: classify(${JSON.stringify(result.error.code)}) says ${again.kind}, expected ${expected}: classify must agree with the results`);
     }
     return `every operation ${expected}${expected === 'rate-limited' ? ' with its wait' : ''}`;

@@ -5,6 +5,7 @@ import { DESTINATION_COMMON_KEYS, SANDBOX_COMMON_KEYS, type DestinationBlock, ty
 import { errors } from '../errors.ts';
 import type { DestinationDefinition, SandboxDefinition } from './destination.ts';
 import type { OutboundPolicy } from './outbound.ts';
+import type { RetryPolicy } from './destination-kit/retry-policy.ts';
 import { checkDefinition, importConnector, type RegistryOptions } from './registry.ts';
 
 /** A configured, validated destination: its definition and its own config. Connecting is the dispatcher's job. */
@@ -21,6 +22,8 @@ export interface ActiveDestination {
   limits: { maxConcurrent: number; minTimeMs: number };
   /** Where and how long its outbound calls may go (allowedHosts, timeouts). */
   outbound: OutboundPolicy;
+  /** Retries inside one call (the destination kit's; `retry` in the block). */
+  retry: RetryPolicy;
 }
 
 /** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
@@ -42,10 +45,12 @@ const zodSchema = z.custom((v) => typeof v === 'object' && v !== null && typeof 
 const DestinationDefinitionShape = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'kebab-case'),
   displayName: z.string().min(1),
-  sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^1.0.0'),
+  sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^2.0.0'),
   configSchema: zodSchema,
-  limits: z.object({ maxBatchSize: z.number().int().positive(), maxConcurrent: z.number().int().positive(), minTimeMs: z.number().min(0) }),
+  limits: z.object({ maxBatchSize: z.number().int().positive(), maxConcurrent: z.number().int().positive(), minTimeMs: z.number().min(0), maxLookupValues: z.number().int().positive().optional() }),
   classify: fn,
+  describeError: fn,
+  precheck: fn.optional(),
   connect: fn,
   trustedDomains: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a domain such as salesforce.com')).optional(),
   sandbox: z.object({ configSchema: zodSchema, plugin: fn }).optional(),
@@ -79,6 +84,7 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
       id, definition, config: parsed.data, budgetReserve: block.budgetReserve, usageProbeMs: block.usageProbeSeconds * 1000,
       limits: { maxConcurrent: block.maxConcurrent ?? definition.limits.maxConcurrent, minTimeMs: block.minTimeMs ?? definition.limits.minTimeMs },
       outbound: { allowedHosts: block.allowedHosts, connectTimeoutMs: block.connectTimeoutMs, responseTimeoutMs: block.responseTimeoutMs },
+      retry: block.retry,
     });
   }
   return active;

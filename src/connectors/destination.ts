@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { OutboundClient } from './outbound.ts';
+import type { ClassifyContext, DestinationSession } from './destination-session.ts';
+
+export type { ClassifyContext, DestinationSession, VendorRecordResult } from './destination-session.ts';
 
 /**
  * The destination half of the connector SDK: what a CRM connector (Salesforce, SAP C4C, Oracle CX,
@@ -61,7 +64,12 @@ export interface VendorError {
  *   (duplicates in the org).
  */
 export type ErrorClass =
-  | { kind: 'retryable' }
+  /**
+   * `outcomeUnknown`: the call may have been carried out before it failed (a connection lost after
+   * the request was sent). The kit then retries in the call only what is idempotent (updates,
+   * upserts, deletes); a create comes back `retryable` with `outcomeUnknown`, to be looked up first.
+   */
+  | { kind: 'retryable'; outcomeUnknown?: boolean }
   | { kind: 'rate-limited'; retryAfterMs: number }
   | { kind: 'permanent'; scope: PermanentScope };
 
@@ -86,7 +94,7 @@ export type WriteResult =
 /** Turns a classification and the error it was made for into an operation's result. */
 export function resultFor(error: VendorError, classification: ErrorClass): WriteResult {
   switch (classification.kind) {
-    case 'retryable': return { status: 'retryable', error };
+    case 'retryable': return { status: 'retryable', error, ...(classification.outcomeUnknown ? { outcomeUnknown: true } : {}) };
     case 'rate-limited': return { status: 'rate-limited', error, retryAfterMs: classification.retryAfterMs };
     case 'permanent': return { status: 'permanent', scope: classification.scope, error };
   }
@@ -148,6 +156,8 @@ export interface DestinationLimits {
   maxConcurrent: number;
   /** Least time between the starts of two calls, ms. */
   minTimeMs: number;
+  /** Most values in one `lookup` call (Salesforce: 100 in a SOQL `IN`); default 100. */
+  maxLookupValues?: number;
 }
 
 /** What Parley hands a connector when it connects. */
@@ -160,13 +170,6 @@ export interface DestinationContext {
     warn(obj: object, msg?: string): void;
     error(obj: object, msg?: string): void;
   };
-  /** Called with every quota reading the CRM sends. */
-  onUsage?: (reading: UsageReading) => void;
-  /**
-   * Called when the CRM refuses a call for quota, with the wait the connector derived: the
-   * destination's limiter pauses that long. The call's operations come back `rate-limited`.
-   */
-  onRateLimited?: (retryAfterMs: number, error: VendorError) => void;
   /**
    * The built-in sandbox's base URL (`http://127.0.0.1:3000/sandbox/salesforce`) when Parley mounts
    * it; a connector uses it when its config names no URL of the CRM.
@@ -182,7 +185,22 @@ export interface DestinationContext {
   now?: () => Date;
 }
 
-/** A connected destination. */
+/** What the core asks to be told during a write. */
+export interface WriteHooks {
+  /**
+   * Awaited once, just before the first CRM call of the write leaves (after the limiter let it
+   * through): the outbox marks the operations sent here, so after a crash only they are looked up.
+   * Not called when no operation is sent (every one refused before sending).
+   */
+  beforeSend?: () => Promise<void>;
+}
+
+/**
+ * A connected destination as the core uses it: the destination kit's product (`connectDestination`),
+ * built from a connector's `DestinationSession`. The kit owns the behaviour every CRM shares:
+ * retries inside a call, isolation of a record that fails the whole call, results keyed by
+ * operation id, the duplicate-id guard, usage and rate-limit signalling, and the limiter.
+ */
 export interface DestinationClient {
   /** The objects and fields available to mappings. */
   catalog(): Promise<ObjectCatalog>;
@@ -191,7 +209,7 @@ export interface DestinationClient {
    * when the whole call failed (every operation then carries that call's classified error).
    * Never rejects for a CRM or network failure.
    */
-  write(batch: WriteBatch): Promise<Map<string, WriteResult>>;
+  write(batch: WriteBatch, hooks?: WriteHooks): Promise<Map<string, WriteResult>>;
   /**
    * The CRM id of the record whose `field` equals `value`, or undefined when there is none.
    * Used before writing again after an attempt whose outcome is unknown, and to find the record of
@@ -237,17 +255,27 @@ export interface DestinationDefinition<C = unknown> {
    */
   trustedDomains?: readonly string[];
   /**
-   * Classifies any error the connector's calls raise or a record result carries, in one place
-   * (see `ErrorClass`). `context.matchKey` is the batch's upsert key, for errors whose class depends on it.
+   * Classifies any error the session's calls raise or a record result carries, in one place
+   * (see `ErrorClass`). `context.matchKey` is the batch's upsert key, for errors whose class
+   * depends on it; `context.config` the destination's config (a configured wait, say).
    */
-  classify: (error: unknown, context?: { matchKey?: string }) => ErrorClass;
+  classify: (error: unknown, context: ClassifyContext<C>) => ErrorClass;
+  /** The vendor's own words for an error the session raised or a record result carries (`{ code, message, fields?, httpStatus? }`). */
+  describeError: (error: unknown) => VendorError;
   /**
-   * Connects (authenticates) and returns a client.
+   * Optional vendor fact: what is wrong with an operation before it is sent (a record id that is
+   * not one of the vendor's, say), or undefined. Such an operation is not sent; it comes back
+   * `permanent` with scope `record` and this error.
+   */
+  precheck?: (batch: WriteBatch, operation: WriteOperation) => VendorError | undefined;
+  /**
+   * Connects (authenticates) and returns a session: the vendor's calls, nothing more. Parley wraps
+   * it in the destination kit (`connectDestination`), which owns the write loop.
    * @throws ParleyError PARLEY_DESTINATION_CONFIG (credentials or settings refused: `misconfigured`),
    *   PARLEY_DESTINATION_UNTRUSTED_HOST or PARLEY_DESTINATION_REDIRECTED (`misconfigured`),
    *   PARLEY_DESTINATION_UNREACHABLE or any other error (`unreachable`: retried with backoff)
    */
-  connect: (config: C, context: DestinationContext) => Promise<DestinationClient>;
+  connect: (config: C, context: DestinationContext) => Promise<DestinationSession>;
   /** The vendor simulator, mounted at `/sandbox/<id>` when the config lists it under `sandboxes`. */
   sandbox?: SandboxDefinition;
 }
@@ -272,7 +300,7 @@ export interface SandboxDefinition<O = unknown> {
 
 /**
  * Declares a destination connector.
- * @example export default defineDestination({ id: 'salesforce', sdk: '^1.0.0', configSchema, limits, classify, connect });
+ * @example export default defineDestination({ id: 'salesforce', sdk: '^2.0.0', configSchema, limits, classify, connect });
  */
 export function defineDestination<C>(definition: DestinationDefinition<C>): DestinationDefinition<C> {
   return Object.freeze({ ...definition });

@@ -12,3 +12,4 @@ export { classifyOutboundFailure, isLoopback, DEFAULT_OUTBOUND_POLICY, type Outb
 export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';
 export * from './sandbox-kit/index.ts';
+export * from './destination-kit/index.ts';

@@ -41,7 +41,7 @@ describe('source registry', () => {
     const shapeless = await refusal({ mine: { module: './plugin.mjs', enabled: true } }, plugin('export default { id: 42 };'));
     expect(shapeless.code).toBe('PARLEY_CONNECTOR_INVALID_DEFINITION');
     const future = await refusal({ mine: { module: './plugin.mjs', enabled: true } }, plugin(`
-      export default { id: 'mine', displayName: 'Mine', sdk: '^2.0.0', configSchema: { safeParse: () => ({ success: true, data: {} }) },
+      export default { id: 'mine', displayName: 'Mine', sdk: '^3.0.0', configSchema: { safeParse: () => ({ success: true, data: {} }) },
         signatureHeader: 'x-sig', contentTypes: ['application/json'], bodyLimitBytes: 1000, verify: () => ({ ok: true }), parse: () => [] };`));
     expect(future.code).toBe('PARLEY_CONNECTOR_SDK_MISMATCH');
   });

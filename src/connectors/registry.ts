@@ -36,7 +36,7 @@ const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function
 const SourceDefinitionShape = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'kebab-case'),
   displayName: z.string().min(1),
-  sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^1.0.0'),
+  sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^2.0.0'),
   configSchema: z.custom((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'a zod schema'),
   signatureHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name'),
   secretHeaders: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name')).optional(),

@@ -79,7 +79,7 @@ export interface SourceDefinition<C = unknown> {
   /** Kebab-case id; the webhook route is `/webhooks/<id>` unless the config names it otherwise. */
   id: string;
   displayName: string;
-  /** The SDK versions this connector works with, as a semver range (`^1.0.0`). */
+  /** The SDK versions this connector works with, as a semver range (`^2.0.0`). */
   sdk: string;
   /** Validates the source's block in `parley.yaml` (minus the common keys `connector`, `module`, `bodyLimitBytes`). */
   configSchema: z.ZodType<C>;
@@ -117,7 +117,7 @@ export interface SourceDefinition<C = unknown> {
 /**
  * Declares a source connector. The registry validates the definition when it is loaded.
  *
- * @example export default defineSource({ id: 'x', sdk: '^1.0.0', configSchema, signatureHeader: 'x-twitter-webhooks-signature', … });
+ * @example export default defineSource({ id: 'x', sdk: '^2.0.0', configSchema, signatureHeader: 'x-twitter-webhooks-signature', … });
  */
 export function defineSource<C>(definition: SourceDefinition<C>): SourceDefinition<C> {
   return Object.freeze({ ...definition });

@@ -2,6 +2,7 @@ import Bottleneck from 'bottleneck';
 import type { DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading, VendorError, WriteBatch, WriteOperation, WriteResult } from '../connectors/destination.ts';
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import { createOutboundClient } from '../connectors/outbound.ts';
+import { connectDestination } from '../connectors/destination-kit/index.ts';
 import { isParleyError } from '../errors.ts';
 import { actionFor, type DestinationState } from './destination-state.ts';
 import { BUDGET_RESERVED, createUsageProbe, heldOperationWaitMs } from './usage-probe.ts';
@@ -96,12 +97,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const id = rt.destination.id;
     try {
       // A CRM slow to answer a login must not hold up a stop: the wait ends when stopping begins.
-      const connecting = rt.definition.connect(rt.destination.config, {
+      // The destination kit wraps the connector's session: every call of it goes through this
+      // destination's limiter, and its usage and rate limits come back on one channel each.
+      const connecting = connectDestination(rt.definition, rt.destination.config, {
         name: id,
         logger: log,
         now: options.now,
         outbound: (baseUrl) => createOutboundClient({ destination: id, baseUrl, trustedDomains: rt.definition.trustedDomains ?? [], policy: rt.destination.outbound }),
         ...(options.sandboxUrl?.(rt.definition.id) ? { sandboxUrl: options.sandboxUrl(rt.definition.id)! } : {}),
+      }, {
+        schedule: (call) => rt.limiter.schedule(call),
+        ...(rt.destination.retry ? { retry: rt.destination.retry } : {}),
         onUsage: (reading) => { rt.usage = reading; },
         onRateLimited: (waitMs) => { rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + waitMs); },
       });
@@ -174,8 +180,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const parentLinks = new Map<string, Array<{ object: string; key: string; crmId: string }>>();
     const groups = new Map<string, { object: string; operation: WriteBatch['operation']; matchKey?: string; items: Array<{ op: StoredOperation; write: WriteOperation }> }>();
     const planOf = (op: StoredOperation, lookups: Parameters<typeof planWrite>[3]) => planWrite(op, rt.catalog!.objects.find((o) => o.name === op.object), linkOf(op.object, op.recordKey), lookups);
-    // Every look-up the round needs, made together through the limiter (lookups.ts).
-    const lookups = await lookUpRound(claimed, planOf, client, (call) => rt.limiter.schedule(call));
+    // Every look-up the round needs, made together (lookups.ts); the kit puts each call through the limiter.
+    const lookups = await lookUpRound(claimed, planOf, client);
 
     for (const op of claimed) {
       const plan = await planOf(op, lookups);
@@ -228,7 +234,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         options.metrics?.dispatchBatchSize.observe({ destination: id }, batch.operations.length);
         // Marked sent, durably, just before the call: after a crash only these are looked up (store.markSent).
         const sent = chunk.flatMap(({ op }) => [op.id, ...(followers.get(op.id) ?? [])]);
-        calls.push(rt.limiter.schedule(async () => { await options.store.markSent(sent, { owner: options.owner, now: options.now() }); return client.write(batch); }).then((results) => {
+        const beforeSend = async () => { await options.store.markSent(sent, { owner: options.owner, now: options.now() }); };
+        calls.push(client.write(batch, { beforeSend }).then((results) => {
           // A call the network cut off for every record: the destination is unreachable, not each record wrong.
           const all = [...results.values()];
           const cut = all.length > 0 && all.every((r) => r.status === 'retryable' && r.error.code === 'PARLEY_DESTINATION_UNREACHABLE') ? all[0] : undefined;

@@ -34,13 +34,12 @@ const op = (id: string, extra: Partial<StoredOperation> = {}): StoredOperation =
   createdAt: '', updatedAt: '', ...extra,
 });
 const plan = (o: StoredOperation, lookups: Parameters<typeof planWrite>[3]) => planWrite(o, post, undefined, lookups);
-const direct = <T>(call: () => Promise<T>) => call();
 
 describe('a round\'s look-ups', () => {
   it('looks up 1,000 records of unknown outcome in 10 calls, and plans each from the answers without another call', async () => {
     const crm = fakeCrm({ SocialPost: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`p${i * 2}`, `ID${i * 2}`])) });
     const ops = Array.from({ length: 1000 }, (_, i) => op(`p${i}`, { outcomeUnknown: true }));
-    const lookups = await lookUpRound(ops, plan, crm.client, direct);
+    const lookups = await lookUpRound(ops, plan, crm.client);
     expect(crm.calls).toHaveLength(10);
     const plans = await Promise.all(ops.map((o) => plan(o, lookups)));
     expect(crm.calls).toHaveLength(10);
@@ -50,7 +49,7 @@ describe('a round\'s look-ups', () => {
 
   it('looks nothing up for operations that were never sent (outcome known) or already linked', async () => {
     const crm = fakeCrm({ SocialPost: { p1: 'ID1' } });
-    const lookups = await lookUpRound([op('p1'), op('p2')], plan, crm.client, direct);
+    const lookups = await lookUpRound([op('p1'), op('p2')], plan, crm.client);
     expect(crm.calls).toEqual([]);
     expect(await plan(op('p1'), lookups)).toEqual({ kind: 'send', operation: 'create' });
   });
@@ -60,7 +59,7 @@ describe('a round\'s look-ups', () => {
     const persona = (id: string, email: string) => op(id, { object: 'Persona', matchKey: undefined, matchValue: undefined, operation: 'create',
       references: [{ field: 'ParentId', object: 'SocialPost', firstOfIdentity: true, bind: 'wait', match: [{ object: 'Contact', field: 'Email', value: email }, { object: 'Lead', field: 'Email', value: email }] }] });
     const ops = [persona('u1', 'a@x.example'), persona('u2', 'b@x.example'), persona('u3', 'c@x.example')];
-    const lookups = await lookUpRound(ops, (o, l) => planWrite(o, undefined, undefined, l), crm.client, direct);
+    const lookups = await lookUpRound(ops, (o, l) => planWrite(o, undefined, undefined, l), crm.client);
     expect(crm.calls.map((c) => [c.object, c.values.length])).toEqual([['Contact', 3], ['Lead', 3]]);
     expect(await lookups.lookup('Contact', 'Email', 'a@x.example')).toBe('C1');
     expect(await lookups.lookup('Lead', 'Email', 'a@x.example')).toBeUndefined();
@@ -69,7 +68,7 @@ describe('a round\'s look-ups', () => {
 
   it('falls back to one call per record for a connector without lookupMany, and asks alone what was not foreseen', async () => {
     const crm = fakeCrm({ SocialPost: { p1: 'ID1' } }, { many: false });
-    const lookups = await lookUpRound([op('p1', { outcomeUnknown: true }), op('p2', { outcomeUnknown: true })], plan, crm.client, direct);
+    const lookups = await lookUpRound([op('p1', { outcomeUnknown: true }), op('p2', { outcomeUnknown: true })], plan, crm.client);
     expect(crm.calls).toHaveLength(2);
     expect(await lookups.lookup('SocialPost', 'ExternalPostId', 'p9')).toBeUndefined();
     expect(crm.calls).toHaveLength(3);
@@ -77,14 +76,7 @@ describe('a round\'s look-ups', () => {
 
   it('passes a failed call on to every record it answered for, without treating them as absent', async () => {
     const client = { lookupMany: async () => { throw new Error('SERVER_UNAVAILABLE'); } };
-    const lookups = await lookUpRound([op('p1', { outcomeUnknown: true })], plan, client, direct);
+    const lookups = await lookUpRound([op('p1', { outcomeUnknown: true })], plan, client);
     await expect(plan(op('p1', { outcomeUnknown: true }), lookups)).rejects.toThrow('SERVER_UNAVAILABLE');
-  });
-
-  it('makes every call through the destination\'s schedule (its limiter)', async () => {
-    const crm = fakeCrm({});
-    let scheduled = 0;
-    await lookUpRound([op('p1', { outcomeUnknown: true })], plan, crm.client, (call) => { scheduled++; return call(); });
-    expect(scheduled).toBe(1);
   });
 });

@@ -18,9 +18,6 @@ export interface RoundLookups {
   lookup(object: string, field: string, value: string): Promise<string | undefined>;
 }
 
-/** Runs a CRM call through the destination's limiter. */
-export type Schedule = <T>(call: () => Promise<T>) => Promise<T>;
-
 /**
  * Makes every look-up a round will need in as few calls as the connector allows, and answers the
  * round's planning from them. `plan` is the round's planning of one operation (planWrite): it is
@@ -30,20 +27,20 @@ export type Schedule = <T>(call: () => Promise<T>) => Promise<T>;
  * Keys asked later that were not foreseen are looked up one call each.
  */
 export async function lookUpRound(ops: readonly StoredOperation[], plan: (op: StoredOperation, lookups: Pick<DestinationClient, 'lookup'>) => Promise<WritePlan>,
-  client: Pick<DestinationClient, 'lookup' | 'lookupMany'>, schedule: Schedule): Promise<RoundLookups> {
+  client: Pick<DestinationClient, 'lookup' | 'lookupMany'>): Promise<RoundLookups> {
   const answers = new Map<string, Promise<string | undefined>>();
   const available = client.lookup !== undefined || client.lookupMany !== undefined;
   const lookups: RoundLookups = {
     available,
     lookup: (object, field, value) => answers.get(keyOf({ object, field, value }))
-      ?? (client.lookup ? schedule(() => client.lookup!(object, field, value)) : Promise.resolve(undefined)),
+      ?? (client.lookup ? client.lookup(object, field, value) : Promise.resolve(undefined)),
   };
   if (!available || ops.length === 0) return lookups;
 
   const asked: LookupKey[] = [];
   const noting: Pick<DestinationClient, 'lookup'> = { lookup: async (object, field, value) => { asked.push({ object, field, value }); return undefined; } };
   for (const op of ops) await plan(op, noting);
-  await fetchTogether(asked, client, schedule, answers);
+  await fetchTogether(asked, client, answers);
 
   const matches: LookupKey[] = [];
   for (const op of ops) {
@@ -52,15 +49,15 @@ export async function lookUpRound(ops: readonly StoredOperation[], plan: (op: St
     if (planned?.kind !== 'send' || planned.operation === 'update' || planned.operation === 'delete') continue;
     for (const ref of op.references) for (const m of ref.match ?? []) matches.push(m);
   }
-  await fetchTogether(matches, client, schedule, answers);
+  await fetchTogether(matches, client, answers);
   return lookups;
 }
 
 /**
  * Looks `keys` up, one `lookupMany` per (object, field) (the connector splits it into as many calls
- * as its API needs), and keeps an answer for each key, a rejection when its call failed.
+ * as its API needs, each through the destination's limiter), and keeps an answer for each key, a rejection when its call failed.
  */
-async function fetchTogether(keys: readonly LookupKey[], client: Pick<DestinationClient, 'lookup' | 'lookupMany'>, schedule: Schedule,
+async function fetchTogether(keys: readonly LookupKey[], client: Pick<DestinationClient, 'lookup' | 'lookupMany'>,
   answers: Map<string, Promise<string | undefined>>): Promise<void> {
   const groups = new Map<string, { object: string; field: string; values: Set<string> }>();
   for (const key of keys) {
@@ -72,10 +69,10 @@ async function fetchTogether(keys: readonly LookupKey[], client: Pick<Destinatio
   await Promise.all([...groups.values()].map(async ({ object, field, values }) => {
     const list = [...values];
     if (!client.lookupMany) {
-      for (const value of list) answers.set(keyOf({ object, field, value }), schedule(() => client.lookup!(object, field, value)));
+      for (const value of list) answers.set(keyOf({ object, field, value }), client.lookup!(object, field, value));
       return;
     }
-    const found = schedule(() => client.lookupMany!(object, field, list));
+    const found = client.lookupMany(object, field, list);
     // Not awaited by every key: a failed call must not surface as an unhandled rejection.
     found.catch(() => undefined);
     for (const value of list) answers.set(keyOf({ object, field, value }), found.then((map) => map.get(value)));

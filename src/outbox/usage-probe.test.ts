@@ -8,7 +8,7 @@ import {
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const silent = { debug: () => undefined, info: () => undefined };
 
-/** A fake clock, a CRM whose usage the test sets, and a limiter that counts what went through it. */
+/** A fake clock, and a CRM whose usage the test sets, read through the kit's client (which counts the calls made). */
 function setup(options: { usageProbeMs?: number; probe?: boolean } = {}) {
   let now = T0;
   let usage: UsageReading | Error = { used: 950, limit: 1000, at: new Date(T0) };
@@ -22,12 +22,12 @@ function setup(options: { usageProbeMs?: number; probe?: boolean } = {}) {
     usage: { used: 950, limit: 1000, at: new Date(T0) },
     client: options.probe === false ? {} : {
       refreshUsage: async () => {
+        scheduled++;
         calls.push(now);
         if (usage instanceof Error) throw usage;
         return { ...usage, at: new Date(now) };
       },
     },
-    limiter: { schedule: (run) => { scheduled++; return run(); } },
   };
   const probe = createUsageProbe({ now: () => new Date(now), logger: silent });
   return {
@@ -111,10 +111,11 @@ describe('a destination paused for its budget reserve', () => {
     expect(t.probe.waitMs(t.destination)).toBeUndefined();
   });
 
-  it('probes through the destination\'s limiter', async () => {
+  it('asks once while a probe is still held (by the destination\'s limiter, in the kit)', async () => {
     const t = setup();
     let release: () => void = () => undefined;
-    t.destination.limiter = { schedule: (run) => new Promise((resolve) => { release = () => resolve(run()); }) };
+    const inner = t.destination.client!.refreshUsage!;
+    t.destination.client = { refreshUsage: () => new Promise((resolve, reject) => { release = () => { inner().then(resolve, reject); }; }) };
     t.probe.waitMs(t.destination);
     t.crmReports({ used: 0, limit: 1000 });
     t.at(15_000);
@@ -193,7 +194,7 @@ describe('a destination paused by the CRM for its daily quota (REQUEST_LIMIT_EXC
 });
 
 describe('a reading left stale by a quiet spell', () => {
-  it('is read again before writing once it is older than the probe interval, through the limiter', async () => {
+  it('is read again before writing once it is older than the probe interval', async () => {
     const t = setup();
     t.destination.state = 'ready';
     t.destination.pausedUntil = 0;

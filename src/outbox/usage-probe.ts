@@ -67,9 +67,8 @@ export interface ProbedDestination {
   /** Epoch ms until which nothing is sent. */
   pausedUntil: number;
   lastError?: { code: string; message: string };
+  /** The kit's client: its `refreshUsage` goes through the destination's limiter like any other CRM call. */
   client?: Pick<DestinationClient, 'refreshUsage'>;
-  /** The destination's limiter (bottleneck): the probe is a call to the CRM like any other. */
-  limiter: { schedule<T>(run: () => Promise<T>): Promise<T> };
   usage?: UsageReading;
 }
 
@@ -128,7 +127,7 @@ export function createUsageProbe(options: { now: () => Date; logger: ProbeLogger
       probe.running = true;
       let reading: UsageReading;
       try {
-        reading = await d.limiter.schedule(() => d.client!.refreshUsage!());
+        reading = await d.client!.refreshUsage!();
       } catch (error) {
         // A CRM still refusing (Salesforce answers /limits with 403 REQUEST_LIMIT_EXCEEDED too) or out of reach: try again later.
         options.logger.debug({ destination: d.destination.id, err: error }, 'usage probe failed; the destination stays paused');
@@ -157,7 +156,7 @@ export function createUsageProbe(options: { now: () => Date; logger: ProbeLogger
       const first = !checkedBeforeFirstWrite.has(d);
       if (!first && d.usage && now - d.usage.at.getTime() < probeIntervalMs(d.destination.usageProbeMs)) return false;
       try {
-        d.usage = await d.limiter.schedule(() => d.client!.refreshUsage!());
+        d.usage = await d.client!.refreshUsage!();
         checkedBeforeFirstWrite.add(d);
         return true;
       } catch (error) {

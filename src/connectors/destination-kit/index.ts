@@ -1,0 +1,7 @@
+/**
+ * The destination kit: the behaviour every CRM connector shares, written once (ARCHITECTURE.md,
+ * "Connectors"). A connector supplies a `DestinationSession` of vendor calls; the kit makes it the
+ * `DestinationClient` the core uses.
+ */
+export { connectDestination, createDestinationClient, type DestinationKitOptions, type Schedule } from './client.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
