@@ -12,6 +12,7 @@ import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
 import { lingerAfterPartialRound } from './outbox/freshness.ts';
 import { instanceId } from './instance-id.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
+import { loadCatalogCache, saveCatalog } from './mappings/catalog-cache.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
 import type { CompiledMapping } from './mappings/compiled-mapping.ts';
@@ -76,7 +77,8 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
     // No mappings, no planning: events stay unplanned until mappings exist.
-    const catalogs = new Map<string, ObjectCatalog>();
+    // The catalogs destinations last answered: planning waits for each (catalog-cache.ts).
+    const catalogs: Map<string, ObjectCatalog> = loadCatalogCache(environment.dataDir, logger);
     let dispatcher: Dispatcher | undefined;
     const planner: Planner | undefined = mappings.length > 0
       ? createPlanner({ store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
@@ -123,7 +125,11 @@ export async function start(environment: Environment, options: { signal?: AbortS
           const mounted = sandboxes.find((s) => s.id === connectorId);
           return mounted && app ? sandboxBaseUrl(app, mounted) : undefined;
         },
-        onCatalog: (destination, catalog) => catalogs.set(destination, catalog),
+        onCatalog: (destination, catalog) => {
+          catalogs.set(destination, catalog);
+          try { saveCatalog(environment.dataDir, destination, catalog); } catch (err) { logger.warn({ err, destination }, 'could not keep the catalog for the next start'); }
+          planner?.notify();
+        },
         metrics,
         retry: { stepsMs: config.outbox.retryStepsMs, maxAgeMs: config.outbox.retryForHours * HOUR_MS },
         leaseMs: config.outbox.leaseMs, lingerMs: lingerAfterPartialRound(config.outbox.freshnessMs, config.outbox.lingerMs),

@@ -11,6 +11,8 @@ beforeAll(async () => {
     apiKeys: [{ name: 'reader', key: 'reader-key-0123456789', scope: 'read' }],
     extra: { mappingsDir: join(process.cwd(), 'mappings') },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
+    // No sandbox: nothing is sent, so the planned operations stay as planned; the kept catalog lets them be planned.
+    keptCatalogs: ['salesforce'],
   });
 });
 afterAll(async () => parley?.stop());

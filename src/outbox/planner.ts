@@ -36,9 +36,9 @@ export interface MappingReplayer {
 export interface Planner extends MappingReplayer {
   /** Tells the planner new events were stored. */
   notify(): void;
-  /** Plans at most `limit` unplanned events in one transaction; returns how many were read. */
+  /** Plans at most `limit` unplanned events in one transaction; returns how many were read, or -1 while waiting for a destination's catalog. */
   step(limit: number): Promise<number>;
-  /** Plans until nothing is left or `timeoutMs` passes; true when nothing was left. */
+  /** Plans until nothing is left or `timeoutMs` passes; true when nothing was left (false while waiting for a catalog). */
   catchUp(timeoutMs: number): Promise<boolean>;
   /** Stops scheduling; resolves once a running step has finished. */
   stop(): Promise<void>;
@@ -47,7 +47,12 @@ export interface Planner extends MappingReplayer {
 export interface PlannerOptions {
   store: Store;
   mappings: readonly CompiledMapping[];
-  /** The destinations' catalogs known so far, to coerce values (empty until the destinations connect). */
+  /**
+   * The destinations' catalogs known so far (from their last connect, kept in the data folder), to
+   * coerce values to field types. Nothing is planned while a destination a mapping writes to has
+   * none: every operation is planned with its catalog, never some with coercion and some without.
+   * Call `notify` when one arrives.
+   */
   catalogs?: () => ReadonlyMap<string, ObjectCatalog>;
   logger: Logger;
   now: () => Date;
@@ -81,6 +86,20 @@ export function createPlanner(options: PlannerOptions): Planner {
   const chunk = options.chunk ?? 100;
   const retryMs = options.retryMs ?? 1000;
   const catalogs = options.catalogs ?? (() => new Map());
+  const targets = [...new Set(options.mappings.map((m) => m.definition.target.destination))];
+  /** Destinations planning waits for (their catalog); each is logged once per wait. */
+  const waitedFor = new Set<string>();
+  const missingCatalogs = (): string[] => {
+    const known = catalogs();
+    const missing = targets.filter((d) => !known.has(d));
+    for (const d of missing) {
+      if (!waitedFor.has(d)) options.logger.info({ destination: d }, 'planning waits for this destination\'s catalog (it has not connected since this data folder was made)');
+    }
+    for (const d of waitedFor) if (!missing.includes(d)) options.logger.info({ destination: d }, 'catalog known; planning goes on');
+    waitedFor.clear();
+    for (const d of missing) waitedFor.add(d);
+    return missing;
+  };
   let current: Promise<number> = Promise.resolve(0);
   let scheduled = false;
   let stopped = false;
@@ -88,7 +107,9 @@ export function createPlanner(options: PlannerOptions): Planner {
 
   const queued = (op: PlannedOperation, data: CanonicalData): NewOperation => ({ ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(data)}` });
 
+  /** Plans up to `limit` events; -1 when waiting for a catalog. */
   const runStep = async (limit: number): Promise<number> => {
+    if (missingCatalogs().length > 0) return -1;
     const events = await options.store.readUnplannedEvents(limit);
     if (events.length === 0) return 0;
     const plans: PlannedEvent[] = [];
@@ -159,7 +180,12 @@ export function createPlanner(options: PlannerOptions): Planner {
     step,
     async catchUp(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) if (await step(chunk) < chunk) return true;
+      while (Date.now() < deadline) {
+        const planned = await step(chunk);
+        // Waiting for a catalog: not caught up, but nothing to do here until it arrives.
+        if (planned < 0) return false;
+        if (planned < chunk) return true;
+      }
       return false;
     },
     async stop() {

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -30,11 +30,21 @@ export interface TestConfig {
   extra?: Record<string, unknown>;
   /** Start on this data folder (one an earlier run stopped with `keepData`) instead of a fresh one. */
   dataDir?: string;
+  /**
+   * Destinations whose catalog the data folder already keeps, as if they had connected before (the
+   * Salesforce sandbox's, test/fixtures/catalogs/salesforce.json): their events are planned even
+   * while they cannot be reached. Without it, planning waits for a destination's first connect.
+   */
+  keptCatalogs?: string[];
 }
 
 /** Starts the whole service in this process on a free port, with a fresh data folder (unless given) and random secrets. */
 export async function startParley(overrides: TestConfig = {}): Promise<TestParley> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
+  for (const destination of overrides.keptCatalogs ?? []) {
+    mkdirSync(join(dataDir, 'catalogs'), { recursive: true });
+    copyFileSync(join(import.meta.dirname, '..', 'fixtures', 'catalogs', 'salesforce.json'), join(dataDir, 'catalogs', `${destination}.json`));
+  }
   const adminKey = 'test-admin-' + randomBytes(8).toString('hex');
   const secret = 'test-x-' + randomBytes(8).toString('hex');
   const config = {
