@@ -4,6 +4,8 @@
 //   src/model/**    imports nothing else of Parley's but src/errors.ts
 //   src/store/**    imports only src/model/, src/errors.ts and its own folder
 //   connectors/**   imports only the SDK barrel src/connectors/index.ts and files of its own folder
+//   examples/<name>/**  (plugin packages, as a vendor writes them) imports only `parley/sdk`,
+//                   `parley/testing`, other packages and files of its own package folder
 // test/lint-rules.test.ts shows each of these bites.
 //
 // The rule matches the import specifier as written, not the resolved file, and `../connectors/`
@@ -48,6 +50,19 @@ const connectorRule = (depth) => ({
 // the connectors of that family may import it too. Meta's Graph webhooks (signature, handshake,
 // envelope, Messenger-style messaging) are one wire format for Facebook and Instagram.
 const FAMILIES = { meta: ['facebook', 'instagram'] };
+// Parley's public entry points are `parley/sdk` and `parley/testing` (package.json "exports"); any
+// other `parley…` specifier reaches into its internals. Applies to connectors and examples.
+const parleyInternalsRule = {
+  regex: '^parley(?:$|/(?!sdk$|testing$))',
+  message: 'Parley is imported only through its public entry points, parley/sdk and parley/testing.',
+};
+// `depth` counts folders below examples/<name>/ (examples/x/src/index.ts: 1); `up(depth + 1)` leaves the
+// package. An example is a plugin as a vendor keeps it, in a repository of their own: it cannot reach
+// src/ or connectors/ by path, so it must not here either.
+const exampleRule = (depth) => ({
+  regex: `^(?:${up(depth + 1)}|/)`,
+  message: 'An example plugin imports Parley only as parley/sdk and parley/testing, and by path only files of its own package.',
+});
 const familyRule = (depth, family) => ({
   regex: `^${up(depth)}(?!\\.\\./src/connectors/index\\.ts$|${family}/)`,
   message: `A connector imports only the SDK, through src/connectors/index.ts, files of its own folder and its family's library (connectors/${family}/).`,
@@ -60,7 +75,7 @@ const NODE_GLOBALS = Object.fromEntries([
 ].map((name) => [name, 'readonly']));
 
 export default defineConfig(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scratch/**', 'data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scratch/**', 'data/**', 'examples/*/dist/**', 'test/fixtures/plugins/*/dist/**'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -94,8 +109,9 @@ export default defineConfig(
     files: ['src/store/create-store.ts'],
     rules: restrict(coreRule(1)),
   },
-  ...depths(0).map((d) => ({ files: filesAt('connectors', d), rules: restrict(connectorRule(d)) })),
+  ...depths(0).map((d) => ({ files: filesAt('connectors', d), rules: restrict(connectorRule(d), parleyInternalsRule) })),
   ...Object.entries(FAMILIES).flatMap(([family, members]) => depths(1).map((d) => ({
-    files: members.flatMap((member) => filesAt(`connectors/${member}`, d - 1)), rules: restrict(familyRule(d, family)),
+    files: members.flatMap((member) => filesAt(`connectors/${member}`, d - 1)), rules: restrict(familyRule(d, family), parleyInternalsRule),
   }))),
+  ...depths(0).map((d) => ({ files: filesAt('examples/*', d), rules: restrict(exampleRule(d), parleyInternalsRule) })),
 );

@@ -23,7 +23,7 @@ function newestMtime(path) {
  * @param label the command's name in messages (`parley`, `parley sandboxes`)
  */
 export function ensureBuilt(label) {
-  const sources = ['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json'].map((p) => join(root, p));
+  const sources = ['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.sdk.json'].map((p) => join(root, p));
   if (existsSync(stamp) && Math.max(...sources.map(newestMtime)) <= statSync(stamp).mtimeMs) return;
   let tsc;
   try { tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc'); } catch { tsc = undefined; }
@@ -33,7 +33,9 @@ export function ensureBuilt(label) {
   }
   process.stderr.write(`${label}: building dist/ from the TypeScript sources…\n`);
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.sdk.json')], { stdio: 'inherit', cwd: root });
   execFileSync(process.execPath, [join(root, 'scripts', 'copy-connector-data.mjs')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-examples.mjs')], { stdio: 'inherit', cwd: root });
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 

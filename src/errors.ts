@@ -77,11 +77,13 @@ export const errors = {
     'PARLEY_CONFIG_DEMO_DEFAULTS', 500, 'Config file {path} says demoDefaults: refuse, and uses documented demo values'),
   CONFIG_MAPPINGS_DIR_MISSING: defineError<{ mappingsDir: string; resolved: string; configPath: string; line?: number }>(
     'PARLEY_CONFIG_MAPPINGS_DIR_MISSING', 500, 'mappingsDir "{mappingsDir}" resolves to {resolved} (from the config file {configPath}), which does not exist or is not a folder'),
+  // `connector` is what the config names: a built-in id, or a plugin's `module` (path or package name); `key` the block.
   CONNECTOR_UNKNOWN: defineError<{ key: string; connector: string; reason: string; builtIn: string[] }>('PARLEY_CONNECTOR_UNKNOWN', 500, 'Config key {key} names connector "{connector}", which could not be loaded: {reason}'),
-  CONNECTOR_INVALID_DEFINITION: defineError<{ connector: string; issues: Array<{ key: string; problem: string }> }>(
-    'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Connector "{connector}" has an invalid definition'),
-  CONNECTOR_SDK_MISMATCH: defineError<{ connector: string; wants: string; sdk: string }>(
-    'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Connector "{connector}" supports SDK {wants}, but this Parley has SDK {sdk}'),
+  CONNECTOR_INVALID_DEFINITION: defineError<{ key: string; connector: string; issues: Array<{ key: string; problem: string }> }>(
+    'PARLEY_CONNECTOR_INVALID_DEFINITION', 500, 'Config key {key} names connector "{connector}", whose definition is invalid'),
+  // `id` is the definition's own id.
+  CONNECTOR_SDK_MISMATCH: defineError<{ key: string; connector: string; id: string; wants: string; sdk: string }>(
+    'PARLEY_CONNECTOR_SDK_MISMATCH', 500, 'Config key {key} names connector "{connector}", which supports SDK {wants}, but this Parley has SDK {sdk}'),
   DESTINATION_CONFIG: defineError<{ destination: string; reason: string; vendorCode?: string; problem?: string; url?: string; httpStatus?: number }>(
     'PARLEY_DESTINATION_CONFIG', 500, 'Destination "{destination}" cannot connect with its configuration: {reason}'),
   DESTINATION_UNTRUSTED_HOST: defineError<{ destination: string; host: string; reason: string }>(

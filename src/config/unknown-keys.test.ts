@@ -44,15 +44,19 @@ describe('unknown keys in the blocks Parley itself validates', () => {
 describe('unknown keys in connector blocks (validated by the registries)', () => {
   it('a destination block: key path, line and suggestion, nested keys too', async () => {
     const loaded = parseConfigDocument([
-      'destinations:', '  salesforce:', '    clientId: abc', '    clientSecert: s', '    retry:', '      retires: 3', '    budgetReserv: 0.2', '',
+      'destinations:', '  salesforce:', '    clientId: abc', '    clientSecert: s', '    rateLimitWaits:', '      totalRequestMs: 3', '    budgetReserv: 0.2', '',
     ].join('\n'), 'p', {});
     const error = await rejection(loadDestinations(loaded.config.destinations, { configPath: 'p', cwd, lineOf: loaded.lineOf }));
     expect(error.code).toBe('PARLEY_CONFIG_INVALID');
     expect(issuesOf(error)).toEqual(expect.arrayContaining([
       issue('destinations.salesforce.clientSecert', 4, 'clientSecret'),
-      issue('destinations.salesforce.retry.retires', 6, 'retries'),
+      issue('destinations.salesforce.rateLimitWaits.totalRequestMs', 6, 'totalRequestsMs'),
       issue('destinations.salesforce.budgetReserv', 7, 'budgetReserve'),
     ]));
+    // A key every destination has (the kit's in-call `retry`) is checked with the config file itself.
+    let common: unknown;
+    try { parseConfigDocument(['destinations:', '  salesforce:', '    clientId: abc', '    retry:', '      retires: 3', ''].join('\n'), 'p', {}); } catch (e) { common = e; }
+    expect(issuesOf(common as never)).toEqual(expect.arrayContaining([issue('destinations.salesforce.retry.retires', 5, 'retries')]));
     expect(issuesOf(error).every((i) => typeof i.line === 'number'), 'every issue has a line').toBe(true);
   });
 

@@ -6,7 +6,7 @@ import { errors } from '../errors.ts';
 import type { DestinationDefinition, SandboxDefinition } from './destination.ts';
 import type { OutboundPolicy } from './outbound.ts';
 import type { RetryPolicy } from './destination-kit/retry-policy.ts';
-import { checkDefinition, importConnector, type RegistryOptions } from './registry.ts';
+import { checkDefinition, importConnector, pluginBaseDir, type RegistryOptions } from './registry.ts';
 
 /** A configured, validated destination: its definition and its own config. Connecting is the dispatcher's job. */
 export interface ActiveDestination {
@@ -60,8 +60,8 @@ const DestinationDefinitionShape = z.object({
  * Checks a loaded value is a destination definition this SDK can run.
  * @throws PARLEY_CONNECTOR_INVALID_DEFINITION, PARLEY_CONNECTOR_SDK_MISMATCH
  */
-export function validateDestinationDefinition(value: unknown, name: string): DestinationDefinition<unknown> {
-  return checkDefinition(DestinationDefinitionShape, value, name) as DestinationDefinition<unknown>;
+export function validateDestinationDefinition(value: unknown, name: string, key = name): DestinationDefinition<unknown> {
+  return checkDefinition(DestinationDefinitionShape, value, name, key) as DestinationDefinition<unknown>;
 }
 
 /**
@@ -73,7 +73,8 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
   const active: ActiveDestination[] = [];
   for (const [id, block] of Object.entries(blocks)) {
     if (!block.enabled) continue;
-    const definition = validateDestinationDefinition(await importConnector(`destinations.${id}`, block, id, options.cwd), block.module ?? block.connector ?? id);
+    const key = `destinations.${id}`;
+    const definition = validateDestinationDefinition(await importConnector(key, block, id, pluginBaseDir(options)), block.module ?? block.connector ?? id, key);
     const own = Object.fromEntries(Object.entries(block).filter(([k]) => !(DESTINATION_COMMON_KEYS as readonly string[]).includes(k)));
     const parsed = (definition.configSchema as z.ZodType).safeParse(own, { reportInput: true });
     if (!parsed.success) {
@@ -98,7 +99,7 @@ export async function loadSandboxes(blocks: Record<string, SandboxBlock>, option
   const active: ActiveSandbox[] = [];
   for (const [id, block] of Object.entries(blocks)) {
     if (!block.enabled) continue;
-    const loaded = await importConnector(`sandboxes.${id}`, block, id, options.cwd) as { sandbox?: SandboxDefinition<unknown> } | undefined;
+    const loaded = await importConnector(`sandboxes.${id}`, block, id, pluginBaseDir(options)) as { sandbox?: SandboxDefinition<unknown> } | undefined;
     const sandbox = loaded?.sandbox;
     if (!sandbox || typeof sandbox.plugin !== 'function') {
       const line = options.lineOf?.(`sandboxes.${id}`);

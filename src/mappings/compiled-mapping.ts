@@ -54,7 +54,7 @@ export function compileMapping(definition: MappingFile, file: string): { mapping
       const value = compile(`references.${name}.match.${i}.value`, m.value);
       return value ? [{ object: m.object, field: m.field, value }] : [];
     });
-    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: true, bind: spec.bind, parentOf: false, match }];
+    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: spec.firstOfIdentity === true, bind: spec.bind, parentOf: false, match }];
     const key = compile(`references.${name}.key`, spec.key);
     return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, parentOf: spec.parentOf === true, match }] : [];
   });

@@ -32,8 +32,10 @@ export const ReferenceSpec = z.object({
   /** Instead of `key`: the first record of `object` written for the same identity (a persona's first post). */
   firstOfIdentity: z.literal(true).optional(),
   /**
-   * With `firstOfIdentity`: records the person already is in the CRM, tried first, in order — e.g.
-   * `{ object: Contact, field: Email, value: email }`. The first found is the reference instead.
+   * Records the person already is in the CRM, tried in order — e.g. `{ object: Contact, field:
+   * Email, value: email }`; the first found is the reference. With `firstOfIdentity`, tried before
+   * the identity's first record; alone (no `key`, no `firstOfIdentity`), the field stays empty when
+   * none is found (a Dynamics social profile linked to the contact a rule finds).
    */
   match: z.array(z.object({ object: z.string().min(1), field: z.string().min(1), value: Expression }).strict()).optional(),
   /**
@@ -42,8 +44,9 @@ export const ReferenceSpec = z.object({
    */
   bind: z.enum(['wait', 'later']).default('wait'),
 }).strict()
-  .refine((r) => (r.key === undefined) !== (r.firstOfIdentity === undefined), 'give either key or firstOfIdentity: true')
-  .refine((r) => r.match === undefined || r.firstOfIdentity === true, 'match goes with firstOfIdentity: true');
+  .refine((r) => !(r.key !== undefined && r.firstOfIdentity !== undefined), 'give key or firstOfIdentity: true, not both')
+  .refine((r) => r.key !== undefined || r.firstOfIdentity !== undefined || (r.match !== undefined && r.match.length > 0), 'give key, firstOfIdentity: true, or match rules')
+  .refine((r) => r.match === undefined || r.key === undefined, 'match goes with firstOfIdentity: true, or alone; not with key');
 
 /**
  * One mapping file (`mappings/<destination>/<id>.yaml`): which events it takes, what it writes.

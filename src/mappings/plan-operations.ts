@@ -83,7 +83,9 @@ export async function planOperations(
             const value = await m.value.evaluate(event.data);
             if (value !== undefined && value !== null && value !== '') match.push({ object: m.object, field: m.field, value: String(value) });
           }
-          references.push({ field: r.name, object: r.object, firstOfIdentity: true, bind: r.bind, ...(match.length > 0 ? { match } : {}) });
+          // Match rules alone: with no rule value for this event there is nothing to look up; the field stays empty.
+          if (!r.firstOfIdentity && match.length === 0) continue;
+          references.push({ field: r.name, object: r.object, ...(r.firstOfIdentity ? { firstOfIdentity: true } : {}), bind: r.bind, ...(match.length > 0 ? { match } : {}) });
           continue;
         }
         const key = await r.key.evaluate(event.data);

@@ -58,7 +58,7 @@ export async function ensureBuilt(root: string, timeoutMs = 180_000): Promise<vo
     if (!stats.isDirectory()) return /\.(ts|json|ya?ml)$/.test(path) ? stats.mtimeMs : 0;
     return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
   };
-  const fresh = () => existsSync(stamp) && Math.max(...['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newest(join(root, p)))) <= statSync(stamp).mtimeMs;
+  const fresh = () => existsSync(stamp) && Math.max(...['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.sdk.json'].map((p) => newest(join(root, p)))) <= statSync(stamp).mtimeMs;
   const lock = join(tmpdir(), `parley-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -97,7 +97,7 @@ export function collectJsonLines(stream: Readable): Array<Record<string, unknown
 export async function spawnParley(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const root = new URL('../..', import.meta.url).pathname;
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   await waitForHealth(base, child);
   return { child, base };
