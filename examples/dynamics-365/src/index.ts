@@ -5,6 +5,9 @@ import { connectDynamics } from './connect.ts';
 import { isGuid } from './odata.ts';
 import { dynamicsSandbox } from './sandbox/plugin.ts';
 
+/** Every error the sandbox can inject (`PUT _faults {"errors": {...}}`), for a suite that checks each is classified. */
+export { FAULTS as SANDBOX_FAULTS } from './sandbox/faults.ts';
+
 /**
  * Microsoft Dynamics 365 (Dataverse Web API, OData v4): OAuth client credentials against the
  * Microsoft identity platform, table definitions for the catalog, `$batch` for writes (one request

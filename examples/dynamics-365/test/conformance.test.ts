@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeDestinationConformance } from 'parley/testing';
-import dynamics from '../src/index.ts';
-import { FAULTS } from '../src/sandbox/faults.ts';
+// The package by its own name (Node's self-reference through package.json "exports"), as a vendor's suite imports it.
+import dynamics, { SANDBOX_FAULTS as FAULTS } from 'parley-connector-dynamics-365';
 
 // The conformance kit against this plugin and its own sandbox, as a vendor runs it
 // (docs/connectors.md). The batch upserts social profiles by their alternate key, as the default

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDestination, type DestinationClient, type WriteBatch } from 'parley/sdk';
 import { startSandbox, type StartedSandbox } from 'parley/testing';
-import dynamics from '../src/index.ts';
+import dynamics from 'parley-connector-dynamics-365';  // itself, by its package name
 import { loopbackContext } from './context.ts';
 
 // The connector through Parley's destination kit against its own sandbox: what the conformance kit
