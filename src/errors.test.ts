@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParleyError, defineError, errors, isParleyError } from './errors.ts';
+import { ParleyError, deadLetterReasons, defineError, errors, isParleyError } from './errors.ts';
 
 const docs = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 // `PARLEY_…` names in the docs that are environment variables, not error codes.
@@ -72,5 +72,18 @@ describe('isParleyError', () => {
     expect(isParleyError({ code: 'PARLEY_INTERNAL', status: 500, message: 'looks alike' })).toBe(false);
     expect(isParleyError(null)).toBe(false);
     expect(isParleyError('PARLEY_INTERNAL')).toBe(false);
+  });
+});
+
+describe('dead-letter reasons', () => {
+  const docs = readFileSync('docs/errors.md', 'utf8');
+  it('names each entry after its code', () => {
+    for (const [name, reason] of Object.entries(deadLetterReasons)) expect(reason.code).toBe(name);
+  });
+  // Table rows: | `REASON` | stage | when | what to do |
+  const rows = [...docs.matchAll(/^\| `([A-Z][A-Z_]+)` \| (intake|mapping|delivery) \|/gm)].map((m) => ({ code: m[1]!, stage: m[2]! }));
+  it('docs/errors.md has a row for every one, with its stage, and no other', () => {
+    expect(Object.fromEntries(rows.map((r) => [r.code, r.stage]))).toEqual(Object.fromEntries(Object.values(deadLetterReasons).map((r) => [r.code, r.stage])));
+    expect(rows.length, 'a reason has two rows').toBe(new Set(rows.map((r) => r.code)).size);
   });
 });

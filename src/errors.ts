@@ -96,9 +96,11 @@ export const errors = {
     'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
   SERVER_LISTEN_FAILED: defineError<{ host: string; port: number; reason: string }>('PARLEY_SERVER_LISTEN_FAILED', 500, 'Cannot listen on {host}:{port}: {reason}'),
   // Outbox conditions: never an HTTP answer, but the `lastError.code` of an operation (GET /v1/operations).
-  OUTBOX_PARENT_MISSING: defineError<{ field: string }>('PARLEY_OUTBOX_PARENT_MISSING', 409, 'Waiting for a first record of this identity to be the parent ({field})'),
-  OUTBOX_RECORD_NOT_FOUND: defineError<{ object: string }>('PARLEY_OUTBOX_RECORD_NOT_FOUND', 409, 'No {object} to update yet'),
-  OUTBOX_BUDGET_RESERVED: defineError<{ used: number; limit: number }>('PARLEY_OUTBOX_BUDGET_RESERVED', 429, '{used} of {limit} API calls used; the rest is kept for other integrations'),
+  // `object` is the parent's CRM object, `field` the reference that waits for it.
+  OUTBOX_PARENT_MISSING: defineError<{ object: string; field: string }>('PARLEY_OUTBOX_PARENT_MISSING', 409, 'Waiting for a first {object} of this identity to be the parent ({field})'),
+  OUTBOX_RECORD_NOT_FOUND: defineError<{ object: string; matchKey?: string; matchValue?: string }>('PARLEY_OUTBOX_RECORD_NOT_FOUND', 409, 'No {object} with {matchKey} = {matchValue} yet'),
+  // `reservePercent` is the destination's budgetReserve as a percentage (10 for 0.1).
+  OUTBOX_BUDGET_RESERVED: defineError<{ used: number; limit: number; reservePercent: number }>('PARLEY_OUTBOX_BUDGET_RESERVED', 429, '{used} of {limit} API calls used; {reservePercent} % is kept for other integrations'),
   OUTBOX_NO_RESULT: defineError<Record<string, never>>('PARLEY_OUTBOX_NO_RESULT', 500, 'The connector returned no result for this operation'),
   OUTBOX_INVALID_OPERATION: defineError<{ reason: string }>('PARLEY_OUTBOX_INVALID_OPERATION', 500, 'The operation cannot be sent: {reason}'),
   STORE_MIGRATION_FAILED: defineError<{ version: number; reason: string }>('PARLEY_STORE_MIGRATION_FAILED', 500, 'Store migration {version} failed: {reason}'),
@@ -146,3 +148,40 @@ export const errors = {
 } as const;
 
 export type ErrorName = keyof typeof errors;
+
+// Dead-letter reasons
+
+/**
+ * A reason code Parley itself gives a dead letter (`reasonCode` in `GET /v1/dead-letters`, and the
+ * `reasonCode` filter of a replay). Not an error: never an HTTP answer, so it has no status; and
+ * it has no `PARLEY_` prefix, because stored dead letters and API users' filters already use these
+ * values (`reasonCode=MAPPING_FAILED`).
+ */
+export interface DeadLetterReason<C extends string = string> {
+  readonly code: C;
+  /** The stage of the dead letters that carry it. */
+  readonly stage: 'intake' | 'mapping' | 'delivery';
+}
+
+function defineDeadLetterReason<C extends string>(code: C, stage: DeadLetterReason['stage']): DeadLetterReason<C> {
+  return { code, stage };
+}
+
+/**
+ * Every reason code Parley gives a dead letter of its own. Keep in step with docs/errors.md
+ * ("Dead-letter reasons"). A letter of stage `delivery` carries the code of its operation's last
+ * error instead: the CRM's own (the connector's `describeError`), a `PARLEY_…` code above, or
+ * `UNKNOWN`.
+ */
+export const deadLetterReasons = {
+  /** The source's parser refused the payload (`PayloadError`), or the body is not JSON. */
+  PAYLOAD_INVALID: defineDeadLetterReason('PAYLOAD_INVALID', 'intake'),
+  /** The source's parser threw, produced events the canonical model refuses, or the source is gone. */
+  PARSER_FAILED: defineDeadLetterReason('PARSER_FAILED', 'intake'),
+  /** A mapping could not turn an event into an operation. */
+  MAPPING_FAILED: defineDeadLetterReason('MAPPING_FAILED', 'mapping'),
+  /** An operation's last error had no code (a connector that rejected with a bare error). */
+  UNKNOWN: defineDeadLetterReason('UNKNOWN', 'delivery'),
+} as const;
+
+export type DeadLetterReasonCode = (typeof deadLetterReasons)[keyof typeof deadLetterReasons]['code'];

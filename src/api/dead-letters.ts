@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors } from '../errors.ts';
+import { deadLetterReasons, errors } from '../errors.ts';
 import { ErrorBody } from '../http/error-body.ts';
 import type { MappingReplayer, MappingReplayOutcome } from '../outbox/planner.ts';
 import type { StoredDeadLetter, Store } from '../store/store.ts';
 import type { ApiKeyChecker } from './api-keys.ts';
 import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
+
+const { PAYLOAD_INVALID, PARSER_FAILED, MAPPING_FAILED } = deadLetterReasons;
 
 /** A kept failure: a verified delivery that could not be parsed (`intake`), or an event a mapping could not turn into an operation (`mapping`). */
 export const DeadLetterResource = z.object({
@@ -14,7 +16,7 @@ export const DeadLetterResource = z.object({
   stage: z.enum(['intake', 'mapping', 'delivery']).describe('intake: the delivery could not be parsed; mapping: a mapping failed on one of its events; delivery: the CRM refused an operation for good, or its retries ran out'),
   source: z.string(),
   deliveryId: z.string(),
-  reasonCode: z.string().describe('PAYLOAD_INVALID (the source parser refused it), PARSER_FAILED, or MAPPING_FAILED (details name the mapping, event and field)'),
+  reasonCode: z.string().describe(`${PAYLOAD_INVALID.code} (the source parser refused it), ${PARSER_FAILED.code}, or ${MAPPING_FAILED.code} (details name the mapping, event and field)`),
   reason: z.string(),
   details: z.record(z.string(), z.unknown()),
   contentType: z.string(),

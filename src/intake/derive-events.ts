@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ActiveSource } from '../connectors/registry.ts';
 import { isPayloadError } from '../connectors/source.ts';
+import { deadLetterReasons } from '../errors.ts';
 import { ParsedEvent } from '../model/index.ts';
 
 /** What a source's parser made of one delivery body. */
 export type DeriveOutcome =
   | { ok: true; events: ParsedEvent[] }
-  | { ok: false; reasonCode: 'PAYLOAD_INVALID' | 'PARSER_FAILED'; reason: string; details: Record<string, unknown>; cause?: unknown };
+  | { ok: false; reasonCode: IntakeReasonCode; reason: string; details: Record<string, unknown>; cause?: unknown };
+
+/** The dead-letter reasons of stage `intake` (errors.ts `deadLetterReasons`). */
+export type IntakeReasonCode = typeof deadLetterReasons.PAYLOAD_INVALID.code | typeof deadLetterReasons.PARSER_FAILED.code;
+const { PAYLOAD_INVALID, PARSER_FAILED } = deadLetterReasons;
 
 const ParsedEvents = z.array(ParsedEvent);
 
@@ -22,20 +27,20 @@ export async function deriveEvents(source: ActiveSource, body: Buffer, receivedA
     json = JSON.parse(body.toString('utf8'));
   } catch (cause) {
     // Intake checked the syntax before storing; only a body stored by an older Parley can get here.
-    return { ok: false, reasonCode: 'PAYLOAD_INVALID', reason: `the body is not JSON: ${(cause as Error).message}`, details: {} };
+    return { ok: false, reasonCode: PAYLOAD_INVALID.code, reason: `the body is not JSON: ${(cause as Error).message}`, details: {} };
   }
   let events: unknown;
   try {
     events = await source.definition.parse(json, { receivedAt, headers, config: source.config });
   } catch (cause) {
-    if (isPayloadError(cause)) return { ok: false, reasonCode: 'PAYLOAD_INVALID', reason: cause.message, details: { path: cause.path ?? null } };
-    return { ok: false, reasonCode: 'PARSER_FAILED', reason: `the ${source.id} parser failed: ${(cause as Error)?.message ?? String(cause)}`, details: {}, cause };
+    if (isPayloadError(cause)) return { ok: false, reasonCode: PAYLOAD_INVALID.code, reason: cause.message, details: { path: cause.path ?? null } };
+    return { ok: false, reasonCode: PARSER_FAILED.code, reason: `the ${source.id} parser failed: ${(cause as Error)?.message ?? String(cause)}`, details: {}, cause };
   }
   const checked = ParsedEvents.safeParse(events);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return {
-      ok: false, reasonCode: 'PARSER_FAILED', reason: `the ${source.id} parser produced an event the canonical model refuses`,
+      ok: false, reasonCode: PARSER_FAILED.code, reason: `the ${source.id} parser produced an event the canonical model refuses`,
       details: { path: issue?.path.join('.') ?? '', problem: issue?.message ?? '' },
     };
   }

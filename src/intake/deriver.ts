@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ActiveSource } from '../connectors/registry.ts';
+import { deadLetterReasons } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { DerivedDelivery, PendingDelivery, Store } from '../store/store.ts';
@@ -95,11 +96,11 @@ export function createDeriver(options: DeriverOptions): Deriver {
     const source = sources.get(delivery.source);
     const outcome = source
       ? await deriveEvents(source, delivery.body, delivery.receivedAt, delivery.headers)
-      : { ok: false as const, reasonCode: 'PARSER_FAILED' as const, reason: `source "${delivery.source}" is no longer configured`, details: {} };
+      : { ok: false as const, reasonCode: deadLetterReasons.PARSER_FAILED.code, reason: `source "${delivery.source}" is no longer configured`, details: {} };
     if (outcome.ok) {
       return { delivery, outcome: { type: 'events', events: outcome.events.map((e) => ({ id: options.newId(), kind: e.data.kind, key: e.key, data: e.data })) } };
     }
-    if (outcome.reasonCode === 'PARSER_FAILED') log.error({ err: outcome.cause, source: delivery.source, deliveryId: delivery.id }, outcome.reason);
+    if (outcome.reasonCode === deadLetterReasons.PARSER_FAILED.code) log.error({ err: outcome.cause, source: delivery.source, deliveryId: delivery.id }, outcome.reason);
     return {
       delivery,
       outcome: { type: 'dead-letter', deadLetter: { id: options.newId(), reasonCode: outcome.reasonCode, reason: outcome.reason, details: outcome.details, key: deadLetterKey(delivery.body) } },

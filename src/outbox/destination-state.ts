@@ -1,3 +1,5 @@
+import { errors } from '../errors.ts';
+
 /** A destination's state (ARCHITECTURE.md, "Outbound calls"). */
 export type DestinationState = 'connecting' | 'ready' | 'paused' | 'misconfigured' | 'unreachable';
 
@@ -17,6 +19,6 @@ export const ACTIONS: Record<DestinationState, string> = {
 /** What an operator should do, from the state and the code of the last error. */
 export function actionFor(state: DestinationState, lastErrorCode: string | undefined): string {
   // A mapping is checked against the catalog once, when the destination is first reached: fixing it needs a restart.
-  if (state === 'misconfigured' && lastErrorCode === 'PARLEY_MAPPING_INVALID') return 'fix the mapping named in lastError, then restart Parley; nothing is sent to this destination until then';
+  if (state === 'misconfigured' && lastErrorCode === errors.MAPPING_INVALID.code) return 'fix the mapping named in lastError, then restart Parley; nothing is sent to this destination until then';
   return ACTIONS[state];
 }

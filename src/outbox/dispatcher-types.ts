@@ -1,4 +1,5 @@
-import type { ObjectCatalog } from '../connectors/destination.ts';
+import type Bottleneck from 'bottleneck';
+import type { DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading } from '../connectors/destination.ts';
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
@@ -41,7 +42,7 @@ export interface Dispatcher {
    * Connects every destination once and checks its mappings against its catalog.
    * @returns the mapping problems found (a destination that cannot be reached is retried later, not reported)
    */
-  connectAll(signal?: AbortSignal): Promise<Array<{ destination: string; file: string; mapping: string; key: string; problem: string }>>;
+  connectAll(signal?: AbortSignal): Promise<Array<MappingIssue & { destination: string }>>;
   /** Starts dispatching. */
   start(): void;
   /** Wakes the destinations' loops (new operations were planned). */
@@ -97,4 +98,33 @@ export interface DispatcherOptions {
   /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
   budgetPauseMs?: number;
   metrics?: Metrics;
+}
+
+/** A mapping's misfit with its destination's catalog, found when the destination connects. */
+export interface MappingIssue { file: string; mapping: string; key: string; problem: string }
+
+/**
+ * The dispatcher's view of one destination, changed by its rounds: the connection, the state an
+ * operator sees, and the pause. One per destination, for the dispatcher's life.
+ */
+export interface DestinationRuntime {
+  destination: ActiveDestination;
+  definition: DestinationDefinition<unknown>;
+  /** Concurrency and spacing of calls to this destination (the kit puts every CRM call through it). */
+  limiter: Bottleneck;
+  /** Set once connected (connection.ts); undefined while connecting or after a failed connect. */
+  client?: DestinationClient;
+  catalog?: ObjectCatalog;
+  /** The mappings that do not fit the catalog: nothing is sent while there are any (a restart is needed). */
+  mappingIssues?: MappingIssue[];
+  state: DestinationState;
+  /** Epoch ms until which nothing is sent (a quota pause, or the backoff of a failed connect). */
+  pausedUntil: number;
+  /** Network failures in a row, for the backoff of an unreachable destination. */
+  failures: number;
+  /** The last quota reading the CRM sent. */
+  usage?: UsageReading;
+  lastError?: { code: string; message: string };
+  /** Set while the destination's loop waits: ends the wait (new operations were planned). */
+  wake?: () => void;
 }

@@ -1,4 +1,5 @@
 import type { DestinationClient, UsageReading } from '../connectors/destination.ts';
+import { errors } from '../errors.ts';
 import type { DestinationState } from './destination-state.ts';
 
 /**
@@ -23,7 +24,7 @@ export const USAGE_PROBE_MAX_MS = 300_000;
  */
 export const QUOTA_WINDOW_MS = 60_000;
 /** The code of a pause for the budget reserve (set by the dispatcher). */
-export const BUDGET_RESERVED = 'PARLEY_OUTBOX_BUDGET_RESERVED';
+export const BUDGET_RESERVED = errors.OUTBOX_BUDGET_RESERVED.code;
 
 /**
  * Calls Parley may still make before touching the reserve: ⌊limit × (1 − reserve)⌋ − used.

@@ -1,5 +1,5 @@
 import type { CatalogObject, DestinationClient, WriteBatch } from '../connectors/destination.ts';
-import { isParleyError } from '../errors.ts';
+import { deadLetterReasons, errors, isParleyError } from '../errors.ts';
 import type { StoredOperation } from '../store/store.ts';
 
 // The dispatcher's pure steps: merging writes of one record, choosing how each is written, and
@@ -41,7 +41,8 @@ export function mergeByRecord(ops: StoredOperation[]): { heads: StoredOperation[
 export type WritePlan =
   | { kind: 'send'; operation: WriteBatch['operation']; matchKey?: string; recordId?: string }
   | { kind: 'done'; crmId: string }
-  | { kind: 'wait'; reason: string };
+  /** Not sendable yet (an update of a record not in the CRM yet): retried for `error` (`PARLEY_OUTBOX_RECORD_NOT_FOUND`). */
+  | { kind: 'wait'; error: { code: string; message: string } };
 
 /**
  * How an operation is written, by ARCHITECTURE.md's idempotency rules: an upsert where the object
@@ -63,7 +64,9 @@ export async function planWrite(op: StoredOperation, object: CatalogObject | und
     }
     case 'update': {
       const existing = linked ?? await lookup();
-      return existing ? { kind: 'send', operation: 'update', recordId: existing } : { kind: 'wait', reason: `no ${op.object} with ${op.matchKey} = ${op.matchValue} yet` };
+      if (existing) return { kind: 'send', operation: 'update', recordId: existing };
+      const notFound = errors.OUTBOX_RECORD_NOT_FOUND({ object: op.object, matchKey: String(op.matchKey), matchValue: String(op.matchValue) });
+      return { kind: 'wait', error: { code: notFound.code, message: notFound.message } };
     }
     case 'delete': {
       const existing = linked ?? await lookup();
@@ -73,7 +76,8 @@ export async function planWrite(op: StoredOperation, object: CatalogObject | und
   }
 }
 
-export function linkKeysOf(ops: StoredOperation[]): Array<{ object: string; key: string }> {
+/** The record keys a round's operations and their references name (each once), for one read of the links table. */
+export function linkKeysOf(ops: readonly StoredOperation[]): Array<{ object: string; key: string }> {
   const keys = new Map<string, { object: string; key: string }>();
   for (const op of ops) {
     if (op.recordKey !== undefined) keys.set(`${op.object}\u0000${op.recordKey}`, { object: op.object, key: op.recordKey });
@@ -82,8 +86,13 @@ export function linkKeysOf(ops: StoredOperation[]): Array<{ object: string; key:
   return [...keys.values()];
 }
 
+/**
+ * The code and message of anything thrown: a Parley error's, a vendor error's `errorCode` or `code`,
+ * else `UNKNOWN` (a dead-letter reason of the catalogue, should the operation go dead with it).
+ */
 export function errorSummary(error: unknown): { code: string; message: string } {
   if (isParleyError(error)) return { code: error.code, message: error.message };
-  const e = error as { code?: unknown; errorCode?: unknown; message?: unknown };
-  return { code: typeof e.errorCode === 'string' ? e.errorCode : typeof e.code === 'string' ? e.code : 'UNKNOWN', message: typeof e.message === 'string' ? e.message : String(error) };
+  const e = (error ?? {}) as { code?: unknown; errorCode?: unknown; message?: unknown };
+  const code = typeof e.errorCode === 'string' ? e.errorCode : typeof e.code === 'string' ? e.code : deadLetterReasons.UNKNOWN.code;
+  return { code, message: typeof e.message === 'string' ? e.message : String(error) };
 }

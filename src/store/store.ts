@@ -1,3 +1,4 @@
+import { errors } from '../errors.ts';
 import type { CanonicalData, EventKind, StoredEvent } from '../model/index.ts';
 
 /** A canonical event about to be stored. */
@@ -31,7 +32,7 @@ export interface PendingDelivery extends DeliveryWrite {
 /** A kept failure to derive events from a delivery. */
 export interface DeadLetterWrite {
   id: string;
-  /** Stable reason code: `PAYLOAD_INVALID` (the parser refused it) or `PARSER_FAILED` (the parser broke). */
+  /** Stable reason code (errors.ts `deadLetterReasons`): `PAYLOAD_INVALID` (the parser refused it) or `PARSER_FAILED` (the parser broke). */
   reasonCode: string;
   reason: string;
   details: Record<string, unknown>;
@@ -107,7 +108,7 @@ export interface OperationReference {
    * Salesforce's own social handler gives a persona that matches no Contact, Lead or Account.
    */
   firstOfIdentity?: boolean;
-  /** With `firstOfIdentity`: CRM records the person already is, looked up first (`Contact.Email = …`). */
+  /** CRM records the person already is, looked up first (`Contact.Email = …`); alone (no key, no `firstOfIdentity`), the field stays empty when none is found. */
   match?: Array<{ object: string; field: string; value: string }>;
   /**
    * `wait`: hold the operation while the referenced record is planned but not yet written.
@@ -156,7 +157,7 @@ export interface MappingReplay {
 export type OperationState = 'pending' | 'waiting' | 'leased' | 'done' | 'dead' | 'superseded';
 
 /** `lastError.code`s that make a pending operation `waiting`. */
-export const WAITING_CODES: readonly string[] = ['PARLEY_OUTBOX_PARENT_MISSING'];
+export const WAITING_CODES: readonly string[] = [errors.OUTBOX_PARENT_MISSING.code];
 
 /** An operation as the outbox holds it. */
 export interface StoredOperation extends NewOperation {

@@ -1,3 +1,4 @@
+import { deadLetterReasons } from '../../errors.ts';
 import type { OperationOutcome } from '../store.ts';
 import type { OperationRow } from './rows.ts';
 import type { Statements } from './statements.ts';
@@ -69,7 +70,7 @@ function bindLater(s: Statements, destination: string, object: string, key: stri
 function deadLetterFor(s: Statements, operationId: string, error: Record<string, unknown>, now: number): void {
   const op = s.getOperationForLetter.get(operationId) as (OperationRow & { source: string; delivery_id: string }) | undefined;
   if (!op) return;
-  const reasonCode = String(error.code ?? 'UNKNOWN');
+  const reasonCode = String(error.code ?? deadLetterReasons.UNKNOWN.code);
   const reason = String(error.message ?? reasonCode);
   const details = JSON.stringify({ destination: op.destination, object: op.object, operation: op.operation, mappingId: op.mapping_id, eventId: op.event_id, error });
   const body = Buffer.from(JSON.stringify({ fields: JSON.parse(op.fields) as unknown, references: JSON.parse(op.refs) as unknown, matchKey: op.match_key, matchValue: op.match_value }));

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { deadLetterReasons, errors } from '../../errors.ts';
 import { WAITING_CODES } from '../store.ts';
 /**
  * The state shown to operators: a pending operation whose last error is a wait on something outside
@@ -36,7 +37,7 @@ export function prepareStatements(db: Database.Database) {
     tombstone: db.prepare('INSERT OR IGNORE INTO tombstones (destination, object, record_key, erased_at) VALUES (?, ?, ?, ?)'),
     isTombstoned: db.prepare('SELECT 1 FROM tombstones WHERE destination = ? AND object = ? AND record_key = ?'),
     insertMappingDeadLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at)
-      VALUES (?, 'mapping', ?, ?, 'MAPPING_FAILED', ?, ?, 'application/json', ?, ?)`),
+      VALUES (?, 'mapping', ?, ?, '${deadLetterReasons.MAPPING_FAILED.code}', ?, ?, 'application/json', ?, ?)`),
     countOperations: db.prepare(`SELECT destination, ${SHOWN_STATE} AS state, COUNT(*) AS count FROM operations GROUP BY destination, 2 ORDER BY destination, 2`),
     // Due: pending and its time has come, or leased with an expired lease; not behind an earlier
     // operation on the same record that is still to be delivered.
@@ -61,7 +62,7 @@ export function prepareStatements(db: Database.Database) {
     deleteLink: db.prepare('DELETE FROM links WHERE destination = ? AND object = ? AND record_key = ?'),
     getOperationLease: db.prepare('SELECT state, lease_owner, attempts, destination, object, record_key, operation FROM operations WHERE id = ?'),
     wakeParentWaits: db.prepare(`UPDATE operations SET next_attempt_at = ?, updated_at = ? WHERE destination = ? AND state = 'pending'
-      AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = 'PARLEY_OUTBOX_PARENT_MISSING'`),
+      AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = '${errors.OUTBOX_PARENT_MISSING.code}'`),
     finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
     retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     // No index leads with state or owner: a scan, run once when a dispatcher stops.

@@ -1,0 +1,85 @@
+import type { WriteBatch } from '../connectors/destination.ts';
+import type { OperationReference, Store, StoredOperation } from '../store/store.ts';
+import type { RoundLookups } from './lookups.ts';
+import { linkKeysOf } from './write-plan.ts';
+
+// References are bound when the write is sent, from what is already written: the links table
+// (records Parley wrote, by key), the identity's first records (a persona's first post), and the
+// CRM records a person already is (a Contact with their e-mail). One to a record Parley never
+// planned stays empty rather than waiting (the store holds back those still planned).
+
+/** What the round knows of records already written, read once for all its operations. */
+export interface RoundBindings {
+  /** The CRM id of the record of `object` Parley wrote under `key`, if any. */
+  linkOf(object: string, key: string | undefined): string | undefined;
+  /** The CRM id of the first record of `object` written for the identity `orderingKey`, if any. */
+  firstOf(object: string, orderingKey: string): string | undefined;
+}
+
+/** A `later` reference a write went without: set once its record is written (the store keeps it). */
+export interface UnboundReference { field: string; object: string; key: string }
+/** A parent found by a `match` rule, kept as a link so the identity's other records can point at it too. */
+export interface ParentLink { object: string; key: string; crmId: string }
+
+export type Binding =
+  /** A parent that can only be the identity's first record, and there is none yet: creating now would only fail. */
+  | { kind: 'parent-missing'; reference: OperationReference }
+  /** The write's fields with every reference that could be bound set to its CRM id. */
+  | { kind: 'bound'; fields: Record<string, unknown>; unbound?: UnboundReference[]; links?: ParentLink[] };
+
+/**
+ * Reads the links and first records every operation of a round refers to, in two store reads.
+ * @param destination the destination id the round is for
+ */
+export async function readRoundBindings(store: Pick<Store, 'readLinks' | 'readFirstRecords'>, destination: string, ops: readonly StoredOperation[]): Promise<RoundBindings> {
+  const links = new Map((await store.readLinks(destination, linkKeysOf([...ops]))).map((l) => [pairKey(l.object, l.key), l.crmId]));
+  const firstKeys = ops.flatMap((op) => op.references.filter((r) => r.firstOfIdentity).map((r) => ({ object: r.object, orderingKey: op.orderingKey })));
+  const firsts = new Map((await store.readFirstRecords(destination, firstKeys)).map((f) => [pairKey(f.object, f.orderingKey), f.crmId]));
+  return {
+    linkOf: (object, key) => (key === undefined ? undefined : links.get(pairKey(object, key))),
+    firstOf: (object, orderingKey) => firsts.get(pairKey(object, orderingKey)),
+  };
+}
+
+/**
+ * Binds an operation's references for a write of kind `operation`. Deterministic given the round's
+ * bindings and look-ups (no other I/O).
+ *
+ * - A record about to be created (not an update or a delete) whose reference has `match` rules is
+ *   parented to the first CRM record a rule finds, as Salesforce's own social handler does; a
+ *   look-up that fails counts as not found. The parent is returned in `links` (under
+ *   `<object>.parent` and the operation's record key) so the person's posts can point at it.
+ * - A `firstOfIdentity` reference with no match and no first record yet is `parent-missing`:
+ *   not a failure (the person has not posted yet), the caller holds the operation back.
+ * - Otherwise each reference takes its match, first record or link; a `later` one with none is
+ *   left out of the fields and returned in `unbound`.
+ */
+export async function bindReferences(op: StoredOperation, operation: WriteBatch['operation'], bindings: RoundBindings, lookups: RoundLookups): Promise<Binding> {
+  const creates = operation !== 'update' && operation !== 'delete';
+  const matched = new Map<string, string>();
+  if (creates && lookups.available) {
+    for (const ref of op.references) {
+      for (const m of ref.match ?? []) {
+        const found = await lookups.lookup(m.object, m.field, m.value).catch(() => undefined);
+        if (found) { matched.set(ref.field, found); break; }
+      }
+    }
+  }
+  const orphan = creates ? op.references.find((r) => r.firstOfIdentity && !matched.has(r.field) && bindings.firstOf(r.object, op.orderingKey) === undefined) : undefined;
+  if (orphan) return { kind: 'parent-missing', reference: orphan };
+
+  const fields = { ...op.fields };
+  const unbound: UnboundReference[] = [];
+  for (const ref of op.references) {
+    const crmId = matched.get(ref.field) ?? (ref.firstOfIdentity ? bindings.firstOf(ref.object, op.orderingKey) : bindings.linkOf(ref.object, ref.key));
+    if (crmId !== undefined) fields[ref.field] = crmId;
+    else if (ref.bind === 'later' && ref.key !== undefined) unbound.push({ field: ref.field, object: ref.object, key: ref.key });
+  }
+  const parent = [...matched.values()][0];
+  const links = parent !== undefined && op.recordKey !== undefined ? [{ object: `${op.object}.parent`, key: op.recordKey, crmId: parent }] : undefined;
+  return { kind: 'bound', fields, ...(unbound.length > 0 ? { unbound } : {}), ...(links ? { links } : {}) };
+}
+
+function pairKey(object: string, key: string): string {
+  return `${object}\u0000${key}`;
+}
