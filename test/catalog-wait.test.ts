@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { salesforceMappingsFor } from './helpers/mapping-copies.ts';
 import { listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
+import { until } from './helpers/wait.ts';
 
 // Mappings are planned with their destination's catalog, never sometimes with it and sometimes
-// without: the planner waits for the catalog, and keeps the last one each destination answered in
+// without: the planner defers a destination's part of each event until its catalog arrives, and keeps the last one each destination answered in
 // the data folder, so a CRM down at a later start does not hold planning back.
 
 const UNREACHABLE = 'http://127.0.0.1:9';
@@ -54,5 +57,40 @@ describe('planning and the catalog', () => {
     await tweet(third, 2);
     expect(await third.parley.planner!.catchUp(5_000)).toBe(true);
     expect((await operationsOf(third)).some((o) => o.mappingId === 'sf-x-post' && o.matchValue === '1700000000000000002')).toBe(true);
+  });
+});
+
+describe('a destination never reached, beside one that is', () => {
+  it('does not hold back the other: its part of each event waits, and is planned in order once it connects', async () => {
+    const mappingsDir = mkdtempSync(join(tmpdir(), 'parley-two-crms-mappings-'));
+    salesforceMappingsFor(process.cwd(), mappingsDir, ['crm2']);
+    const credentials = { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' };
+    const startWith = (crm2: Record<string, unknown>, dataDir?: string) => startParley({
+      ...(dataDir ? { dataDir } : {}), extra: { mappingsDir }, sandboxes: { salesforce: {} },
+      destinations: { salesforce: credentials, crm2: { ...credentials, ...crm2 } },
+    });
+    const posts = async (parley: TestParley) => ((await (await fetch(`${parley.base}/sandbox/salesforce/_stats`)).json()) as { records: Record<string, number> }).records.SocialPost ?? 0;
+    try {
+      const first = await startWith({ loginUrl: UNREACHABLE });
+      running.push(first);
+      for (const i of [1, 2]) await tweet(first, i);
+      // The reachable CRM gets both posts; crm2's operations are not even planned.
+      await until('both posts in the reachable CRM', async () => ((await posts(first)) === 2 ? true : undefined), 15_000);
+      expect((await operationsOf(first)).filter((o) => o.destination === 'crm2')).toEqual([]);
+      expect(await first.parley.planner!.catchUp(500)).toBe(false);
+      const dataDir = first.dataDir;
+      await first.stop({ keepData: true });
+      running.length = 0;
+
+      // crm2 answers (the same mounted sandbox here): its deferred part is planned, in event order, and written.
+      const second = await startWith({}, dataDir);
+      running.push(second);
+      await until('crm2 planned', async () => ((await second.parley.planner!.catchUp(2_000)) ? true : undefined), 15_000);
+      const crm2 = (await operationsOf(second)).filter((o) => o.destination === 'crm2' && o.mappingId.endsWith('x-post'));
+      expect(crm2.map((o) => o.matchValue).sort()).toEqual(['1700000000000000001', '1700000000000000002']);
+      await until('crm2 written', async () => ((await operationsOf(second)).filter((o) => o.destination === 'crm2').every((o) => o.state === 'done') ? true : undefined), 15_000);
+    } finally {
+      rmSync(mappingsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -36,7 +36,7 @@ export interface MappingReplayer {
 export interface Planner extends MappingReplayer {
   /** Tells the planner new events were stored. */
   notify(): void;
-  /** Plans at most `limit` unplanned events in one transaction; returns how many were read, or -1 while waiting for a destination's catalog. */
+  /** Plans at most `limit` unplanned events in one transaction; returns how many were planned, or -1 when only events deferred for a destination without a catalog are left. */
   step(limit: number): Promise<number>;
   /** Plans until nothing is left or `timeoutMs` passes; true when nothing was left (false while waiting for a catalog). */
   catchUp(timeoutMs: number): Promise<boolean>;
@@ -49,9 +49,10 @@ export interface PlannerOptions {
   mappings: readonly CompiledMapping[];
   /**
    * The destinations' catalogs known so far (from their last connect, kept in the data folder), to
-   * coerce values to field types. Nothing is planned while a destination a mapping writes to has
-   * none: every operation is planned with its catalog, never some with coercion and some without.
-   * Call `notify` when one arrives.
+   * coerce values to field types. A destination's mappings are never run without its catalog (never
+   * some operations with coercion and some without): while it has none, its part of each event is
+   * deferred (store `deferredDestinations`) and run in event order once it arrives; the other
+   * destinations are planned meanwhile. Call `notify` when one arrives.
    */
   catalogs?: () => ReadonlyMap<string, ObjectCatalog>;
   logger: Logger;
@@ -87,18 +88,14 @@ export function createPlanner(options: PlannerOptions): Planner {
   const retryMs = options.retryMs ?? 1000;
   const catalogs = options.catalogs ?? (() => new Map());
   const targets = [...new Set(options.mappings.map((m) => m.definition.target.destination))];
-  /** Destinations planning waits for (their catalog); each is logged once per wait. */
+  /** Destinations whose catalog planning waits for; each logged once per wait. */
   const waitedFor = new Set<string>();
-  const missingCatalogs = (): string[] => {
-    const known = catalogs();
-    const missing = targets.filter((d) => !known.has(d));
+  const noteMissing = (missing: string[]) => {
     for (const d of missing) {
-      if (!waitedFor.has(d)) options.logger.info({ destination: d }, 'planning waits for this destination\'s catalog (it has not connected since this data folder was made)');
+      if (!waitedFor.has(d)) options.logger.info({ destination: d }, 'this destination\'s mappings wait for its catalog (it has not connected since this data folder was made); the other destinations are planned');
     }
-    for (const d of waitedFor) if (!missing.includes(d)) options.logger.info({ destination: d }, 'catalog known; planning goes on');
     waitedFor.clear();
     for (const d of missing) waitedFor.add(d);
-    return missing;
   };
   let current: Promise<number> = Promise.resolve(0);
   let scheduled = false;
@@ -107,20 +104,46 @@ export function createPlanner(options: PlannerOptions): Planner {
 
   const queued = (op: PlannedOperation, data: CanonicalData): NewOperation => ({ ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(data)}` });
 
-  /** Plans up to `limit` events; -1 when waiting for a catalog. */
+  /** The mappings' problems as dead letters' rows, logged once each. */
+  const problemsOf = (problems: Awaited<ReturnType<typeof planOperations>>['problems']) => {
+    for (const p of problems) options.logger.warn({ mappingId: p.mappingId, eventId: p.eventId, key: p.key }, 'a mapping could not be applied; kept as a dead letter');
+    return problems.map((p) => ({ id: options.newId(), mappingId: p.mappingId, key: p.key, problem: p.problem }));
+  };
+
+  /**
+   * One step: first the events deferred for a destination whose catalog has arrived (in event
+   * order, before any newer event of it), else new events, with the mappings of every destination
+   * whose catalog is known and none deferred; the others' are deferred. Answers how many events it
+   * planned, or -1 when nothing can be planned until a catalog arrives.
+   */
   const runStep = async (limit: number): Promise<number> => {
-    if (missingCatalogs().length > 0) return -1;
+    const known = catalogs();
+    const deferring = new Set(await options.store.deferredDestinations());
+    const missing = targets.filter((d) => !known.has(d));
+    noteMissing(missing);
+    for (const destination of deferring) {
+      if (!known.has(destination)) continue;
+      const events = await options.store.readDeferredEvents(destination, limit);
+      if (events.length === 0) continue;
+      const mappings = options.mappings.filter((m) => m.definition.target.destination === destination);
+      const plans: PlannedEvent[] = [];
+      for (const event of events) {
+        const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: event.data }, known);
+        plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data)), problems: problemsOf(problems) });
+      }
+      await options.store.commitDeferredPlan(destination, plans, { now: options.now() });
+      if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
+      return events.length;
+    }
     const events = await options.store.readUnplannedEvents(limit);
-    if (events.length === 0) return 0;
+    if (events.length === 0) return missing.some((d) => deferring.has(d)) ? -1 : 0;
+    // A destination with events still deferred is deferred again: its operations keep event order.
+    const deferred = targets.filter((d) => !known.has(d) || deferring.has(d));
+    const mappings = options.mappings.filter((m) => !deferred.includes(m.definition.target.destination));
     const plans: PlannedEvent[] = [];
     for (const event of events) {
-      const { operations, problems } = await planOperations(options.mappings, { id: event.id, source: event.source, data: event.data }, catalogs());
-      plans.push({
-        eventId: event.id,
-        operations: operations.map((op) => queued(op, event.data)),
-        problems: problems.map((p) => ({ id: options.newId(), mappingId: p.mappingId, key: p.key, problem: p.problem })),
-      });
-      for (const p of problems) options.logger.warn({ mappingId: p.mappingId, eventId: p.eventId, key: p.key }, 'a mapping could not be applied; kept as a dead letter');
+      const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: event.data }, known);
+      plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data)), problems: problemsOf(problems), ...(deferred.length > 0 ? { deferred } : {}) });
     }
     await options.store.commitPlan(plans, { now: options.now() });
     if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
@@ -138,7 +161,8 @@ export function createPlanner(options: PlannerOptions): Planner {
     const run = () => {
       timer = undefined;
       step(chunk).then(
-        (n) => { scheduled = false; if (n === chunk) schedule(0); },
+        // Until a step finds nothing: a step that ran deferred events has not looked at new ones yet.
+        (n) => { scheduled = false; if (n > 0) schedule(0); },
         (err: unknown) => { scheduled = false; options.logger.warn({ err }, 'planning failed; retrying'); schedule(retryMs); },
       );
     };
@@ -182,9 +206,10 @@ export function createPlanner(options: PlannerOptions): Planner {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const planned = await step(chunk);
-        // Waiting for a catalog: not caught up, but nothing to do here until it arrives.
+        // Events deferred for a destination whose catalog has not arrived: not caught up, but
+        // nothing to do here until it does.
         if (planned < 0) return false;
-        if (planned < chunk) return true;
+        if (planned === 0) return true;
       }
       return false;
     },

@@ -143,6 +143,27 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.countOperations()).toEqual([{ destination: 'salesforce', state: 'pending', count: 1 }]);
     });
 
+    it('keeps a destination\'s part of an event deferred, in event order, until it is planned once', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1', 'e2', 'e3']);
+      await store.commitPlan([
+        { eventId: 'e1', operations: [operation('o1', 'e1')], problems: [], deferred: ['crm2'] },
+        { eventId: 'e2', operations: [], problems: [], deferred: ['crm2', 'crm3'] },
+      ], { now: at(1) });
+      expect((await store.readUnplannedEvents(10)).map((e) => e.id)).toEqual(['e3']);
+      expect(await store.deferredDestinations()).toEqual(['crm2', 'crm3']);
+      expect((await store.readDeferredEvents('crm2', 10)).map((e) => e.id)).toEqual(['e1', 'e2']);
+      expect((await store.readDeferredEvents('crm2', 1)).map((e) => e.id)).toEqual(['e1']);
+      const later = [{ eventId: 'e1', operations: [operation('p1', 'e1', { destination: 'crm2', orderingKey: 'crm2:x:1' })], problems: [{ id: 'l1', mappingId: 'crm2-x-post', key: 'fields.Content', problem: 'too long' }] }];
+      expect(await store.commitDeferredPlan('crm2', later, { now: at(2) })).toBe(1);
+      expect(await store.commitDeferredPlan('crm2', later, { now: at(3) })).toBe(0);
+      expect((await store.readDeferredEvents('crm2', 10)).map((e) => e.id)).toEqual(['e2']);
+      expect((await store.listOperations({ limit: 10 })).items.map((o) => `${o.destination}:${o.id}`).sort()).toEqual(['crm2:p1', 'salesforce:o1']);
+      expect((await store.listDeadLetters({ limit: 10 })).items).toEqual([expect.objectContaining({ id: 'l1', stage: 'mapping' })]);
+      await store.commitDeferredPlan('crm2', [{ eventId: 'e2', operations: [], problems: [] }], { now: at(4) });
+      expect(await store.deferredDestinations()).toEqual(['crm3']);
+    });
+
     it('a delete supersedes what is queued for its record, and nothing later is sent for it', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1', 'e2', 'e3']);

@@ -141,6 +141,11 @@ export interface PlannedEvent {
   eventId: string;
   operations: NewOperation[];
   problems: Array<{ id: string; mappingId: string; key: string; problem: string }>;
+  /**
+   * Destinations whose mappings were not run on the event yet (their catalog is not known): kept
+   * for `readDeferredEvents`, in event order. `commitDeferredPlan` runs them later.
+   */
+  deferred?: string[];
 }
 
 /** A dead letter of stage `mapping` and the operations its mapping, run again on its event, makes now. */
@@ -252,6 +257,18 @@ export interface Store {
    * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
    */
   commitPlan(plans: PlannedEvent[], options: { now: Date }): Promise<{ planned: number; alreadyPlanned: number }>;
+  /** Destinations with events whose mappings for them are still deferred (`PlannedEvent.deferred`). */
+  deferredDestinations(): Promise<string[]>;
+  /** The events deferred for `destination`, in event order, at most `limit`. */
+  readDeferredEvents(destination: string, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Queues what `destination`'s mappings made of deferred events (operations for that destination
+   * only, and mapping problems as dead letters) and ends their deferral, in ONE transaction; an
+   * event no longer deferred for it is skipped (running it twice changes nothing).
+   * @returns how many events were planned now
+   * @throws PARLEY_STORE_UNAVAILABLE when the transaction fails; nothing of the batch is kept.
+   */
+  commitDeferredPlan(destination: string, plans: PlannedEvent[], options: { now: Date }): Promise<number>;
   /**
    * Leases due operations of a destination, oldest first: pending ones whose time has come and
    * leased ones whose lease expired (their dispatcher died; `outcomeUnknown` when it had marked

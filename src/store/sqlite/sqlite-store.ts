@@ -1,9 +1,10 @@
+import { queueOperation, queuePlan, type PlannedEventRow } from './queue-plan.ts';
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, NewOperation, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
+  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { ensureWritableFolder } from './data-folder.ts';
@@ -33,6 +34,7 @@ export interface SqliteStoreOptions {
  * holds the event loop for its fsync; intake's group commit amortises that over every delivery
  * that arrived in the same event-loop turn, and derivation commits a run of deliveries at once.
  */
+
 export class SqliteStore implements Store {
   readonly driver = 'sqlite';
   // Synchronous: a second outstanding commit could not start before the first ended anyway.
@@ -200,13 +202,10 @@ export class SqliteStore implements Store {
     const run = this.#db.transaction((items: PlannedEvent[]) => {
       let planned = 0;
       for (const plan of items) {
-        const event = s.getEventForPlan.get(plan.eventId) as { planned_at: number | null; source: string; delivery_id: string; data: string } | undefined;
+        const event = s.getEventForPlan.get(plan.eventId) as PlannedEventRow | undefined;
         if (!event || event.planned_at !== null) continue;
-        for (const op of plan.operations) this.#queue(s, op, now);
-        for (const problem of plan.problems) {
-          s.insertMappingDeadLetter.run(problem.id, event.source, event.delivery_id, problem.problem,
-            JSON.stringify({ mappingId: problem.mappingId, eventId: plan.eventId, key: problem.key }), Buffer.from(event.data), now);
-        }
+        queuePlan(s, plan, event, now);
+        for (const destination of plan.deferred ?? []) s.deferPlan.run(destination, event.seq, plan.eventId);
         s.markPlanned.run(now, plan.eventId);
         planned++;
       }
@@ -216,20 +215,28 @@ export class SqliteStore implements Store {
     return { planned, alreadyPlanned: plans.length - planned };
   }
 
-  // Erasure is final: a delete supersedes what is still queued for its record and leaves a
-  // tombstone, and anything planned later for a tombstoned record is kept but never sent.
-  #queue(s: Statements, op: NewOperation, now: number): void {
-    let state: OperationState = 'pending';
-    if (op.recordKey !== undefined) {
-      if (op.operation === 'delete') {
-        s.supersede.run(now, op.destination, op.object, op.recordKey);
-        s.tombstone.run(op.destination, op.object, op.recordKey, now);
-      } else if (s.isTombstoned.get(op.destination, op.object, op.recordKey)) {
-        state = 'superseded';
+  async deferredDestinations(): Promise<string[]> {
+    return (this.#ready().deferredDestinations.all() as Array<{ destination: string }>).map((row) => row.destination);
+  }
+
+  async readDeferredEvents(destination: string, limit: number): Promise<StoredEvent[]> {
+    return (this.#ready().readDeferred.all(destination, limit) as EventRow[]).map(toStoredEvent);
+  }
+
+  async commitDeferredPlan(destination: string, plans: PlannedEvent[], options: { now: Date }): Promise<number> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const run = this.#db.transaction((items: PlannedEvent[]) => {
+      let planned = 0;
+      for (const plan of items) {
+        const event = s.getEventForPlan.get(plan.eventId) as PlannedEventRow | undefined;
+        if (!event || s.undefer.run(destination, plan.eventId).changes === 0) continue;
+        queuePlan(s, plan, event, now);
+        planned++;
       }
-    }
-    s.insertOperation.run(op.id, op.eventId, op.mappingId, op.destination, op.object, op.operation, op.matchKey ?? null, op.matchValue ?? null,
-      op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), state, now, now, now);
+      return planned;
+    });
+    return this.#commit(() => run(plans));
   }
 
   async claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]> {
@@ -311,7 +318,7 @@ export class SqliteStore implements Store {
   async replayMappingDeadLetters(replays: MappingReplay[], options: { now: Date }): Promise<string[]> {
     const s = this.#ready();
     const now = options.now.getTime();
-    return this.#commit(this.#db.transaction(() => replayMappingLetters(s, replays, (op) => this.#queue(s, op, now), now)));
+    return this.#commit(this.#db.transaction(() => replayMappingLetters(s, replays, (op) => queueOperation(s, op, now), now)));
   }
 
   async findReplayable(filter: Parameters<Store['findReplayable']>[0]): Promise<string[]> {

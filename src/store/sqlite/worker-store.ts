@@ -84,6 +84,9 @@ export class WorkerSqliteStore implements Store {
   pruneDedupKeys: Store['pruneDedupKeys'] = (before) => this.#call('pruneDedupKeys', before);
   readUnplannedEvents: Store['readUnplannedEvents'] = (limit) => this.#call('readUnplannedEvents', limit);
   commitPlan: Store['commitPlan'] = (plans, options) => this.#call('commitPlan', plans, options);
+  deferredDestinations: Store['deferredDestinations'] = () => this.#call('deferredDestinations');
+  readDeferredEvents: Store['readDeferredEvents'] = (destination, limit) => this.#call('readDeferredEvents', destination, limit);
+  commitDeferredPlan: Store['commitDeferredPlan'] = (destination, plans, options) => this.#call('commitDeferredPlan', destination, plans, options);
   listOperations: Store['listOperations'] = (query) => this.#call('listOperations', query);
   claimOperations: Store['claimOperations'] = (destination, options) => this.#call('claimOperations', destination, options);
   readLinks: Store['readLinks'] = (destination, keys) => this.#call('readLinks', destination, keys);
