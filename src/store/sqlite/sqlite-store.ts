@@ -197,21 +197,12 @@ export class SqliteStore implements Store {
   }
 
   async commitPlan(plans: PlannedEvent[], options: { now: Date }): Promise<{ planned: number; alreadyPlanned: number }> {
-    const s = this.#ready();
-    const now = options.now.getTime();
-    const run = this.#db.transaction((items: PlannedEvent[]) => {
-      let planned = 0;
-      for (const plan of items) {
-        const event = s.getEventForPlan.get(plan.eventId) as PlannedEventRow | undefined;
-        if (!event || event.planned_at !== null) continue;
-        queuePlan(s, plan, event, now);
-        for (const destination of plan.deferred ?? []) s.deferPlan.run(destination, event.seq, plan.eventId);
-        s.markPlanned.run(now, plan.eventId);
-        planned++;
-      }
-      return planned;
+    const planned = this.#queuePlans(plans, options.now.getTime(), (s, plan, event, now) => {
+      if (event.planned_at !== null) return false;
+      for (const destination of plan.deferred ?? []) s.deferPlan.run(destination, event.seq, plan.eventId);
+      s.markPlanned.run(now, plan.eventId);
+      return true;
     });
-    const planned = this.#commit(() => run(plans));
     return { planned, alreadyPlanned: plans.length - planned };
   }
 
@@ -224,13 +215,17 @@ export class SqliteStore implements Store {
   }
 
   async commitDeferredPlan(destination: string, plans: PlannedEvent[], options: { now: Date }): Promise<number> {
+    return this.#queuePlans(plans, options.now.getTime(), (s, plan) => s.undefer.run(destination, plan.eventId).changes > 0);
+  }
+
+  /** Queues the plans `admit` lets through (it also does their bookkeeping), in ONE transaction; answers how many. */
+  #queuePlans(plans: PlannedEvent[], now: number, admit: (s: Statements, plan: PlannedEvent, event: PlannedEventRow, now: number) => boolean): number {
     const s = this.#ready();
-    const now = options.now.getTime();
     const run = this.#db.transaction((items: PlannedEvent[]) => {
       let planned = 0;
       for (const plan of items) {
         const event = s.getEventForPlan.get(plan.eventId) as PlannedEventRow | undefined;
-        if (!event || s.undefer.run(destination, plan.eventId).changes === 0) continue;
+        if (!event || !admit(s, plan, event, now)) continue;
         queuePlan(s, plan, event, now);
         planned++;
       }
