@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyChecker } from '../src/api/api-keys.ts';
 import { isParleyError } from '../src/errors.ts';
+import { migrations } from '../src/store/sqlite/migrations/index.ts';
 import { api, listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
 
 describe('ops API', () => {
@@ -76,7 +77,7 @@ describe('ops API', () => {
 
   it('serves health, readiness, metrics, docs and a clear 404', async () => {
     expect((await api(p.base, '/health', null)).json).toEqual({ status: 'ok' });
-    expect((await api(p.base, '/ready', null)).json).toMatchObject({ status: 'ready', store: { driver: 'sqlite', schemaVersion: 4 } });
+    expect((await api(p.base, '/ready', null)).json).toMatchObject({ status: 'ready', store: { driver: 'sqlite', schemaVersion: migrations.at(-1)!.version } });
     const metrics = (await api(p.base, '/metrics', null)).text;
     for (const name of ['parley_http_requests_total', 'parley_intake_accepted_total', 'parley_intake_commit_seconds_bucket', 'parley_intake_pending_deliveries', 'parley_process_cpu_seconds_total', 'parley_nodejs_heap_size_used_bytes']) expect(metrics).toContain(name);
     // One prefix: every metric name starts with parley_ once (the process metrics were once parley_process_process_…).
