@@ -13,7 +13,7 @@ const stamp = join(root, 'dist', '.build-stamp');
 /** The newest modification time of the build's inputs under `path`: TypeScript, JSON and the connectors' YAML data. */
 function newestMtime(path) {
   const stats = statSync(path);
-  if (!stats.isDirectory()) return /\.(ts|json|ya?ml)$/.test(path) ? stats.mtimeMs : 0;
+  if (!stats.isDirectory()) return /\.(ts|json|ya?ml|xml)$/.test(path) ? stats.mtimeMs : 0;
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), 0);
 }
 

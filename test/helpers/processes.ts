@@ -55,7 +55,7 @@ export async function ensureBuilt(root: string, timeoutMs = 180_000): Promise<vo
   const stamp = join(root, 'dist', '.build-stamp');
   const newest = (path: string): number => {
     const stats = statSync(path);
-    if (!stats.isDirectory()) return /\.(ts|json|ya?ml)$/.test(path) ? stats.mtimeMs : 0;
+    if (!stats.isDirectory()) return /\.(ts|json|ya?ml|xml)$/.test(path) ? stats.mtimeMs : 0;
     return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
   };
   const fresh = () => existsSync(stamp) && Math.max(...['src', 'connectors', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.sdk.json'].map((p) => newest(join(root, p)))) <= statSync(stamp).mtimeMs;
