@@ -6,6 +6,8 @@ import facebook from '../connectors/facebook/index.ts';
 import instagram from '../connectors/instagram/index.ts';
 import linkedin from '../connectors/linkedin/index.ts';
 import salesforce from '../connectors/salesforce/index.ts';
+import sapC4c from '../connectors/sap-c4c/definition.ts';
+import { FAULTS as SAP_C4C_FAULTS } from '../connectors/sap-c4c/sandbox/faults.ts';
 import { FAULTS } from '../connectors/salesforce/sandbox/faults.ts';
 import standard from '../connectors/standard/index.ts';
 import x from '../connectors/x/index.ts';
@@ -96,5 +98,34 @@ describeDestinationConformance({
 describe('the Salesforce conformance run', () => {
   it('injects every fault the sandbox knows, so a new one cannot go unclassified', () => {
     expect(Object.keys(salesforceFaults).sort()).toEqual(Object.keys(FAULTS).sort());
+  });
+});
+
+// Every fault the SAP C4C sandbox injects on the calls the connector makes (connectors/sap-c4c/sandbox/faults.ts):
+// a look-up GET (`read`) and the `$batch` (`batch`), with the class the reference's classification table
+// gives it. Faults only single writes can get (412) never meet it: every write goes through `$batch`.
+const sapC4cFaults = {
+  400: 'permanent', 404: 'permanent', CSRF_REQUIRED: 'retryable', 500: 'retryable', 503: 'retryable', 429: 'rate-limited',
+} as const;
+
+describeDestinationConformance({
+  definition: sapC4c,
+  config: { auth: 'basic', username: 'parley-demo', password: 'parley-demo-secret' },
+  badConfig: { auth: 'basic', username: 'parley-demo', password: 'not-the-secret' },
+  batch: {
+    object: 'SocialMediaActivity', operation: 'upsert', matchKey: 'SocialMediaMessageID',
+    operations: Array.from({ length: 5 }, (_, i) => ({
+      id: `op-conformance-${i}`,
+      matchValue: `conformance-${i}`,
+      fields: { SocialMediaMessageID: `conformance-${i}`, SocialMediaChannelCode: '001', Text: `text ${i}` },
+    })),
+  },
+  faults: sapC4cFaults,
+});
+
+describe('the SAP C4C conformance run', () => {
+  it('injects every fault the sandbox can put on a look-up or a $batch, so a new one cannot go unclassified', () => {
+    const reachable = Object.entries(SAP_C4C_FAULTS).filter(([, f]) => f.on.includes('read') || f.on.includes('batch')).map(([key]) => key);
+    expect(Object.keys(sapC4cFaults).sort()).toEqual(reachable.sort());
   });
 });

@@ -1,0 +1,260 @@
+/**
+ * The SAP C4C destination session: OData v2 calls only (destination-session.ts). Retries, halving,
+ * results keyed by operation id and the limiter are the destination kit's.
+ * Wire facts: ../shared/reference/sap-c4c.md (§1 auth and CSRF, §2 JSON, §4 `$batch`, §6 upsert).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  destinationConfigError,
+  type DestinationContext, type DestinationSession, type ObjectCatalog, type OutboundClient, type OutboundResponse,
+  type VendorRecordResult, type WriteBatch, type WriteOperation,
+} from '../../src/connectors/index.ts';
+import { C4cError, failureOf, UNREADABLE_ANSWER } from './classify.ts';
+import { SERVICE_ROOT_PATH, type SapC4cConfig } from './config.ts';
+import { CsrfToken, csrfRequired } from './csrf.ts';
+import { lookupQueries } from './lookup.ts';
+import { deriveCatalog } from './metadata/catalog.ts';
+import { readEdmx, type EdmModel } from './metadata/edmx-reader.ts';
+import { buildBatchRequest, type BatchOperation, type BatchRequestPart } from './odata/batch-request.ts';
+import { answersPerOperation, parseBatchResponse, type BatchOperationResponse } from './odata/batch-response.ts';
+import { readCollection, readEntity } from './odata/json.ts';
+
+/** Headers of every call: JSON (else C4C answers Atom XML) and no `…CodeText` companions (reference §1, §2). */
+const ODATA_HEADERS = { accept: 'application/json', 'odata-no-codedescs': 'true' };
+
+/** The service root the config names, or the mounted sandbox's, with its trailing `/` (reference §1: required). */
+export function serviceRoot(config: SapC4cConfig, context: Pick<DestinationContext, 'sandboxUrl'>): string | undefined {
+  const url = config.url ?? (context.sandboxUrl ? `${context.sandboxUrl.replace(/\/+$/, '')}${SERVICE_ROOT_PATH}` : undefined);
+  return url === undefined ? undefined : url.replace(/\/*$/, '/');
+}
+
+/**
+ * Connects: the `Authorization` header (Basic, or a SAML bearer token), then the CSRF fetch, which
+ * also proves the credentials (a GET of the service root).
+ * @throws ParleyError PARLEY_DESTINATION_CONFIG when no URL is known or C4C refuses the credentials
+ *   (401/403) or the token request; PARLEY_DESTINATION_UNREACHABLE / _UNTRUSTED_HOST from the outbound policy;
+ *   C4cError for any other failed answer (5xx: retried by Parley)
+ */
+export async function connectSapC4c(config: SapC4cConfig, context: DestinationContext): Promise<DestinationSession> {
+  const root = serviceRoot(config, context);
+  if (!root) throw destinationConfigError({ destination: context.name, reason: 'url is not set and no SAP C4C sandbox is mounted' });
+  const http = context.outbound(root);
+  try {
+    const authorization = config.auth === 'basic'
+      ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}`
+      : `Bearer ${await samlBearerToken(config, http, context.name)}`;
+    const session = new SapC4cSession(http, root, authorization, config.objects, context.name);
+    await session.open();
+    return session;
+  } catch (error) {
+    await http.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The OAuth 2.0 SAML bearer flow (reference §1): a form POST of the signed assertion to the tenant's
+ * token endpoint, the client authenticated with Basic. The assertion is the configured one: minting
+ * it (signing with the IdP's key) is the identity provider's part.
+ * @throws ParleyError PARLEY_DESTINATION_CONFIG when the endpoint refuses (4xx) or answers no token; C4cError for a 5xx
+ */
+export async function samlBearerToken(config: SapC4cConfig, http: OutboundClient, destination: string): Promise<string> {
+  const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer', client_id: config.clientId!, scope: config.scope!, assertion: config.assertion! });
+  const answer = await http.request({
+    method: 'POST', url: config.tokenUrl!, body: body.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${Buffer.from(`${config.clientId!}:${config.clientSecret!}`).toString('base64')}` },
+  });
+  if (answer.status >= 500 || answer.status === 429) throw new C4cError(failureOf(answer));
+  let token: unknown;
+  try { token = (JSON.parse(answer.body) as { access_token?: unknown }).access_token; } catch { token = undefined; }
+  if (answer.status !== 200 || typeof token !== 'string' || token === '') {
+    throw destinationConfigError({ destination, reason: `the SAML bearer token request to ${config.tokenUrl!} was refused (HTTP ${answer.status}: ${answer.body.slice(0, 200)})`, httpStatus: answer.status, url: config.tokenUrl! });
+  }
+  return token;
+}
+
+class SapC4cSession implements DestinationSession {
+  readonly #http: OutboundClient;
+  readonly #root: string;
+  readonly #authorization: string;
+  readonly #csrf: CsrfToken;
+  readonly #objects: readonly string[];
+  readonly #destination: string;
+  #model: Promise<EdmModel> | undefined;
+
+  constructor(http: OutboundClient, root: string, authorization: string, objects: readonly string[], destination: string) {
+    this.#objects = objects;
+    this.#destination = destination;
+    this.#http = http;
+    this.#root = root;
+    this.#authorization = authorization;
+    this.#csrf = new CsrfToken((headers) => this.#request('GET', this.#root, { headers }));
+  }
+
+  /** The first CSRF fetch; a 401 or 403 there is a credentials problem, a 404 a wrong `url`. */
+  async open(): Promise<void> {
+    const destination = this.#destination;
+    let refused: OutboundResponse | undefined;
+    // 404: the URL is not a service root. A 500 is what some users' token fetch gets (reference §1.4): go on without a token.
+    await this.#csrf.refresh(0, (answer) => { if (answer.status === 401 || answer.status === 403 || answer.status === 404) refused = answer; });
+    if (refused) {
+      const failure = failureOf(refused);
+      throw destinationConfigError({ destination, reason: `${refused.status === 404 ? 'no c4codataapi service answers' : 'SAP C4C refused the credentials'} at ${this.#root} (HTTP ${refused.status}: ${failure.message})`, httpStatus: refused.status, vendorCode: failure.code });
+    }
+  }
+
+  /**
+   * The catalog from the tenant's own `$metadata`, read once: a tenant's metadata carries its
+   * extension fields and its release's properties, which the copied 2021 file (metadata/) cannot.
+   */
+  async describe(): Promise<ObjectCatalog> {
+    const sets = await this.#sets();
+    const missing = this.#objects.filter((name) => !sets.has(name));
+    if (missing.length > 0) throw destinationConfigError({ destination: this.#destination, reason: `the tenant's $metadata has no entity set for ${missing.join(', ')} (listed in objects)` });
+    return deriveCatalog(await this.#metadata(), this.#objects.map((name) => sets.get(name)!));
+  }
+
+  /**
+   * One `$batch` with each operation in its OWN change set. A change set is atomic: when one of its
+   * operations fails, C4C rolls the whole set back and answers one error for it (reference §4), so
+   * operations sharing a set would fail for a neighbour's bad record. Alone, a refused record fails
+   * only itself and the others are written. Upserts (OData v2 has none, reference §6) look the match
+   * values up first in one query, then POST the absent and PATCH the found.
+   * Rejects when the whole call failed (non-2xx outer status, an unreadable answer).
+   */
+  async send(batch: WriteBatch): Promise<VendorRecordResult[]> {
+    const set = await this.#setOf(batch.object);
+    const existing = batch.operation === 'upsert' ? await this.lookup(batch.object, batch.matchKey!, batch.operations.map((op) => matchValueOf(batch, op))) : new Map<string, string>();
+    const planned = batch.operations.map((op) => planOperation(batch, op, set, existing));
+    const parts: BatchRequestPart[] = planned.map((p) => ({ kind: 'changeset', operations: [p.operation] }));
+    const { contentType, body } = buildBatchRequest(parts, { id: randomUUID() });
+    const answer = await this.#write('POST', `${this.#root}$batch`, { 'content-type': contentType }, body);
+    if (answer.status !== 200 && answer.status !== 202) throw new C4cError(failureOf(answer));
+    let answers: BatchOperationResponse[][];
+    try {
+      answers = answersPerOperation(parts, parseBatchResponse(answer.headers['content-type'], answer.body));
+    } catch (cause) {
+      throw new C4cError({ code: UNREADABLE_ANSWER, message: `the $batch answer is not one C4C batch response per change set: ${(cause as Error).message}`, httpStatus: answer.status });
+    }
+    return planned.map((p, i) => resultOf(p, answers[i]![0]!));
+  }
+
+  /**
+   * Value → ObjectID of the `object` records whose `field` equals it: `GET <Set>?$filter=…&$select=…`
+   * (lookup.ts), following `__next`. The first record C4C lists answers for a value.
+   */
+  async lookup(object: string, field: string, values: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (values.length === 0) return found;
+    const set = await this.#setOf(object);
+    const wanted = new Set(values);
+    for (const query of lookupQueries(field, values)) {
+      let url: string | undefined = `${this.#root}${set}?${query}`;
+      while (url !== undefined) {
+        const answer = await this.#request('GET', url, {});
+        if (answer.status !== 200) throw new C4cError(failureOf(answer));
+        const page = readCollection(parseJson(answer.body));
+        if (!page) throw new C4cError({ code: UNREADABLE_ANSWER, message: `the query of ${set} answered 200 without an OData v2 collection`, httpStatus: 200 });
+        for (const row of page.results) {
+          const value = row[field], id = row.ObjectID;
+          if (typeof value === 'string' && typeof id === 'string' && wanted.has(value) && !found.has(value)) found.set(value, id);
+        }
+        // `__next` is absolute on C4C; a relative one is read against the service root.
+        url = page.next === undefined ? undefined : new URL(page.next, this.#root).toString();
+      }
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  /**
+   * A write or `$batch` with the CSRF token and cookies. A 403 `x-csrf-token: Required` (the
+   * session expired) fetches a new token and sends the same request once more; C4C refused it
+   * before carrying anything out, so even a `$batch` is safe to send again. A second `Required` is
+   * returned as it is (classify: retryable).
+   */
+  async #write(method: string, url: string, headers: Record<string, string>, body: string): Promise<OutboundResponse> {
+    const generation = this.#csrf.generation;
+    const first = await this.#request(method, url, { headers: { ...headers, ...this.#csrf.headers() }, body });
+    if (!csrfRequired(first)) return first;
+    await this.#csrf.refresh(generation);
+    return this.#request(method, url, { headers: { ...headers, ...this.#csrf.headers() }, body });
+  }
+
+  async #request(method: string, url: string, request: { headers?: Record<string, string>; body?: string }): Promise<OutboundResponse> {
+    const answer = await this.#http.request({
+      method, url, headers: { ...ODATA_HEADERS, ...request.headers, authorization: this.#authorization },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    });
+    this.#csrf.absorb(answer);
+    return answer;
+  }
+
+  #metadata(): Promise<EdmModel> {
+    this.#model ??= (async () => {
+      const answer = await this.#request('GET', `${this.#root}$metadata`, { headers: { accept: 'application/xml' } });
+      if (answer.status !== 200) throw new C4cError(failureOf(answer));
+      return readEdmx(answer.body);
+    })().catch((error: unknown) => { this.#model = undefined; throw error; });
+    return this.#model;
+  }
+
+  /** Entity type → its entity set (`SocialMediaActivity` → `SocialMediaActivityCollection`), from `$metadata`. */
+  async #sets(): Promise<Map<string, string>> {
+    const model = await this.#metadata();
+    const sets = new Map<string, string>();
+    for (const [name, set] of model.entitySets) if (!sets.has(set.entityType)) sets.set(set.entityType, name);
+    return sets;
+  }
+
+  async #setOf(object: string): Promise<string> {
+    const set = (await this.#sets()).get(object);
+    if (!set) throw new C4cError({ code: 'UNKNOWN_ENTITY_TYPE', message: `the tenant's $metadata has no entity set of type ${object}`, httpStatus: 404 });
+    return set;
+  }
+}
+
+/** One operation as a change-set request, and what its answer means. */
+interface PlannedOperation {
+  operation: BatchOperation;
+  /** The ObjectID a PATCH or DELETE addresses (its answer has no body). */
+  key?: string;
+  created: boolean;
+}
+
+function matchValueOf(batch: WriteBatch, op: WriteOperation): string {
+  return op.matchValue ?? String(op.fields[batch.matchKey!] ?? '');
+}
+
+function planOperation(batch: WriteBatch, op: WriteOperation, set: string, existing: ReadonlyMap<string, string>): PlannedOperation {
+  const json = { 'content-type': 'application/json', accept: 'application/json' };
+  const fields = batch.operation === 'upsert' ? { ...op.fields, [batch.matchKey!]: matchValueOf(batch, op) } : op.fields;
+  const keyOf = (id: string) => `${set}('${id.replace(/'/g, "''")}')`;
+  const key = batch.operation === 'upsert' ? existing.get(matchValueOf(batch, op)) : op.recordId;
+  switch (batch.operation) {
+    case 'create': return { operation: { method: 'POST', url: set, headers: json, body: JSON.stringify(fields) }, created: true };
+    case 'delete': return { operation: { method: 'DELETE', url: keyOf(key!), headers: {} }, key: key!, created: false };
+    case 'update': return { operation: { method: 'PATCH', url: keyOf(key!), headers: json, body: JSON.stringify(fields) }, key: key!, created: false };
+    case 'upsert':
+      if (key === undefined) return { operation: { method: 'POST', url: set, headers: json, body: JSON.stringify(fields) }, created: true };
+      return { operation: { method: 'PATCH', url: keyOf(key), headers: json, body: JSON.stringify(fields) }, key, created: false };
+  }
+}
+
+/** One change set's answer as the operation's result: the ObjectID from the body (either envelope, reference §2) or `location`, else the key. */
+function resultOf(planned: PlannedOperation, answer: BatchOperationResponse): VendorRecordResult {
+  if (answer.status >= 300) return { ok: false, error: failureOf(answer) };
+  if (planned.key !== undefined) return { ok: true, recordId: planned.key, created: false };
+  const id = readEntity(parseJson(answer.body))?.ObjectID;
+  const fromLocation = /\('([^']+)'\)\s*$/.exec(answer.headers.location ?? '')?.[1];
+  const recordId = typeof id === 'string' && id !== '' ? id : fromLocation;
+  if (recordId === undefined) return { ok: false, error: { code: UNREADABLE_ANSWER, message: `C4C answered ${answer.status} to a create without an ObjectID`, httpStatus: answer.status } };
+  return { ok: true, recordId, created: true };
+}
+
+function parseJson(text: string): unknown {
+  try { return JSON.parse(text); } catch { return undefined; }
+}
