@@ -83,8 +83,9 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
     const answers = await Promise.all(chunks.map((chunk) => lookupCall(object, field, chunk)));
+    const asked = new Set(unique);
     const found = new Map<string, string>();
-    for (const answer of answers) for (const [value, id] of answer) if (unique.includes(value) && !found.has(value)) found.set(value, id);
+    for (const answer of answers) for (const [value, id] of answer) if (asked.has(value) && !found.has(value)) found.set(value, id);
     return found;
   };
 
