@@ -71,8 +71,12 @@ export function readBody(type: EdmEntityType, body: unknown, mode: 'create' | 'u
   for (const [name, value] of Object.entries(body as JsonObject)) {
     if (name === '__metadata') continue;
     if (type.navigations.includes(name)) {
-      if (mode !== 'create' || !Array.isArray(value)) throw new ODataRequestError(400, `Navigation property '${name}' can only be deep-inserted as an array on create`);
-      children[name] = value.filter((row): row is JsonObject => typeof row === 'object' && row !== null);
+      // A to-one child node may be deep-inserted as one object; a to-many one as an array.
+      const rows: unknown[] = Array.isArray(value) ? value : [value];
+      if (mode !== 'create' || !rows.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row))) {
+        throw new ODataRequestError(400, `Navigation property '${name}' can only be deep-inserted on create, as an array of objects`);
+      }
+      children[name] = rows as JsonObject[];
       continue;
     }
     const property = type.properties.find((p) => p.name === name);
@@ -95,22 +99,28 @@ export interface EntityContext {
 /** The weak ETag of a stored entity (reference §2). */
 export const etagOf = (entity: StoredEntity) => weakEtag(entity.changedAt);
 
+/** An expanded navigation's rows, already written; `many` for a `*` end (`{results:[…]}`), else the one row or null. */
+export interface Expanded {
+  many: boolean;
+  rows: JsonObject[];
+}
+
 /**
  * A stored entity as C4C writes it: `__metadata`, then its properties (all, or `select`), with every
- * navigation `__deferred` unless expanded.
+ * navigation `__deferred` unless `expanded` holds it (reference §2).
  */
-export function writeEntity(context: EntityContext, set: string, id: string, entity: StoredEntity, options: { select?: readonly string[]; expand?: readonly string[] } = {}): JsonObject {
+export function writeEntity(context: EntityContext, set: string, id: string, entity: StoredEntity, options: { select?: readonly string[]; expanded?: ReadonlyMap<string, Expanded> } = {}): JsonObject {
   const typeName = context.model.entitySets.get(set)!.entityType;
   const type = context.model.entityTypes.get(typeName)!;
   const uri = `${context.serviceRoot}${set}('${id}')`;
   const out: JsonObject = { __metadata: { uri, type: `${context.model.namespace}.${typeName}`, etag: etagOf(entity) } };
-  const wanted = (name: string) => !options.select || options.select.includes(name) || options.select.includes('*');
+  // `Nav/Prop` in $select names an expanded row's property and selects the navigation itself.
+  const wanted = (name: string) => !options.select || options.select.some((s) => s === name || s === '*' || s.startsWith(`${name}/`));
   for (const property of type.properties) if (wanted(property.name)) out[property.name] = entity.properties[property.name] ?? null;
   for (const navigation of type.navigations) {
     if (!wanted(navigation)) continue;
-    out[navigation] = options.expand?.includes(navigation)
-      ? { results: entity.children[navigation] ?? [] }
-      : { __deferred: { uri: `${uri}/${navigation}` } };
+    const expanded = options.expanded?.get(navigation);
+    out[navigation] = !expanded ? { __deferred: { uri: `${uri}/${navigation}` } } : expanded.many ? { results: expanded.rows } : expanded.rows[0] ?? null;
   }
   return out;
 }

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EntityStore, newObjectId } from './entity-store.ts';
 
-const entity = (text: string) => ({ properties: { Text: text }, children: {}, changedAt: 1 });
+const entity = (text: string) => ({ properties: { Text: text }, changedAt: 1 });
 
 describe('the entity store', () => {
   it('undoes a change set that does not commit, or throws, and keeps one that does', () => {
@@ -14,6 +17,39 @@ describe('the entity store', () => {
     store.transaction(() => { store.put('S', 'B', entity('kept')); return { commit: true, value: undefined }; });
     expect(store.get('S', 'B')?.properties.Text).toBe('kept');
     expect(store.counts().get('S')).toBe(2);
+  });
+
+  it('keeps insertion order when a rollback puts deleted rows back, and an inner change set undoes only its own changes', () => {
+    const store = new EntityStore();
+    for (const id of ['A', 'B', 'C']) store.put('S', id, entity(id));
+    store.transaction(() => {
+      store.delete('S', 'A');
+      store.put('S', 'D', entity('D'));
+      store.delete('S', 'B');
+      return { commit: false, value: undefined };
+    });
+    expect(store.list('S').map(([id]) => id)).toEqual(['A', 'B', 'C']);
+    store.transaction(() => {
+      store.put('S', 'E', entity('E'));
+      expect(() => store.transaction(() => { store.delete('S', 'C'); store.put('S', 'F', entity('F')); throw new RangeError('inner'); })).toThrow(RangeError);
+      expect(store.list('S').map(([id]) => id)).toEqual(['A', 'B', 'C', 'E']);
+      return { commit: false, value: undefined };
+    });
+    expect(store.list('S').map(([id]) => id)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('keeps that order in its file after a rollback', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sap-c4c-store-'));
+    try {
+      const file = join(dir, 'store.json');
+      const store = new EntityStore({ file });
+      for (const id of ['A', 'B']) store.put('S', id, entity(id));
+      store.transaction(() => { store.delete('S', 'A'); return { commit: false, value: undefined }; });
+      store.put('S', 'C', entity('C')); // journaled after the rollback's snapshot
+      expect(new EntityStore({ file }).list('S').map(([id]) => id)).toEqual(['A', 'B', 'C']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('makes 32 upper-case hex ObjectIDs and strictly increasing change times', () => {

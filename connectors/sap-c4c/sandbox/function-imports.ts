@@ -2,14 +2,17 @@
  * The two function imports the connector uses (reference §5.1, §5.2; declared in the shipped
  * `$metadata` as `m:HttpMethod="GET"` returning collections):
  * - `GetSocialMediaUserProfile?SocialMediaUserAccountID='…'` (or `BusinessPartnerInternalID='…'`): the
- *   profiles whose UserInformation (or BupaReference) child rows carry that value: the way to look a
- *   profile up by its platform user, since `$filter` cannot reach child nodes;
+ *   profiles whose UserInformation (or BupaReference) child rows carry that value (the BupaReference
+ *   property the 2021 metadata has is `AccountInternalID`, so that one is matched [unconfirmed]): the sample's way to
+ *   look a profile up by its platform user (a `$filter` on the parent cannot reach child nodes; a
+ *   `$filter` on the child node's own set can);
  * - `GetAllChildSocialMediaActivity?RootSocialMediaActivityNodeID='<root ObjectID>'`: every activity
  *   below the root, following `ParentSocialMediaActivityUUID` (C4C returns them unsorted).
  * `StartRow`/`NumberOfRows` are declared too; their exact semantics are undocumented, so they are
  * accepted and not applied [unconfirmed].
  */
 import { fromGuid } from '../odata/json.ts';
+import type { NodeModel } from './child-nodes.ts';
 import type { EntityStore, StoredEntity } from './entity-store.ts';
 
 /** The function imports this sandbox simulates, with the entity set their results come from. */
@@ -26,15 +29,23 @@ export function stringParameter(query: URLSearchParams, name: string): string | 
   return match ? match[1]!.replace(/''/g, "'") : raw;
 }
 
-/** The rows a function import returns, as [ObjectID, entity] of its entity set. */
-export function runFunctionImport(name: keyof typeof FUNCTION_IMPORTS, query: URLSearchParams, store: EntityStore): Array<[string, StoredEntity]> {
+/**
+ * The rows a function import returns, as [ObjectID, entity] of its entity set. Child rows are read from
+ * their child node's own set, found through `nodes` from the navigation's name.
+ */
+export function runFunctionImport(name: keyof typeof FUNCTION_IMPORTS, query: URLSearchParams, store: EntityStore, nodes: NodeModel): Array<[string, StoredEntity]> {
   if (name === 'GetSocialMediaUserProfile') {
     const account = stringParameter(query, 'SocialMediaUserAccountID');
     const partner = stringParameter(query, 'BusinessPartnerInternalID');
-    if (account === undefined && partner === undefined) return [];
-    return store.list(FUNCTION_IMPORTS[name]).filter(([, profile]) =>
-      (account !== undefined && (profile.children.SocialMediaUserProfileUserInformation ?? []).some((row) => row.SocialMediaUserAccountID === account))
-      || (partner !== undefined && (profile.children.SocialMediaUserProfileBupaReference ?? []).some((row) => row.BusinessPartnerInternalID === partner)));
+    const parents = new Set<unknown>();
+    const collect = (navigation: string, property: string, value: string | undefined) => {
+      const set = nodes.navigation('SocialMediaUserProfile', navigation)?.set;
+      if (value === undefined || !set) return;
+      for (const [, row] of store.list(set)) if (row.properties[property] === value) parents.add(row.properties.ParentObjectID);
+    };
+    collect('SocialMediaUserProfileUserInformation', 'SocialMediaUserAccountID', account);
+    collect('SocialMediaUserProfileBupaReference', 'AccountInternalID', partner);
+    return store.list(FUNCTION_IMPORTS[name]).filter(([id]) => parents.has(id));
   }
   const root = stringParameter(query, 'RootSocialMediaActivityNodeID');
   if (!root) return [];

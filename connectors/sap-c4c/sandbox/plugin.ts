@@ -4,6 +4,7 @@ import { shippedMetadata } from '../metadata/catalog.ts';
 import { errorBody } from '../odata/json.ts';
 import { SandboxAuth } from './auth.ts';
 import { runBatch } from './batch.ts';
+import { NodeModel } from './child-nodes.ts';
 import { SapC4cSandboxConfig } from './config.ts';
 import { EntityStore } from './entity-store.ts';
 import { FAULTS, LIMIT_ERROR, RULES, type CallKind } from './faults.ts';
@@ -45,10 +46,12 @@ async function setupSapC4c(app: FastifyInstance, options: SandboxSetupContext<Sa
   const store = new EntityStore(config.file ? { file: options.dataFile(config.file) } : {});
   const serviceRoot = () => `${options.baseUrl()}${SERVICE_PATH}/`;
   const service = new ODataService({
-    model, store, serviceRoot, now: Date.now, pageSize: config.pageSize, expandPageSize: config.expandPageSize,
+    model, nodes: new NodeModel(xml, model), store, serviceRoot, now: Date.now, pageSize: config.pageSize, expandPageSize: config.expandPageSize,
     ticketReferenceTypeCode: config.ticketReferenceTypeCode,
     refuse: (type, properties) => kit.ruleFor(type, properties)?.message,
   });
+  // A data file from before child nodes had their own sets keeps them nested in the parent.
+  if (service.adoptNestedChildren() > 0) store.flush();
 
   app.setErrorHandler((error: Error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode;

@@ -1,55 +1,23 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBatchRequest } from '../odata/batch-request.ts';
 import { parseBatchResponse, type BatchResponsePart } from '../odata/batch-response.ts';
 import { SapC4cSandboxConfig } from './config.ts';
 import { sapC4cSandbox, SERVICE_PATH } from './plugin.ts';
+import { BASIC, startSapC4cSandbox, type Body, type RunningSapC4cSandbox } from './testing/server.ts';
 
-const BASIC = 'Basic ' + Buffer.from('parley-demo:parley-demo-secret').toString('base64');
-/** An OData v2 JSON answer as these tests read it (rows' values checked with expect, so `unknown`). */
-type Row = Record<string, unknown> & { __metadata: { uri: string; type: string; etag: string } };
-interface Body {
-  d: { results: Row & Row[]; __count?: string; __next?: string; EntitySets: string[] };
-  error: { code: string; message: { lang: string; value: string } };
-}
-
-let app: FastifyInstance | undefined;
-let dataDir: string | undefined;
+let running: RunningSapC4cSandbox | undefined;
 
 afterEach(async () => {
-  await app?.close();
-  app = undefined;
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
+  await running?.close();
+  running = undefined;
 });
 
 /** Mounts the sandbox at /sandbox/sap-c4c on 127.0.0.1 and returns a client with a CSRF session. */
 async function start(config: Record<string, unknown> = {}) {
-  dataDir = mkdtempSync(join(tmpdir(), 'sap-c4c-'));
-  app = Fastify();
-  let base = '';
-  await app.register(sapC4cSandbox, { prefix: '/sandbox/sap-c4c', config: SapC4cSandboxConfig.parse(config), baseUrl: () => base, dataDir } as never);
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `${address}/sandbox/sap-c4c`;
-  const root = `${base}${SERVICE_PATH}/`;
-  const fetched = await fetch(root, { headers: { authorization: BASIC, 'x-csrf-token': 'fetch' } });
-  const token = fetched.headers.get('x-csrf-token')!;
-  const cookie = fetched.headers.get('set-cookie')!.split(';')[0]!;
-  const call = async (method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(`${root}${path}`, {
-      method,
-      headers: { authorization: BASIC, accept: 'application/json', 'x-csrf-token': token, cookie, ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-      ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
-    });
-    const text = await response.text();
-    let json = undefined as unknown as Body;
-    try { if (text) json = JSON.parse(text) as Body; } catch { /* not JSON: the test looks at text */ }
-    return { status: response.status, headers: response.headers, text, json };
-  };
-  return { base, root, token, cookie, call };
+  running = await startSapC4cSandbox(config);
+  return running;
 }
 
 describe('the SAP C4C sandbox: service, metadata, auth and CSRF', () => {
@@ -109,6 +77,17 @@ describe('the SAP C4C sandbox: entities', () => {
     expect([quiet.status, quiet.text, quiet.headers.get('location')]).toEqual([201, '', expect.stringMatching(/SocialMediaActivityCollection\('[0-9A-F]{32}'\)$/)]);
   });
 
+  it('answers single entities as standard v2 {"d":{…}} under odata-v2-strict-json-format: true', async () => {
+    const { call } = await start();
+    const strict = { 'odata-v2-strict-json-format': 'true' };
+    const created = await call('POST', 'IndividualCustomerCollection', { body: { FirstName: 'Ada' }, headers: strict });
+    expect([created.status, created.json.d.results, (created.json.d as unknown as Record<string, unknown>).FirstName]).toEqual([201, undefined, 'Ada']);
+    const path = `IndividualCustomerCollection('${String((created.json.d as unknown as Record<string, unknown>).ObjectID)}')`;
+    expect((await call('GET', path, { headers: strict })).json.d).toMatchObject({ FirstName: 'Ada' });
+    expect((await call('GET', path)).json.d.results).toMatchObject({ FirstName: 'Ada' });
+    expect((await call('GET', 'IndividualCustomerCollection', { headers: strict })).json.d.results).toHaveLength(1);
+  });
+
   it('refuses unknown, non-creatable, too long and mistyped properties with an OData error', async () => {
     const { call } = await start();
     for (const body of [{ Foo: 1 }, { UUID: '00163E03-A070-1ED2-8A86-44CF8D83AE76' }, { languageCode: 'eng' }, { PrivateSocialMediaMessageIndicator: 'yes' }]) {
@@ -126,7 +105,7 @@ describe('the SAP C4C sandbox: entities', () => {
     const id = String(created.json.d.results.ObjectID);
     const etag = created.headers.get('etag')!;
     const read = await call('GET', `SocialMediaUserProfileCollection('${id}')?$expand=SocialMediaUserProfileUserInformation`);
-    expect(read.json.d.results.SocialMediaUserProfileUserInformation).toEqual({ results: [{ SocialMediaUserAccountID: '1234567890' }] });
+    expect(read.json.d.results.SocialMediaUserProfileUserInformation).toEqual({ results: [expect.objectContaining({ SocialMediaUserAccountID: '1234567890', ParentObjectID: id })] });
     expect(read.headers.get('etag')).toBe(etag);
     const stale = await call('PATCH', `SocialMediaUserProfileCollection('${id}')`, { body: { SocialMediaUserCategoryCode: '01' }, headers: { 'if-match': 'W/"datetimeoffset\'2015-01-01T00%3A00%3A00.0000000Z\'"' } });
     expect(stale.status).toBe(412);
@@ -248,13 +227,14 @@ describe('the SAP C4C sandbox: faults', () => {
   it('keeps records in its file across restarts', async () => {
     const first = await start({ file: 'sap.json' });
     const created = await first.call('POST', 'IndividualCustomerCollection', { body: { FirstName: 'Kept' } });
-    const dir = dataDir!;
-    dataDir = undefined;
-    await app!.close();
-    app = Fastify();
-    await app.register(sapC4cSandbox, { prefix: '/sandbox/sap-c4c', config: SapC4cSandboxConfig.parse({ file: 'sap.json' }), baseUrl: () => '', dataDir: dir } as never);
-    const again = await app.inject({ method: 'GET', url: `/sandbox/sap-c4c${SERVICE_PATH}/IndividualCustomerCollection('${String(created.json.d.results.ObjectID)}')`, headers: { authorization: BASIC } });
-    expect(JSON.parse(again.body).d.results.FirstName).toBe('Kept');
-    dataDir = dir;
+    await first.close({ keepData: true });
+    const app = Fastify();
+    try {
+      await app.register(sapC4cSandbox, { prefix: '/sandbox/sap-c4c', config: SapC4cSandboxConfig.parse({ file: 'sap.json' }), baseUrl: () => '', dataDir: first.dataDir } as never);
+      const again = await app.inject({ method: 'GET', url: `/sandbox/sap-c4c${SERVICE_PATH}/IndividualCustomerCollection('${String(created.json.d.results.ObjectID)}')`, headers: { authorization: BASIC } });
+      expect(JSON.parse(again.body).d.results.FirstName).toBe('Kept');
+    } finally {
+      await app.close();
+    }
   });
 });
