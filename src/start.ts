@@ -65,14 +65,18 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const destinations = await loadDestinations(config.destinations, registryOptions);
     const sandboxes = await loadSandboxes(config.sandboxes, registryOptions);
     const mappingsDir = resolveMappingsDir(loaded);
-    const mappings = loadMappings(mappingsDir);
+    // Mappings ship for every built-in CRM (mappings/<destination>/): a folder for a destination this
+    // config does not have is not loaded, one warning line each, so a Salesforce-only deployment
+    // starts with the shipped SAP mappings beside it. Its mappings' names and count say what was left.
+    const allMappings = loadMappings(mappingsDir);
+    const mappings = allMappings.filter((m) => destinations.some((d) => d.id === m.definition.target.destination));
+    const unconfigured = new Map<string, string[]>();
+    for (const m of allMappings) if (!mappings.includes(m)) unconfigured.set(m.definition.target.destination, [...(unconfigured.get(m.definition.target.destination) ?? []), m.definition.id]);
+    for (const [destination, skipped] of unconfigured) {
+      logger.warn({ destination, mappings: skipped, configured: destinations.map((d) => d.id) }, `mappings for "${destination}" not loaded: it is not a destination in ${environment.configPath}`);
+    }
     // An empty or mis-mounted config file would otherwise start a service that takes nothing in and writes nowhere, /health green.
     if (sources.length === 0 && destinations.length === 0) throw errors.CONFIG_NOTHING_TO_DO({ path: environment.configPath });
-    for (const mapping of mappings) {
-      if (!destinations.some((d) => d.id === mapping.definition.target.destination)) {
-        throw errors.MAPPING_INVALID({ file: mapping.file, issues: [{ key: 'target.destination', problem: `"${mapping.definition.target.destination}" is not a destination in ${environment.configPath} (configured: ${destinations.map((d) => d.id).join(', ') || 'none'})` }] });
-      }
-    }
     const metrics = createMetrics();
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;

@@ -120,7 +120,19 @@ const RUN: RunEntry[] = [
     before: async () => { await until('the salesforce destination to be ready', async () => ((await connectorsState()) === 'ready' ? true : undefined)); },
     check: (r) => {
       expectStatuses(r, [200]);
-      expect(r.calls[0]!.json.items).toEqual([expect.objectContaining({ id: 'salesforce', connector: 'salesforce', state: 'ready', action: expect.any(String) })]);
+      expect(r.calls[0]!.json.items).toEqual([
+        expect.objectContaining({ id: 'salesforce', connector: 'salesforce', state: 'ready', action: expect.any(String) }),
+        expect.objectContaining({ id: 'sap-c4c', connector: 'sap-c4c', state: expect.any(String), action: expect.any(String) }),
+      ]);
+    },
+  },
+  {
+    doc: 'README.md', id: 'SocialMediaActivityCollection?$format=json&$top=5&$inlinecount=allpages',
+    check: (r) => {
+      expectStatuses(r, [200]);
+      const body = r.calls[0]!.json;
+      expect(Array.isArray(body.d.results)).toBe(true);
+      expect(typeof body.d.__count).toBe('string');
     },
   },
   {

@@ -19,7 +19,8 @@ import { planOperations, type PlannedOperation } from '../src/mappings/plan-oper
 const describes = buildDescribes();
 const catalog: ObjectCatalog = { objects: [...describes.values()].map((d) => toCatalogObject(d as never)) };
 const catalogs = new Map([['salesforce', catalog]]);
-const shipped = loadMappings(join(process.cwd(), 'mappings'));
+// The Salesforce ones: the SAP C4C mappings are planned against SAP's catalog in test/sap-mappings.test.ts.
+const shipped = loadMappings(join(process.cwd(), 'mappings')).filter((m) => m.definition.target.destination === 'salesforce');
 const receivedAt = new Date('2026-11-23T10:00:00Z');
 
 /** A fixture's JSON, optionally changed first (a real payload varied for a case it has no sample of). */

@@ -12,8 +12,8 @@ const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL');
  * Auth per reference §1: Basic (a business or integration user) or the OAuth 2.0 SAML bearer flow.
  */
 export const SapC4cConfig = z.object({
-  /** The service root, `https://myNNNNNN.crm.ondemand.com/sap/c4c/odata/v1/c4codataapi/` (trailing `/` added when missing). */
-  url: httpUrl.optional(),
+  /** The service root, `https://myNNNNNN.crm.ondemand.com/sap/c4c/odata/v1/c4codataapi/` (trailing `/` added when missing); empty = unset. */
+  url: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
   auth: z.enum(['basic', 'saml-bearer']).default('basic'),
   /** `basic`: the user and password. */
   username: z.string().min(1).optional(),
@@ -26,6 +26,12 @@ export const SapC4cConfig = z.object({
   assertion: z.string().min(1).optional(),
   /** Entity types whose properties make the catalog (each must have an entity set in `$metadata`). */
   objects: z.array(z.string().min(1)).min(1).default(Object.keys(PARLEY_ENTITY_SETS)),
+  /**
+   * `TypeCode` of the document reference that ties the ticket C4C opens for a root social media
+   * activity to it (reference §5.2: the sample uses 1607, its README says 1067) [unconfirmed]: the
+   * look-up path `SocialMediaActivity/SocialMediaMessageID` of ServiceRequest filters on it.
+   */
+  ticketReferenceTypeCode: z.string().regex(/^\d{1,5}$/, 'a numeric TypeCode').default('1607'),
   /** How long to pause after a 429 without `Retry-After`, ms: C4C v1 documents no quota nor wait (reference §3, §7) [unconfirmed]. */
   rateLimitWaitMs: z.coerce.number().int().positive().default(60_000),
 }).strict().superRefine((config, ctx) => {

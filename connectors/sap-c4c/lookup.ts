@@ -21,17 +21,21 @@ export function stringLiteral(value: string): string {
 
 /**
  * The query strings (without `?`) that look `values` up on `field`: `$filter=field eq 'a' or field eq 'b'`
- * and `$select=ObjectID,field`, as few as `MAX_QUERY_CHARS` allows. No `$top`: with it C4C stops
+ * (with `and <condition>` after the parenthesised list when given) and `$select` of `select`
+ * (default `ObjectID,<field>`), as few as `MAX_QUERY_CHARS` allows. No `$top`: with it C4C stops
  * server paging (reference §2, "Paging"), so records beyond it would silently go missing; without it
  * every page comes with `__next`, which the session follows.
- * @throws RangeError when the field name is not an OData identifier (it goes into the URL as is)
+ * @throws RangeError when the field or a selected name is not an OData identifier (they go into the URL as they are)
  */
-export function lookupQueries(field: string, values: readonly string[]): string[] {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) throw new RangeError(`not an OData property name: ${field}`);
-  const select = `$select=ObjectID,${field}`;
+export function lookupQueries(field: string, values: readonly string[], options: { select?: readonly string[]; and?: string } = {}): string[] {
+  const select = options.select ?? ['ObjectID', field];
+  for (const name of [field, ...select]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`not an OData property name: ${name}`);
   const queries: string[] = [];
   let clauses: string[] = [];
-  const render = (list: string[]) => `$filter=${encodeURIComponent(list.join(' or '))}&${select}`;
+  const render = (list: string[]) => {
+    const filter = options.and === undefined ? list.join(' or ') : `(${list.join(' or ')}) and ${options.and}`;
+    return `$filter=${encodeURIComponent(filter)}&$select=${select.join(',')}`;
+  };
   for (const value of [...new Set(values)]) {
     const clause = `${field} eq ${stringLiteral(value)}`;
     if (clauses.length > 0 && render([...clauses, clause]).length > MAX_QUERY_CHARS) {

@@ -164,7 +164,60 @@ describe('the SAP C4C session: catalog', () => {
   it('describes the configured entity types from the tenant\'s $metadata', async () => {
     const { session } = await start();
     const catalog = await session.describe();
-    expect(catalog.objects.map((o) => o.name)).toEqual(['SocialMediaActivity', 'SocialMediaUserProfile', 'ServiceRequest', 'IndividualCustomer']);
+    expect(catalog.objects.map((o) => o.name)).toEqual(['SocialMediaActivity', 'SocialMediaUserProfile', 'ServiceRequest', 'IndividualCustomer', 'Contact']);
     expect(catalog.objects[0]!.fields.map((f) => f.name)).toContain('SocialMediaMessageID');
+  });
+});
+
+describe('the SAP C4C session: profiles, UUID links and tickets (object-model.ts)', () => {
+  const INFO = 'SocialMediaUserProfileUserInformation';
+  const profile = (accountId: string, name: string, extra: Record<string, unknown> = {}) => ({
+    id: `op-${accountId}`, matchValue: accountId,
+    fields: { SocialMediaUserCategoryCode: '02', [`${INFO}/SocialMediaUserAccountID`]: accountId, [`${INFO}/SocialMediaUserName`]: name, [`${INFO}/SocialMediaChannelCode`]: '001', ...extra },
+  });
+  const json = async (base: string, path: string) => (await (await fetch(`${base}/sap/c4c/odata/v1/c4codataapi/${path}`, { headers: { authorization: `Basic ${Buffer.from('parley-demo:parley-demo-secret').toString('base64')}`, accept: 'application/json' } })).json()) as { d: { results: Record<string, unknown> } };
+
+  it('deep-inserts the channel identity, finds the profile by it, and updates the child row rather than adding one', async () => {
+    const { session, context } = await start();
+    const [created] = await session.send({ object: 'SocialMediaUserProfile', operation: 'create', operations: [profile('9001', 'ada')] });
+    expect(created).toMatchObject({ ok: true, created: true });
+    const id = (created as { recordId: string }).recordId;
+    expect(await session.lookup!('SocialMediaUserProfile', `${INFO}/SocialMediaUserAccountID`, ['9001', '9002'])).toEqual(new Map([['9001', id]]));
+    const updated = await session.send({ object: 'SocialMediaUserProfile', operation: 'update', operations: [{ ...profile('9001', 'ada_l'), recordId: id }] });
+    expect(updated).toEqual([{ ok: true, recordId: id, created: false }]);
+    const read = await json(context.sandboxUrl!, `SocialMediaUserProfileCollection('${id}')?$expand=${INFO}&$format=json`);
+    expect((read.d.results[INFO] as { results: unknown[] }).results).toEqual([expect.objectContaining({ SocialMediaUserAccountID: '9001', SocialMediaUserName: 'ada_l', ParentObjectID: id })]);
+  });
+
+  it('an upsert by the channel identity PATCHes the profile an earlier attempt created', async () => {
+    const { session, stats } = await start();
+    const batch = (name: string): WriteBatch => ({ object: 'SocialMediaUserProfile', operation: 'upsert', matchKey: `${INFO}/SocialMediaUserAccountID`, operations: [profile('77', name)] });
+    const [first] = await session.send(batch('grace'));
+    const [second] = await session.send(batch('grace_h'));
+    expect(second).toEqual({ ok: true, recordId: (first as { recordId: string }).recordId, created: false });
+    expect((await stats()).records.SocialMediaUserProfile).toBe(1);
+  });
+
+  it('writes a …UUID reference given as an ObjectID as the hyphenated UUID C4C expects', async () => {
+    const { session, context } = await start();
+    const [root] = await session.send(activities('create', ['root-1']));
+    const rootId = (root as { recordId: string }).recordId;
+    const [reply] = await session.send({ object: 'SocialMediaActivity', operation: 'create', operations: [{ id: 'r', fields: { SocialMediaMessageID: 'reply-1', ParentSocialMediaActivityUUID: rootId } }] });
+    const read = await json(context.sandboxUrl!, `SocialMediaActivityCollection('${(reply as { recordId: string }).recordId}')?$format=json`);
+    const rootRead = await json(context.sandboxUrl!, `SocialMediaActivityCollection('${rootId}')?$format=json`);
+    expect(read.d.results.ParentSocialMediaActivityUUID).toBe(rootRead.d.results.UUID);
+    expect(read.d.results.ParentSocialMediaActivityUUID).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+  });
+
+  it('finds the ticket C4C opened for a root activity by the activity\'s message id, and updates it', async () => {
+    const { session, context } = await start();
+    await session.send(activities('create', ['t1', 't2']));
+    const tickets = await session.lookup!('ServiceRequest', 'SocialMediaActivity/SocialMediaMessageID', ['t1', 't2', 'never']);
+    expect([...tickets.keys()].sort()).toEqual(['t1', 't2']);
+    expect(new Set(tickets.values()).size).toBe(2);
+    const ticket = tickets.get('t1')!;
+    const results = await session.send({ object: 'ServiceRequest', operation: 'update', matchKey: 'SocialMediaActivity/SocialMediaMessageID', operations: [{ id: 'e', recordId: ticket, fields: { 'SocialMediaActivity/SocialMediaMessageID': 't1', ServicePriorityCode: '2' } }] });
+    expect(results).toEqual([{ ok: true, recordId: ticket, created: false }]);
+    expect((await json(context.sandboxUrl!, `ServiceRequestCollection('${ticket}')?$format=json`)).d.results.ServicePriorityCode).toBe('2');
   });
 });

@@ -12,12 +12,14 @@ import {
 import { C4cError, failureOf, UNREADABLE_ANSWER } from './classify.ts';
 import { SERVICE_ROOT_PATH, type SapC4cConfig } from './config.ts';
 import { CsrfToken, csrfRequired } from './csrf.ts';
-import { lookupQueries } from './lookup.ts';
+import { lookupQueries, stringLiteral } from './lookup.ts';
 import { deriveCatalog } from './metadata/catalog.ts';
 import { readEdmx, type EdmModel } from './metadata/edmx-reader.ts';
-import { buildBatchRequest, type BatchOperation, type BatchRequestPart } from './odata/batch-request.ts';
+import { childPath, CHILD_NODES, TICKET_BY_ACTIVITY_MESSAGE } from './object-model.ts';
+import { buildBatchRequest, type BatchRequestPart } from './odata/batch-request.ts';
 import { answersPerOperation, parseBatchResponse, type BatchOperationResponse } from './odata/batch-response.ts';
-import { readCollection, readEntity } from './odata/json.ts';
+import { readCollection } from './odata/json.ts';
+import { changeSetResult, parseJson, planChangeSet, type ObjectSets, type PlannedChangeSet, type ResolvedWrite } from './write-requests.ts';
 
 /** Headers of every call: JSON (else C4C answers Atom XML) and no `…CodeText` companions (reference §1, §2). */
 const ODATA_HEADERS = { accept: 'application/json', 'odata-no-codedescs': 'true' };
@@ -43,7 +45,7 @@ export async function connectSapC4c(config: SapC4cConfig, context: DestinationCo
     const authorization = config.auth === 'basic'
       ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}`
       : `Bearer ${await samlBearerToken(config, http, context.name)}`;
-    const session = new SapC4cSession(http, root, authorization, config.objects, context.name);
+    const session = new SapC4cSession(http, root, authorization, config, context.name);
     await session.open();
     return session;
   } catch (error) {
@@ -79,11 +81,13 @@ class SapC4cSession implements DestinationSession {
   readonly #authorization: string;
   readonly #csrf: CsrfToken;
   readonly #objects: readonly string[];
+  readonly #ticketTypeCode: string;
   readonly #destination: string;
   #model: Promise<EdmModel> | undefined;
 
-  constructor(http: OutboundClient, root: string, authorization: string, objects: readonly string[], destination: string) {
-    this.#objects = objects;
+  constructor(http: OutboundClient, root: string, authorization: string, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
+    this.#objects = config.objects;
+    this.#ticketTypeCode = config.ticketReferenceTypeCode;
     this.#destination = destination;
     this.#http = http;
     this.#root = root;
@@ -116,47 +120,70 @@ class SapC4cSession implements DestinationSession {
 
   /**
    * One `$batch` with each operation in its OWN change set. A change set is atomic: when one of its
-   * operations fails, C4C rolls the whole set back and answers one error for it (reference §4), so
+   * requests fails, C4C rolls the whole set back and answers one error for it (reference §4), so
    * operations sharing a set would fail for a neighbour's bad record. Alone, a refused record fails
-   * only itself and the others are written. Upserts (OData v2 has none, reference §6) look the match
-   * values up first in one query, then POST the absent and PATCH the found.
+   * only itself and the others are written. An operation's set holds all its requests (a root and
+   * its child node: write-requests.ts). Upserts (OData v2 has none, reference §6) look the match
+   * values up first in one query, then POST the absent and PATCH the found; an update that writes a
+   * child node reads the child rows' ObjectIDs first (one query per 100 records).
    * Rejects when the whole call failed (non-2xx outer status, an unreadable answer).
    */
   async send(batch: WriteBatch): Promise<VendorRecordResult[]> {
-    const set = await this.#setOf(batch.object);
+    const sets = await this.#objectSets(batch.object);
     const existing = batch.operation === 'upsert' ? await this.lookup(batch.object, batch.matchKey!, batch.operations.map((op) => matchValueOf(batch, op))) : new Map<string, string>();
-    const planned = batch.operations.map((op) => planOperation(batch, op, set, existing));
-    const parts: BatchRequestPart[] = planned.map((p) => ({ kind: 'changeset', operations: [p.operation] }));
-    const { contentType, body } = buildBatchRequest(parts, { id: randomUUID() });
-    const answer = await this.#write('POST', `${this.#root}$batch`, { 'content-type': contentType }, body);
-    if (answer.status !== 200 && answer.status !== 202) throw new C4cError(failureOf(answer));
-    let answers: BatchOperationResponse[][];
-    try {
-      answers = answersPerOperation(parts, parseBatchResponse(answer.headers['content-type'], answer.body));
-    } catch (cause) {
-      throw new C4cError({ code: UNREADABLE_ANSWER, message: `the $batch answer is not one C4C batch response per change set: ${(cause as Error).message}`, httpStatus: answer.status });
-    }
-    return planned.map((p, i) => resultOf(p, answers[i]![0]!));
+    const resolved = batch.operations.map((op) => resolveWrite(batch, op, existing));
+    const childIds = await this.#childRows(sets, resolved);
+    const planned: PlannedChangeSet[] = resolved.map((write) => planChangeSet(sets, write.kind === 'update' ? { ...write, childIds: childIds.get(write.recordId) ?? new Map() } : write));
+    const sent = planned.flatMap((p, index) => (p.requests.length > 0 ? [index] : []));
+    const answers = sent.length === 0 ? [] : await this.#sendBatch(sent.map((index) => ({ kind: 'changeset', operations: planned[index]!.requests })));
+    const byIndex = new Map(sent.map((index, i) => [index, answers[i]!]));
+    return planned.map((p, index) => changeSetResult(p, byIndex.get(index) ?? []));
   }
 
   /**
-   * Value → ObjectID of the `object` records whose `field` equals it: `GET <Set>?$filter=…&$select=…`
-   * (lookup.ts), following `__next`. The first record C4C lists answers for a value.
+   * Value → ObjectID of the `object` records whose `field` equals it, following `__next`; the first
+   * record C4C lists answers for a value. `field` is a root property (`GET <Set>?$filter=…`), a
+   * child-node path (`Nav/Property`: the child set is queried, its rows' `ParentObjectID` answers),
+   * or the ticket's look-up path (object-model.ts): the activities by message id, then the tickets'
+   * document references to them (reference §5.2).
    */
   async lookup(object: string, field: string, values: readonly string[]): Promise<Map<string, string>> {
+    if (values.length === 0) return new Map();
+    const sets = await this.#objectSets(object);
+    if (object === 'ServiceRequest' && field === TICKET_BY_ACTIVITY_MESSAGE) return this.#ticketsOf(values);
+    const path = childPath(field);
+    if (!path) return this.#find(sets.set, field, values, 'ObjectID');
+    const childSet = sets.children.get(path.navigation);
+    if (!childSet) throw new C4cError({ code: 'UNKNOWN_ENTITY_TYPE', message: `${object} has no child node ${path.navigation} in the tenant's $metadata`, httpStatus: 404 });
+    return this.#find(childSet, path.property, values, 'ParentObjectID');
+  }
+
+  /** The tickets C4C opened for the root activities with these message ids: message id → ticket ObjectID. */
+  async #ticketsOf(messageIds: readonly string[]): Promise<Map<string, string>> {
+    const activities = await this.#objectSets('SocialMediaActivity');
+    const readableIds = await this.#find(activities.set, 'SocialMediaMessageID', messageIds, 'ID');
+    const tickets = await this.#objectSets('ServiceRequest');
+    const referenceSet = tickets.children.get('ServiceRequestBusinessTransactionDocumentReference');
+    if (!referenceSet || readableIds.size === 0) return new Map();
+    const ticketOfId = await this.#find(referenceSet, 'ID', [...new Set(readableIds.values())], 'ParentObjectID', `TypeCode eq ${stringLiteral(this.#ticketTypeCode)}`);
     const found = new Map<string, string>();
-    if (values.length === 0) return found;
-    const set = await this.#setOf(object);
+    for (const [messageId, id] of readableIds) { const ticket = ticketOfId.get(id); if (ticket) found.set(messageId, ticket); }
+    return found;
+  }
+
+  /** `field` value → `answer` property of the first row of `set` with it, over every page (`__next`). */
+  async #find(set: string, field: string, values: readonly string[], answer: string, and?: string): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
     const wanted = new Set(values);
-    for (const query of lookupQueries(field, values)) {
+    for (const query of lookupQueries(field, values, { select: [answer, field], ...(and !== undefined ? { and } : {}) })) {
       let url: string | undefined = `${this.#root}${set}?${query}`;
       while (url !== undefined) {
-        const answer = await this.#request('GET', url, {});
-        if (answer.status !== 200) throw new C4cError(failureOf(answer));
-        const page = readCollection(parseJson(answer.body));
+        const response = await this.#request('GET', url, {});
+        if (response.status !== 200) throw new C4cError(failureOf(response));
+        const page = readCollection(parseJson(response.body));
         if (!page) throw new C4cError({ code: UNREADABLE_ANSWER, message: `the query of ${set} answered 200 without an OData v2 collection`, httpStatus: 200 });
         for (const row of page.results) {
-          const value = row[field], id = row.ObjectID;
+          const value = row[field], id = row[answer];
           if (typeof value === 'string' && typeof id === 'string' && wanted.has(value) && !found.has(value)) found.set(value, id);
         }
         // `__next` is absolute on C4C; a relative one is read against the service root.
@@ -164,6 +191,31 @@ class SapC4cSession implements DestinationSession {
       }
     }
     return found;
+  }
+
+  /** Parent ObjectID → child navigation → the child row's ObjectID, for the updates that write child nodes. */
+  async #childRows(sets: ObjectSets, writes: readonly ResolvedWrite[]): Promise<Map<string, Map<string, string>>> {
+    const rows = new Map<string, Map<string, string>>();
+    for (const navigation of CHILD_NODES[sets.object] ?? []) {
+      const parents = writes.flatMap((w) => (w.kind === 'update' && Object.keys(w.fields).some((f) => childPath(f)?.navigation === navigation) ? [w.recordId] : []));
+      const childSet = sets.children.get(navigation);
+      if (parents.length === 0 || !childSet) continue;
+      const childOf = await this.#find(childSet, 'ParentObjectID', parents, 'ObjectID');
+      for (const [parent, child] of childOf) (rows.get(parent) ?? rows.set(parent, new Map()).get(parent)!).set(navigation, child);
+    }
+    return rows;
+  }
+
+  /** Sends change sets as one `$batch` (CSRF handled by #write); answers per request of each set, in order. */
+  async #sendBatch(parts: BatchRequestPart[]): Promise<BatchOperationResponse[][]> {
+    const { contentType, body } = buildBatchRequest(parts, { id: randomUUID() });
+    const answer = await this.#write('POST', `${this.#root}$batch`, { 'content-type': contentType }, body);
+    if (answer.status !== 200 && answer.status !== 202) throw new C4cError(failureOf(answer));
+    try {
+      return answersPerOperation(parts, parseBatchResponse(answer.headers['content-type'], answer.body));
+    } catch (cause) {
+      throw new C4cError({ code: UNREADABLE_ANSWER, message: `the $batch answer is not one C4C batch response per change set: ${(cause as Error).message}`, httpStatus: answer.status });
+    }
   }
 
   async close(): Promise<void> {
@@ -210,51 +262,37 @@ class SapC4cSession implements DestinationSession {
     return sets;
   }
 
-  async #setOf(object: string): Promise<string> {
+  /** The entity set of `object` and of its child nodes (object-model.ts CHILD_NODES, and the ticket's document references), from `$metadata`. */
+  async #objectSets(object: string): Promise<ObjectSets> {
+    const model = await this.#metadata();
     const set = (await this.#sets()).get(object);
     if (!set) throw new C4cError({ code: 'UNKNOWN_ENTITY_TYPE', message: `the tenant's $metadata has no entity set of type ${object}`, httpStatus: 404 });
-    return set;
+    const children = new Map<string, string>();
+    const type = model.entityTypes.get(object);
+    for (const [navigation, target] of type?.navigationTargets ?? []) {
+      if (target.multiplicity !== '*') continue;
+      const childSet = [...model.entitySets.values()].find((s) => s.entityType === target.type);
+      if (childSet) children.set(navigation, childSet.name);
+    }
+    return { object, set, children };
   }
-}
-
-/** One operation as a change-set request, and what its answer means. */
-interface PlannedOperation {
-  operation: BatchOperation;
-  /** The ObjectID a PATCH or DELETE addresses (its answer has no body). */
-  key?: string;
-  created: boolean;
 }
 
 function matchValueOf(batch: WriteBatch, op: WriteOperation): string {
   return op.matchValue ?? String(op.fields[batch.matchKey!] ?? '');
 }
 
-function planOperation(batch: WriteBatch, op: WriteOperation, set: string, existing: ReadonlyMap<string, string>): PlannedOperation {
-  const json = { 'content-type': 'application/json', accept: 'application/json' };
-  const fields = batch.operation === 'upsert' ? { ...op.fields, [batch.matchKey!]: matchValueOf(batch, op) } : op.fields;
-  const keyOf = (id: string) => `${set}('${id.replace(/'/g, "''")}')`;
-  const key = batch.operation === 'upsert' ? existing.get(matchValueOf(batch, op)) : op.recordId;
+/** An operation as a create, update or delete: an upsert is a create unless its match value was found. */
+function resolveWrite(batch: WriteBatch, op: WriteOperation, existing: ReadonlyMap<string, string>): ResolvedWrite {
+  const none = new Map<string, string>();
   switch (batch.operation) {
-    case 'create': return { operation: { method: 'POST', url: set, headers: json, body: JSON.stringify(fields) }, created: true };
-    case 'delete': return { operation: { method: 'DELETE', url: keyOf(key!), headers: {} }, key: key!, created: false };
-    case 'update': return { operation: { method: 'PATCH', url: keyOf(key!), headers: json, body: JSON.stringify(fields) }, key: key!, created: false };
-    case 'upsert':
-      if (key === undefined) return { operation: { method: 'POST', url: set, headers: json, body: JSON.stringify(fields) }, created: true };
-      return { operation: { method: 'PATCH', url: keyOf(key), headers: json, body: JSON.stringify(fields) }, key, created: false };
+    case 'create': return { kind: 'create', fields: op.fields };
+    case 'delete': return { kind: 'delete', recordId: op.recordId! };
+    case 'update': return { kind: 'update', recordId: op.recordId!, fields: op.fields, childIds: none };
+    case 'upsert': {
+      const fields = { ...op.fields, [batch.matchKey!]: matchValueOf(batch, op) };
+      const found = existing.get(matchValueOf(batch, op));
+      return found === undefined ? { kind: 'create', fields } : { kind: 'update', recordId: found, fields, childIds: none };
+    }
   }
-}
-
-/** One change set's answer as the operation's result: the ObjectID from the body (either envelope, reference §2) or `location`, else the key. */
-function resultOf(planned: PlannedOperation, answer: BatchOperationResponse): VendorRecordResult {
-  if (answer.status >= 300) return { ok: false, error: failureOf(answer) };
-  if (planned.key !== undefined) return { ok: true, recordId: planned.key, created: false };
-  const id = readEntity(parseJson(answer.body))?.ObjectID;
-  const fromLocation = /\('([^']+)'\)\s*$/.exec(answer.headers.location ?? '')?.[1];
-  const recordId = typeof id === 'string' && id !== '' ? id : fromLocation;
-  if (recordId === undefined) return { ok: false, error: { code: UNREADABLE_ANSWER, message: `C4C answered ${answer.status} to a create without an ObjectID`, httpStatus: answer.status } };
-  return { ok: true, recordId, created: true };
-}
-
-function parseJson(text: string): unknown {
-  try { return JSON.parse(text); } catch { return undefined; }
 }

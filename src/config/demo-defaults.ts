@@ -58,9 +58,11 @@ export function demoDefaultsInUse(config: ParleyConfig, raw: unknown): DemoDefau
     });
   }
   for (const [name, block] of Object.entries(config.destinations)) {
-    const url = (block as Record<string, unknown>).loginUrl ?? (block as Record<string, unknown>).url;
-    if (block.enabled && url === '' && config.sandboxes[block.connector ?? name]?.enabled) {
-      const replaceWith = variableAt(raw, ['destinations', name, 'loginUrl']) ?? `destinations.${name}.loginUrl`;
+    // The CRM's address key: Salesforce's `loginUrl`, `url` for the others (SAP C4C's service root).
+    const urlKey = 'loginUrl' in block ? 'loginUrl' : 'url';
+    const url = (block as Record<string, unknown>)[urlKey];
+    if (block.enabled && (url === '' || url === undefined) && config.sandboxes[block.connector ?? name]?.enabled) {
+      const replaceWith = variableAt(raw, ['destinations', name, urlKey]) ?? `destinations.${name}.${urlKey}`;
       found.push({ key: `destinations.${name}`, what: `destination "${name}" writes to the built-in sandbox, not a real CRM`, replaceWith, fix: `set ${replaceWith} to the CRM's URL` });
     }
   }

@@ -8,7 +8,7 @@ import { EdmxReadError, readEdmx } from './edmx-reader.ts';
 const ARTIFACT_SHA256 = '3092ef531c513832627b5cc4dfb8edc7413a19be9530c4ceb389781c476a70a2';
 
 describe('the EDMX reader', () => {
-  it('reads the shipped metadata as the artifact: namespace, keys, and every property of the four types with its type', () => {
+  it('reads the shipped metadata as the artifact: namespace, keys, and every property of the five types with its type', () => {
     const { xml, model } = shippedMetadata();
     expect(createHash('sha256').update(xml).digest('hex')).toBe(ARTIFACT_SHA256);
     const artifact = xml;
@@ -22,6 +22,7 @@ describe('the EDMX reader', () => {
     }
     expect(model.entitySets.get('SocialMediaActivityCollection')).toMatchObject({ entityType: 'SocialMediaActivity', attributes: { 'sap:deletable': 'true' } });
     expect(model.entityTypes.get('SocialMediaActivity')!.navigations).toContain('SocialMediaActivityToChildSocialMediaActivity');
+    expect(model.entityTypes.get('SocialMediaUserProfile')!.navigationTargets.get('SocialMediaUserProfileUserInformation')).toEqual({ type: 'SocialMediaUserProfileUserInformation', multiplicity: '*' });
   });
 
   it('decodes entity references and refuses a document without a schema', () => {
@@ -36,8 +37,8 @@ describe('the catalog derived from $metadata', () => {
   const object = (name: string) => catalog.objects.find((o) => o.name === name)!;
   const field = (o: string, f: string) => object(o).fields.find((x) => x.name === f)!;
 
-  it('has the four objects with the sets\' capabilities', () => {
-    expect(catalog.objects.map((o) => o.name)).toEqual(['SocialMediaActivity', 'SocialMediaUserProfile', 'ServiceRequest', 'IndividualCustomer']);
+  it('has the five objects with the sets\' capabilities', () => {
+    expect(catalog.objects.map((o) => o.name)).toEqual(['SocialMediaActivity', 'SocialMediaUserProfile', 'ServiceRequest', 'IndividualCustomer', 'Contact']);
     expect(object('IndividualCustomer')).toMatchObject({ createable: true, updateable: true, deletable: false });
     expect(object('SocialMediaActivity').deletable).toBe(true);
   });
@@ -49,6 +50,25 @@ describe('the catalog derived from $metadata', () => {
     expect(field('SocialMediaActivity', 'UUID')).toMatchObject({ vendorType: 'Edm.Guid', createable: false, updateable: false });
     expect(field('SocialMediaActivity', 'ObjectID')).toMatchObject({ createable: false, nillable: false, required: false });
     expect(field('SocialMediaActivity', 'SocialMediaActivityProviderName')).toMatchObject({ createable: false, updateable: false });
+  });
+
+  it('types the …UUID links as references to the objects they name (object-model.ts)', () => {
+    expect(field('SocialMediaActivity', 'ParentSocialMediaActivityUUID')).toMatchObject({ vendorType: 'Edm.Guid', valueType: 'reference', referenceTo: ['SocialMediaActivity'], createable: true });
+    expect(field('SocialMediaActivity', 'SocialMediaUserProfileUUID').referenceTo).toEqual(['SocialMediaUserProfile']);
+    expect(field('SocialMediaUserProfile', 'AccountUUID').referenceTo).toEqual(['IndividualCustomer', 'Contact']);
+    expect(field('SocialMediaActivity', 'UUID').valueType).toBe('string');
+  });
+
+  it('offers the profile\'s channel identity as child-node fields Nav/Property, typed from the child entity type', () => {
+    const names = object('SocialMediaUserProfile').fields.map((f) => f.name);
+    expect(names).toContain('SocialMediaUserProfileUserInformation/SocialMediaUserAccountID');
+    expect(names).not.toContain('SocialMediaUserProfileUserInformation/ParentObjectID');
+    expect(field('SocialMediaUserProfile', 'SocialMediaUserProfileUserInformation/SocialMediaUserName')).toMatchObject({ valueType: 'string', length: 40, createable: true, updateable: true });
+    expect(field('SocialMediaUserProfile', 'SocialMediaUserProfileUserInformation/SocialMediaChannelCodeText')).toMatchObject({ createable: false });
+  });
+
+  it('finds a ticket by its root activity\'s message id, a look-up path that is never written', () => {
+    expect(field('ServiceRequest', 'SocialMediaActivity/SocialMediaMessageID')).toMatchObject({ createable: false, updateable: false, valueType: 'string' });
   });
 
   it('refuses a set the metadata lacks', () => {

@@ -6,17 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CatalogField, CatalogObject, ObjectCatalog } from '../../../src/connectors/index.ts';
-import { EdmxReadError, readEdmx, type EdmModel, type EdmProperty } from './edmx-reader.ts';
+import { CHILD_NODES, LOOKUP_PATHS, UUID_REFERENCES } from '../object-model.ts';
+import { EdmxReadError, readEdmx, type EdmEntityType, type EdmModel, type EdmProperty } from './edmx-reader.ts';
 
 /** The real c4codataapi metadata (2021 tenant, namespace `c4codata`), as shipped in this folder. */
 export const METADATA_FILE = new URL('./c4codataapi-metadata.xml', import.meta.url);
 
-/** The entity sets Parley writes or reads for matching, by the entity type behind each. */
+/** The entity sets Parley writes, or reads for matching (IndividualCustomer, Contact), by the entity type behind each. */
 export const PARLEY_ENTITY_SETS = {
   SocialMediaActivity: 'SocialMediaActivityCollection',
   SocialMediaUserProfile: 'SocialMediaUserProfileCollection',
   ServiceRequest: 'ServiceRequestCollection',
   IndividualCustomer: 'IndividualCustomerCollection',
+  Contact: 'ContactCollection',
 } as const;
 
 let cached: { xml: string; model: EdmModel } | undefined;
@@ -59,8 +61,40 @@ export function catalogField(property: EdmProperty, keys: readonly string[]): Ca
   };
 }
 
+/** Properties of a child node a mapping never writes: its keys and server stamps. */
+const CHILD_SERVER_FIELDS = new Set(['ObjectID', 'ParentObjectID', 'ETag', 'EntityLastChangedOn']);
+
 /**
- * The catalog of the given entity sets (default: the four Parley uses), in that order.
+ * The fields of an entity type as Parley sees them (object-model.ts): its own properties, the
+ * `…UUID` references typed as references, the child nodes' properties as `<Navigation>/<Property>`,
+ * and the look-up paths (neither createable nor updateable: a match key only).
+ * @throws EdmxReadError when a child navigation named in CHILD_NODES has no target type in the metadata
+ */
+export function objectFields(model: EdmModel, type: EdmEntityType): CatalogField[] {
+  const references = UUID_REFERENCES[type.name] ?? {};
+  const fields = type.properties.map((p) => {
+    const field = catalogField(p, type.keys);
+    const referenceTo = references[p.name];
+    return referenceTo ? { ...field, valueType: 'reference' as const, referenceTo: [...referenceTo] } : field;
+  });
+  for (const navigation of CHILD_NODES[type.name] ?? []) {
+    const target = type.navigationTargets.get(navigation);
+    const child = target ? model.entityTypes.get(target.type) : undefined;
+    if (!child) throw new EdmxReadError(`the metadata has no child node ${navigation} of ${type.name}`);
+    for (const p of child.properties) {
+      if (CHILD_SERVER_FIELDS.has(p.name)) continue;
+      const field = catalogField(p, child.keys);
+      fields.push({ ...field, name: `${navigation}/${p.name}`, label: `${navigation}: ${field.label}`, required: false });
+    }
+  }
+  for (const path of LOOKUP_PATHS[type.name] ?? []) {
+    fields.push({ name: path, label: `${path} (look-up only)`, vendorType: 'Edm.String', valueType: 'string', required: false, nillable: true, createable: false, updateable: false, upsertKey: false });
+  }
+  return fields;
+}
+
+/**
+ * The catalog of the given entity sets (default: the ones Parley uses), in that order.
  * @throws EdmxReadError when a set or its type is missing from the metadata (a corrupt shipped file)
  */
 export function deriveCatalog(model: EdmModel, sets: readonly string[] = Object.values(PARLEY_ENTITY_SETS)): ObjectCatalog {
@@ -74,7 +108,7 @@ export function deriveCatalog(model: EdmModel, sets: readonly string[] = Object.
       createable: flag(set.attributes['sap:creatable']),
       updateable: flag(set.attributes['sap:updatable']),
       deletable: flag(set.attributes['sap:deletable']),
-      fields: type.properties.map((p) => catalogField(p, type.keys)),
+      fields: objectFields(model, type),
     };
   });
   return { objects };

@@ -18,12 +18,22 @@ export interface EdmProperty {
   attributes: Readonly<Record<string, string>>;
 }
 
-/** One `<EntityType>`: its key property names, properties in declared order, navigation names. */
+/** Where one `<NavigationProperty>` leads, from its `<Association>`: the target type (no namespace) and its multiplicity (`1`, `0..1`, `*`). */
+export interface EdmNavigationTarget {
+  type: string;
+  multiplicity: string;
+}
+
+/**
+ * One `<EntityType>`: its key property names, properties in declared order, navigation names, and
+ * each navigation's target when its association is in the document.
+ */
 export interface EdmEntityType {
   name: string;
   keys: string[];
   properties: EdmProperty[];
   navigations: string[];
+  navigationTargets: ReadonlyMap<string, EdmNavigationTarget>;
 }
 
 /** One `<EntitySet>`: `entityType` without the namespace; `attributes` as written (`sap:deletable`…). */
@@ -59,6 +69,7 @@ export function readEdmx(xml: string): EdmModel {
   const schema = /<Schema\b([^>]*)>/.exec(xml);
   const namespace = schema ? readAttributes(schema[1]!).Namespace : undefined;
   if (!namespace) throw new EdmxReadError('no <Schema Namespace="…"> element: not an EDMX document');
+  const associations = readAssociations(xml, namespace);
   const entityTypes = new Map<string, EdmEntityType>();
   for (const match of xml.matchAll(/<EntityType\b([^>]*)>([\s\S]*?)<\/EntityType>/g)) {
     const name = readAttributes(match[1]!).Name;
@@ -73,8 +84,14 @@ export function readEdmx(xml: string): EdmModel {
       const maxLength = attributes.MaxLength !== undefined && /^\d+$/.test(attributes.MaxLength) ? Number(attributes.MaxLength) : undefined;
       properties.push({ name: attributes.Name, type: attributes.Type, nullable: attributes.Nullable !== 'false', ...(maxLength !== undefined ? { maxLength } : {}), attributes });
     }
-    const navigations = [...body.matchAll(/<NavigationProperty\b([^>]*?)\/?>/g)].map((m) => readAttributes(m[1]!).Name).filter((n): n is string => Boolean(n));
-    entityTypes.set(name, { name, keys, properties, navigations });
+    const navigationTags = [...body.matchAll(/<NavigationProperty\b([^>]*?)\/?>/g)].map((m) => readAttributes(m[1]!)).filter((a) => Boolean(a.Name));
+    const navigations = navigationTags.map((a) => a.Name!);
+    const navigationTargets = new Map<string, EdmNavigationTarget>();
+    for (const a of navigationTags) {
+      const end = a.Relationship && a.ToRole ? associations.get(a.Relationship.replace(`${namespace}.`, ''))?.get(a.ToRole) : undefined;
+      if (end) navigationTargets.set(a.Name!, end);
+    }
+    entityTypes.set(name, { name, keys, properties, navigations, navigationTargets });
   }
   const entitySets = new Map<string, EdmEntitySet>();
   for (const match of xml.matchAll(/<EntitySet\b([^>]*?)\/?>/g)) {
@@ -83,6 +100,22 @@ export function readEdmx(xml: string): EdmModel {
     entitySets.set(attributes.Name, { name: attributes.Name, entityType: attributes.EntityType.replace(`${namespace}.`, ''), attributes });
   }
   return { namespace, entityTypes, entitySets };
+}
+
+/** Association name → role → the end's type (namespace removed) and multiplicity. */
+function readAssociations(xml: string, namespace: string): Map<string, Map<string, EdmNavigationTarget>> {
+  const associations = new Map<string, Map<string, EdmNavigationTarget>>();
+  for (const match of xml.matchAll(/<Association\b([^>]*)>([\s\S]*?)<\/Association>/g)) {
+    const name = readAttributes(match[1]!).Name;
+    if (!name) continue;
+    const ends = new Map<string, EdmNavigationTarget>();
+    for (const end of match[2]!.matchAll(/<End\b([^>]*?)\/?>/g)) {
+      const a = readAttributes(end[1]!);
+      if (a.Role && a.Type && a.Multiplicity) ends.set(a.Role, { type: a.Type.replace(`${namespace}.`, ''), multiplicity: a.Multiplicity });
+    }
+    associations.set(name, ends);
+  }
+  return associations;
 }
 
 /** The metadata text is not an EDMX document the reader understands. */
