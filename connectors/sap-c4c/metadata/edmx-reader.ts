@@ -30,6 +30,8 @@ export interface EdmNavigationTarget {
  */
 export interface EdmEntityType {
   name: string;
+  /** The start tag's attributes as written (`c4c:parent-entity-type` marks a child node). */
+  attributes: Readonly<Record<string, string>>;
   keys: string[];
   properties: EdmProperty[];
   navigations: string[];
@@ -72,7 +74,8 @@ export function readEdmx(xml: string): EdmModel {
   const associations = readAssociations(xml, namespace);
   const entityTypes = new Map<string, EdmEntityType>();
   for (const match of xml.matchAll(/<EntityType\b([^>]*)>([\s\S]*?)<\/EntityType>/g)) {
-    const name = readAttributes(match[1]!).Name;
+    const typeAttributes = readAttributes(match[1]!);
+    const name = typeAttributes.Name;
     if (!name) continue;
     const body = match[2]!;
     const keys = [...(/<Key>([\s\S]*?)<\/Key>/.exec(body)?.[1] ?? '').matchAll(/<PropertyRef\b([^>]*)\/>/g)]
@@ -91,7 +94,7 @@ export function readEdmx(xml: string): EdmModel {
       const end = a.Relationship && a.ToRole ? associations.get(a.Relationship.replace(`${namespace}.`, ''))?.get(a.ToRole) : undefined;
       if (end) navigationTargets.set(a.Name!, end);
     }
-    entityTypes.set(name, { name, keys, properties, navigations, navigationTargets });
+    entityTypes.set(name, { name, attributes: typeAttributes, keys, properties, navigations, navigationTargets });
   }
   const entitySets = new Map<string, EdmEntitySet>();
   for (const match of xml.matchAll(/<EntitySet\b([^>]*?)\/?>/g)) {

@@ -37,8 +37,8 @@ async function profileWithChildren(call: RunningSapC4cSandbox['call'], accounts:
 
 describe('the node model read from $metadata', () => {
   it('finds child sets, the parent set and to-one child nodes through the associations', () => {
-    const { xml, model } = shippedMetadata();
-    const nodes = new NodeModel(xml, model);
+    const { model } = shippedMetadata();
+    const nodes = new NodeModel(model);
     expect(nodes.navigation('SocialMediaUserProfile', 'SocialMediaUserProfileUserInformation')).toEqual({ name: 'SocialMediaUserProfileUserInformation', kind: 'children', type: 'SocialMediaUserProfileUserInformation', set: INFO, many: true });
     expect(nodes.navigation('SocialMediaUserProfileUserInformation', 'SocialMediaUserProfile')).toMatchObject({ kind: 'parent', set: PROFILES, many: false });
     expect(nodes.navigation('ServiceRequest', 'ServiceRequestBusinessTransactionDocumentReference')?.set).toBe('ServiceRequestBusinessTransactionDocumentReferenceCollection');

@@ -7,7 +7,7 @@
  * NavigationProperty (`Relationship`, `ToRole`) → Association End of that role → its entity type →
  * the entity set of that type.
  */
-import { readAttributes, type EdmModel } from '../metadata/edmx-reader.ts';
+import type { EdmModel } from '../metadata/edmx-reader.ts';
 
 /**
  * Where a navigation property leads. `kind` is `children` for a parent → child-node navigation (rows
@@ -33,41 +33,24 @@ export class NodeModel {
   readonly #parents = new Map<string, string>();
   readonly #model: EdmModel;
 
-  /**
-   * @param xml the EDMX text (the shipped c4codataapi `$metadata`)
-   * @param model the same document as `readEdmx` read it
-   */
-  constructor(xml: string, model: EdmModel) {
+  /** @param model the service's `$metadata` as `readEdmx` read it (navigation targets from its associations) */
+  constructor(model: EdmModel) {
     this.#model = model;
-    const strip = (name: string | undefined) => (name ?? '').replace(`${model.namespace}.`, '');
-    const ends = new Map<string, Map<string, { type: string; many: boolean }>>();
-    for (const match of xml.matchAll(/<Association\b([^>]*)>([\s\S]*?)<\/Association>/g)) {
-      const roles = new Map<string, { type: string; many: boolean }>();
-      for (const end of match[2]!.matchAll(/<End\b([^>]*?)\/?>/g)) {
-        const a = readAttributes(end[1]!);
-        if (a.Role && a.Type) roles.set(a.Role, { type: strip(a.Type), many: a.Multiplicity === '*' });
-      }
-      ends.set(readAttributes(match[1]!).Name ?? '', roles);
-    }
+    const strip = (name: string) => name.replace(`${model.namespace}.`, '');
     const setsOfType = new Map<string, string[]>();
     for (const set of model.entitySets.values()) setsOfType.set(set.entityType, [...(setsOfType.get(set.entityType) ?? []), set.name]);
-    const types = [...xml.matchAll(/<EntityType\b([^>]*)>([\s\S]*?)<\/EntityType>/g)];
-    for (const [, head] of types) {
-      const a = readAttributes(head!);
-      if (a.Name && a['c4c:parent-entity-type']) this.#parents.set(a.Name, strip(a['c4c:parent-entity-type']));
+    for (const type of model.entityTypes.values()) {
+      const parent = type.attributes['c4c:parent-entity-type'];
+      if (parent) this.#parents.set(type.name, strip(parent));
     }
-    for (const [, head, body] of types) {
-      const source = readAttributes(head!).Name;
-      if (!source) continue;
+    for (const type of model.entityTypes.values()) {
+      const source = type.name;
       const navigations = new Map<string, NodeNavigation>();
-      for (const nav of body!.matchAll(/<NavigationProperty\b([^>]*?)\/?>/g)) {
-        const a = readAttributes(nav[1]!);
-        const target = ends.get(strip(a.Relationship))?.get(a.ToRole ?? '');
-        if (!a.Name || !target) continue;
+      for (const [name, target] of type.navigationTargets) {
         const sets = setsOfType.get(target.type) ?? [];
         const kind = this.#parents.get(target.type) === source && this.#hasParentId(target.type) ? 'children'
           : this.#parents.get(source) === target.type && this.#hasParentId(source) ? 'parent' : 'other';
-        navigations.set(a.Name, { name: a.Name, kind, type: target.type, set: sets.length === 1 ? sets[0] : undefined, many: target.many });
+        navigations.set(name, { name, kind, type: target.type, set: sets.length === 1 ? sets[0] : undefined, many: target.multiplicity === '*' });
       }
       this.#navigations.set(source, navigations);
     }

@@ -46,7 +46,7 @@ async function setupSapC4c(app: FastifyInstance, options: SandboxSetupContext<Sa
   const store = new EntityStore(config.file ? { file: options.dataFile(config.file) } : {});
   const serviceRoot = () => `${options.baseUrl()}${SERVICE_PATH}/`;
   const service = new ODataService({
-    model, nodes: new NodeModel(xml, model), store, serviceRoot, now: Date.now, pageSize: config.pageSize, expandPageSize: config.expandPageSize,
+    model, nodes: new NodeModel(model), store, serviceRoot, now: Date.now, pageSize: config.pageSize, expandPageSize: config.expandPageSize,
     ticketReferenceTypeCode: config.ticketReferenceTypeCode,
     refuse: (type, properties) => kit.ruleFor(type, properties)?.message,
   });
