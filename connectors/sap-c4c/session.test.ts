@@ -112,6 +112,27 @@ describe('the SAP C4C session: OAuth 2.0 SAML bearer (reference §1)', () => {
   });
 });
 
+describe('the SAP C4C session: an expired bearer token', () => {
+  let tokenServer: FastifyInstance | undefined;
+  afterEach(async () => { await tokenServer?.close(); tokenServer = undefined; });
+
+  it('answered 401, gets a new token once and sends the same request again', async () => {
+    tokenServer = Fastify();
+    const issued = ['expired-token', 'c4c-token'];
+    let requests = 0;
+    tokenServer.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) => done(null, body));
+    tokenServer.post('/token', async () => ({ access_token: issued[Math.min(requests++, issued.length - 1)], token_type: 'Bearer' }));
+    const tokenUrl = `${await tokenServer.listen({ host: '127.0.0.1', port: 0 })}/token`;
+    const saml = { auth: 'saml-bearer', tokenUrl, clientId: 'client', clientSecret: 'secret', scope: 'UIWC:CC_HOME', assertion: 'PHNhbWw+' };
+    // The sandbox takes only the second token: the first call (the CSRF fetch at connect) is refused with 401.
+    const { session, log } = await start({ bearerTokens: ['c4c-token'] }, saml);
+    expect(requests).toBe(2);
+    expect(log.filter((c) => c.path !== '/token').slice(0, 2).map((c) => c.status)).toEqual([401, 200]);
+    expect((await session.send(activities('create', ['bt1'])))[0]).toMatchObject({ ok: true });
+    expect(requests).toBe(2);
+  });
+});
+
 describe('the SAP C4C session: writes through $batch', () => {
   it('puts each operation in its own change set: a refused record fails only itself', async () => {
     const { session, faults, stats } = await start();

@@ -42,10 +42,9 @@ export async function connectSapC4c(config: SapC4cConfig, context: DestinationCo
   if (!root) throw destinationConfigError({ destination: context.name, reason: 'url is not set and no SAP C4C sandbox is mounted' });
   const http = context.outbound(root);
   try {
-    const authorization = config.auth === 'basic'
-      ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}`
-      : `Bearer ${await samlBearerToken(config, http, context.name)}`;
-    const session = new SapC4cSession(http, root, authorization, config, context.name);
+    const bearer = async () => `Bearer ${await samlBearerToken(config, http, context.name)}`;
+    const authorization = config.auth === 'basic' ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}` : await bearer();
+    const session = new SapC4cSession(http, root, { authorization, ...(config.auth === 'saml-bearer' ? { renew: bearer } : {}) }, config, context.name);
     await session.open();
     return session;
   } catch (error) {
@@ -78,20 +77,27 @@ export async function samlBearerToken(config: SapC4cConfig, http: OutboundClient
 class SapC4cSession implements DestinationSession {
   readonly #http: OutboundClient;
   readonly #root: string;
-  readonly #authorization: string;
+  #authorization: string;
+  readonly #renewAuthorization: (() => Promise<string>) | undefined;
+  #renewing: Promise<void> | undefined;
   readonly #csrf: CsrfToken;
   readonly #objects: readonly string[];
   readonly #ticketTypeCode: string;
   readonly #destination: string;
   #model: Promise<EdmModel> | undefined;
 
-  constructor(http: OutboundClient, root: string, authorization: string, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
+  /**
+   * @param auth the `Authorization` header, and for a bearer token how to get a new one (the token
+   *   expired: C4C answers 401)
+   */
+  constructor(http: OutboundClient, root: string, auth: { authorization: string; renew?: () => Promise<string> }, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
     this.#objects = config.objects;
     this.#ticketTypeCode = config.ticketReferenceTypeCode;
     this.#destination = destination;
     this.#http = http;
     this.#root = root;
-    this.#authorization = authorization;
+    this.#authorization = auth.authorization;
+    this.#renewAuthorization = auth.renew;
     this.#csrf = new CsrfToken((headers) => this.#request('GET', this.#root, { headers }));
   }
 
@@ -236,13 +242,31 @@ class SapC4cSession implements DestinationSession {
     return this.#request(method, url, { headers: { ...headers, ...this.#csrf.headers() }, body });
   }
 
+  /**
+   * One call with the session's `Authorization`. A bearer token that expired (401) is renewed once
+   * through the SAML bearer flow, by one renewal however many calls met the 401, and the same request
+   * sent again: C4C refused it before carrying anything out. A second 401 is returned as it is.
+   */
   async #request(method: string, url: string, request: { headers?: Record<string, string>; body?: string }): Promise<OutboundResponse> {
-    const answer = await this.#http.request({
-      method, url, headers: { ...ODATA_HEADERS, ...request.headers, authorization: this.#authorization },
+    const send = (authorization: string) => this.#http.request({
+      method, url, headers: { ...ODATA_HEADERS, ...request.headers, authorization },
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
+    const used = this.#authorization;
+    let answer = await send(used);
+    if (answer.status === 401 && this.#renewAuthorization) {
+      await this.#renew(used);
+      answer = await send(this.#authorization);
+    }
     this.#csrf.absorb(answer);
     return answer;
+  }
+
+  /** A new bearer token unless another call already replaced `expired`. */
+  async #renew(expired: string): Promise<void> {
+    if (this.#authorization !== expired) return;
+    this.#renewing ??= this.#renewAuthorization!().then((authorization) => { this.#authorization = authorization; }).finally(() => { this.#renewing = undefined; });
+    await this.#renewing;
   }
 
   #metadata(): Promise<EdmModel> {
