@@ -107,6 +107,8 @@ describe('shipped SAP C4C mappings', () => {
     expect(byMapping('sap-escalate-ticket')).toEqual([expect.objectContaining({
       object: 'ServiceRequest', operation: 'update', matchKey: 'SocialMediaActivity/SocialMediaMessageID', matchValue: '100',
       fields: { 'SocialMediaActivity/SocialMediaMessageID': '100', ServicePriorityCode: '2', ProcessingTypeCode: 'SRRQ' },
+      // Held until the activity is written: before that, C4C has opened no ticket to find.
+      references: [{ field: 'SocialMediaActivity', object: 'SocialMediaActivity', key: '100', bind: 'wait' }],
     })]);
   });
 });

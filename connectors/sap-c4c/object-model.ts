@@ -37,6 +37,16 @@ export const LOOKUP_PATHS: Readonly<Record<string, readonly string[]>> = {
   ServiceRequest: [TICKET_BY_ACTIVITY_MESSAGE],
 };
 
+/**
+ * Per entity type, look-up-only references (never written): a mapping names the record this one
+ * depends on, so that its write waits for that record (a `wait` reference). A ticket's update names
+ * the root activity C4C opened it for: it is held until that activity is written, and then the
+ * ticket exists to be found.
+ */
+export const LOOKUP_REFERENCES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  ServiceRequest: { SocialMediaActivity: ['SocialMediaActivity'] },
+};
+
 /** A child-node field's two parts, or undefined for a root property (`A/B` → `{ navigation: 'A', property: 'B' }`). */
 export function childPath(field: string): { navigation: string; property: string } | undefined {
   const slash = field.indexOf('/');
@@ -50,7 +60,7 @@ export function uuidOf(value: unknown): unknown {
   return `${value.slice(0, 8)}-${value.slice(8, 12)}-${value.slice(12, 16)}-${value.slice(16, 20)}-${value.slice(20)}`.toUpperCase();
 }
 
-/** Whether `field` of `object` is a look-up path (matched on, never written). */
+/** Whether `field` of `object` is a look-up path or look-up reference (matched on or waited for, never written). */
 export function isLookupPath(object: string, field: string): boolean {
-  return LOOKUP_PATHS[object]?.includes(field) ?? false;
+  return (LOOKUP_PATHS[object]?.includes(field) ?? false) || LOOKUP_REFERENCES[object]?.[field] !== undefined;
 }

@@ -230,14 +230,14 @@ describe('the SAP C4C session: profiles, UUID links and tickets (object-model.ts
     expect(read.d.results.ParentSocialMediaActivityUUID).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
   });
 
-  it('finds the ticket C4C opened for a root activity by the activity\'s message id, and updates it', async () => {
+  it('finds the ticket C4C opened for a root activity by the activity\'s message id, and updates it without the look-up path and reference', async () => {
     const { session, context } = await start();
     await session.send(activities('create', ['t1', 't2']));
     const tickets = await session.lookup!('ServiceRequest', 'SocialMediaActivity/SocialMediaMessageID', ['t1', 't2', 'never']);
     expect([...tickets.keys()].sort()).toEqual(['t1', 't2']);
     expect(new Set(tickets.values()).size).toBe(2);
     const ticket = tickets.get('t1')!;
-    const results = await session.send({ object: 'ServiceRequest', operation: 'update', matchKey: 'SocialMediaActivity/SocialMediaMessageID', operations: [{ id: 'e', recordId: ticket, fields: { 'SocialMediaActivity/SocialMediaMessageID': 't1', ServicePriorityCode: '2' } }] });
+    const results = await session.send({ object: 'ServiceRequest', operation: 'update', matchKey: 'SocialMediaActivity/SocialMediaMessageID', operations: [{ id: 'e', recordId: ticket, fields: { 'SocialMediaActivity/SocialMediaMessageID': 't1', SocialMediaActivity: '00163E0000000000000000000000000A', ServicePriorityCode: '2' } }] });
     expect(results).toEqual([{ ok: true, recordId: ticket, created: false }]);
     expect((await json(context.sandboxUrl!, `ServiceRequestCollection('${ticket}')?$format=json`)).d.results.ServicePriorityCode).toBe('2');
   });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CatalogField, CatalogObject, ObjectCatalog } from '../../../src/connectors/index.ts';
-import { CHILD_NODES, LOOKUP_PATHS, UUID_REFERENCES } from '../object-model.ts';
+import { CHILD_NODES, LOOKUP_PATHS, LOOKUP_REFERENCES, UUID_REFERENCES } from '../object-model.ts';
 import { EdmxReadError, readEdmx, type EdmEntityType, type EdmModel, type EdmProperty } from './edmx-reader.ts';
 
 /** The real c4codataapi metadata (2021 tenant, namespace `c4codata`), as shipped in this folder. */
@@ -67,7 +67,7 @@ const CHILD_SERVER_FIELDS = new Set(['ObjectID', 'ParentObjectID', 'ETag', 'Enti
 /**
  * The fields of an entity type as Parley sees them (object-model.ts): its own properties, the
  * `…UUID` references typed as references, the child nodes' properties as `<Navigation>/<Property>`,
- * and the look-up paths (neither createable nor updateable: a match key only).
+ * and the look-up paths and references (neither createable nor updateable: a match key, or a record waited for).
  * @throws EdmxReadError when a child navigation named in CHILD_NODES has no target type in the metadata
  */
 export function objectFields(model: EdmModel, type: EdmEntityType): CatalogField[] {
@@ -89,6 +89,9 @@ export function objectFields(model: EdmModel, type: EdmEntityType): CatalogField
   }
   for (const path of LOOKUP_PATHS[type.name] ?? []) {
     fields.push({ name: path, label: `${path} (look-up only)`, vendorType: 'Edm.String', valueType: 'string', required: false, nillable: true, createable: false, updateable: false, upsertKey: false });
+  }
+  for (const [name, referenceTo] of Object.entries(LOOKUP_REFERENCES[type.name] ?? {})) {
+    fields.push({ name, label: `${name} (waited for, never written)`, vendorType: 'Edm.String', valueType: 'reference', referenceTo: [...referenceTo], required: false, nillable: true, createable: false, updateable: false, upsertKey: false });
   }
   return fields;
 }
