@@ -242,3 +242,30 @@ describe('the SAP C4C session: profiles, UUID links and tickets (object-model.ts
     expect((await json(context.sandboxUrl!, `ServiceRequestCollection('${ticket}')?$format=json`)).d.results.ServicePriorityCode).toBe('2');
   });
 });
+
+describe('the SAP C4C session: SAML bearer against the sandbox\'s own token endpoint', () => {
+  it('writes with the issued token; after expireSessions it renews the token once and the next send succeeds', async () => {
+    const { log, faults, stats, context } = await start();
+    const assertion = Buffer.from('<saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" ID="_s1" Version="2.0"/>').toString('base64');
+    const saml = await connectSapC4c(SapC4cConfig.parse({
+      auth: 'saml-bearer', tokenUrl: `${context.sandboxUrl!}/sap/bc/sec/oauth2/token`,
+      clientId: 'parley-demo', clientSecret: 'parley-demo-secret', scope: 'UIWC:CC_HOME', assertion,
+    }), context);
+    try {
+      const tokenCalls = () => log.filter((c) => c.method === 'POST' && c.path.endsWith('/sap/bc/sec/oauth2/token'));
+      expect(tokenCalls().map((c) => c.status)).toEqual([200]);
+      expect((await saml.send(activities('create', ['sb1'])))[0]).toMatchObject({ ok: true });
+      expect((await faults({ expireSessions: true })).status).toBe(200);
+      const mark = log.length;
+      expect((await saml.send(activities('create', ['sb2'])))[0]).toMatchObject({ ok: true });
+      // The revoked token is refused (401), a new one is fetched, the $batch is sent again; its CSRF session ended too (403 Required, fetch, send).
+      expect(log.slice(mark).map((c) => `${c.method} ${c.path.replace(/^.*\/sandbox\/sap-c4c/, '')} ${c.status}`)).toEqual([
+        'POST $batch 401', 'POST /sap/bc/sec/oauth2/token 200', 'POST $batch 403', 'GET  200', 'POST $batch 202',
+      ]);
+      expect(tokenCalls()).toHaveLength(2);
+      expect((await stats()).records.SocialMediaActivity).toBe(2);
+    } finally {
+      await saml.close();
+    }
+  });
+});

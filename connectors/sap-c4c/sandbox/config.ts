@@ -8,8 +8,12 @@ export const DEMO_PASSWORD = 'parley-demo-secret';
 export const SapC4cSandboxConfig = z.object({
   /** Business or integration users for Basic auth. */
   users: z.array(z.object({ user: z.string().min(1), password: z.string().min(1) }).strict()).default([{ user: DEMO_USER, password: DEMO_PASSWORD }]),
-  /** Access tokens accepted as `Authorization: Bearer` (what the SAML bearer flow would issue; the flow itself is not simulated yet). */
+  /** Access tokens accepted as `Authorization: Bearer` besides those the token endpoint issues; they never expire. */
   bearerTokens: z.array(z.string().min(1)).default([]),
+  /** OAuth clients of the SAML bearer token endpoint (`/sap/bc/sec/oauth2/token`, reference §1), authenticated with Basic. */
+  oauthClients: z.array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) }).strict()).default([{ clientId: DEMO_USER, clientSecret: DEMO_PASSWORD }]),
+  /** Lifetime of an issued access token, seconds: the token answer's `expires_in` (C4C's own default [unconfirmed]). */
+  tokenTtlSeconds: z.coerce.number().int().positive().default(3600),
   /** CSRF protection on writes and `$batch`; off = integration-user mode (reference §1, item 4). */
   csrf: z.boolean().default(true),
   /** Rows per server page without `$top` (reference §2: 1000) and with `$expand` (100). */

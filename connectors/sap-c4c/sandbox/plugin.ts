@@ -9,6 +9,7 @@ import { SapC4cSandboxConfig } from './config.ts';
 import { EntityStore } from './entity-store.ts';
 import { FAULTS, LIMIT_ERROR, RULES, type CallKind } from './faults.ts';
 import { ODataService, type ODataAnswer } from './odata-service.ts';
+import { samlBearerTokenEndpoint } from './saml-bearer-token.ts';
 
 /** The service root below the sandbox's mount (reference §1). */
 export const SERVICE_PATH = '/sap/c4c/odata/v1/c4codataapi';
@@ -16,6 +17,7 @@ export const SERVICE_PATH = '/sap/c4c/odata/v1/c4codataapi';
 /**
  * The SAP C4C sandbox: answers the c4codataapi OData v2 service under its real path, so an OData v2
  * client pointed at `http://host:port/sandbox/sap-c4c/sap/c4c/odata/v1/c4codataapi/` works unchanged.
+ * The SAML bearer token endpoint is at `/sandbox/sap-c4c/sap/bc/sec/oauth2/token` (saml-bearer-token.ts).
  * Wire facts: ../shared/reference/sap-c4c.md. `_faults`, `_stats`, quota and latency are the sandbox
  * kit's; this folder holds C4C's facts.
  */
@@ -41,12 +43,14 @@ const sendError = (reply: FastifyReply, status: number, message: string) =>
 async function setupSapC4c(app: FastifyInstance, options: SandboxSetupContext<SapC4cSandboxConfig, CallKind>): Promise<SandboxVendor> {
   const { config, kit } = options;
   const { xml, model } = shippedMetadata();
-  const auth = new SandboxAuth(config);
+  // Date.now read at each call, not captured, so a test can move the clock (vi.setSystemTime) under a running sandbox.
+  const now = () => Date.now();
+  const auth = new SandboxAuth(config, now);
   kit.onExpireSessions(() => auth.expireAll());
   const store = new EntityStore(config.file ? { file: options.dataFile(config.file) } : {});
   const serviceRoot = () => `${options.baseUrl()}${SERVICE_PATH}/`;
   const service = new ODataService({
-    model, nodes: new NodeModel(model), store, serviceRoot, now: Date.now, pageSize: config.pageSize, expandPageSize: config.expandPageSize,
+    model, nodes: new NodeModel(model), store, serviceRoot, now, pageSize: config.pageSize, expandPageSize: config.expandPageSize,
     ticketReferenceTypeCode: config.ticketReferenceTypeCode,
     refuse: (type, properties) => kit.ruleFor(type, properties)?.message,
   });
@@ -60,6 +64,8 @@ async function setupSapC4c(app: FastifyInstance, options: SandboxSetupContext<Sa
     return sendError(reply, 500, 'Internal error');
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `Resource not found for the segment '${request.url.split('?')[0]}'`));
+
+  await app.register(samlBearerTokenEndpoint({ auth, config }));
 
   await app.register(async (odata) => {
     // Bodies are read as text: JSON for single calls, multipart for $batch, and DELETEs may carry a
