@@ -3,7 +3,7 @@
  * session cookies that answer carries, and sent with both on every write and `$batch`. Kept here for
  * the session's lifetime and fetched again only when C4C says it is no longer valid.
  */
-import type { OutboundResponse } from '../../src/connectors/index.ts';
+import { SharedCredential, type OutboundResponse } from '../../src/connectors/index.ts';
 
 /** The cookies of `Set-Cookie` values the outbound client joined with `, ` (name → value; attributes dropped). */
 export function cookiesOf(setCookie: string | undefined): Map<string, string> {
@@ -22,30 +22,37 @@ export function csrfRequired(answer: Pick<OutboundResponse, 'status' | 'headers'
   return answer.status === 403 && (answer.headers['x-csrf-token'] ?? '').toLowerCase() === 'required';
 }
 
+/** One CSRF fetch's token: absent when C4C gave none (reference §1.4: integration users write without). A new object per fetch. */
+export interface CsrfState {
+  token?: string;
+}
+
 /**
- * The token and cookies of one C4C session. `fetch` does the GET (`x-csrf-token: fetch` plus the
- * cookies held, so a live session answers its own token again).
+ * The token and cookies of one C4C session. `fetch` does the GET (`x-csrf-token: fetch`); `check`
+ * sees each fetch's answer first and throws for one that is no service root's (a refused login,
+ * a wrong URL). The token is the SDK's SharedCredential: fetched once, renewed by one fetch however
+ * many writes C4C refused with `Required`.
  */
 export class CsrfToken {
-  readonly #fetch: (headers: Record<string, string>) => Promise<OutboundResponse>;
-  #token: string | undefined;
+  readonly credential: SharedCredential<CsrfState>;
   readonly #cookies = new Map<string, string>();
-  #fetching: Promise<void> | undefined;
-  #generation = 0;
 
-  constructor(fetch: (headers: Record<string, string>) => Promise<OutboundResponse>) {
-    this.#fetch = fetch;
+  constructor(fetch: (headers: Record<string, string>) => Promise<OutboundResponse>, check: (answer: OutboundResponse) => void = () => undefined) {
+    this.credential = new SharedCredential(async () => {
+      // A refused token's cookies name the expired session: a new one starts without them.
+      this.#cookies.clear();
+      const answer = await fetch({ 'x-csrf-token': 'fetch' });
+      check(answer);
+      this.absorb(answer);
+      const token = answer.headers['x-csrf-token'];
+      return token && token.toLowerCase() !== 'required' ? { token } : {};
+    });
   }
 
-  /** Which fetch the current token came from: a caller refreshes only the token it was refused with. */
-  get generation(): number {
-    return this.#generation;
-  }
-
-  /** Headers a write carries: the token (when C4C gave one) and the session cookies. */
-  headers(): Record<string, string> {
+  /** Headers a write carries: the state's token (when C4C gave one) and the session cookies. */
+  headers(state: CsrfState): Record<string, string> {
     return {
-      ...(this.#token !== undefined ? { 'x-csrf-token': this.#token } : {}),
+      ...(state.token !== undefined ? { 'x-csrf-token': state.token } : {}),
       ...(this.#cookies.size > 0 ? { cookie: [...this.#cookies].map(([n, v]) => `${n}=${v}`).join('; ') } : {}),
     };
   }
@@ -53,30 +60,5 @@ export class CsrfToken {
   /** Keeps the cookies an answer sets (C4C may renew the session on any call). */
   absorb(answer: Pick<OutboundResponse, 'headers'>): void {
     for (const [name, value] of cookiesOf(answer.headers['set-cookie'])) this.#cookies.set(name, value);
-  }
-
-  /**
-   * Fetches a token unless one from a later fetch than `seen` is already held; concurrent callers
-   * share one fetch. The answer is returned raw to the caller of the first fetch only through
-   * `onAnswer` (connect checks it for 401). No token in the answer means C4C wants none for this
-   * user (reference §1.4: integration users): writes then go without one.
-   */
-  async refresh(seen: number, onAnswer?: (answer: OutboundResponse) => void): Promise<void> {
-    if (seen < this.#generation) return;
-    this.#fetching ??= (async () => {
-      try {
-        // A refused token's cookies name the expired session: a new one starts without them.
-        this.#cookies.clear();
-        const answer = await this.#fetch({ 'x-csrf-token': 'fetch' });
-        onAnswer?.(answer);
-        this.absorb(answer);
-        const token = answer.headers['x-csrf-token'];
-        this.#token = token && token.toLowerCase() !== 'required' ? token : undefined;
-        this.#generation++;
-      } finally {
-        this.#fetching = undefined;
-      }
-    })();
-    await this.#fetching;
   }
 }

@@ -79,8 +79,8 @@ describe('the SAP C4C session: connect and CSRF', () => {
 
   it('goes on without a token when C4C answers none (integration users, reference §1.4)', async () => {
     const csrf = new CsrfToken(async () => ({ status: 200, headers: { 'set-cookie': 'S=1; path=/; Expires=Wed, 02 Dec 2026 10:00:00 GMT, T=2' }, body: '' }));
-    await csrf.refresh(0);
-    expect(csrf.headers()).toEqual({ cookie: 'S=1; T=2' });
+    const state = await csrf.credential.current();
+    expect(csrf.headers(state)).toEqual({ cookie: 'S=1; T=2' });
     expect([...cookiesOf('A=1; HttpOnly, B=x=y; path=/')]).toEqual([['A', '1'], ['B', 'x=y']]);
   });
 });

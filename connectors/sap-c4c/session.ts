@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  destinationConfigError,
+  destinationConfigError, SharedCredential, sendWithRenewal,
   type DestinationContext, type DestinationSession, type ObjectCatalog, type OutboundClient, type OutboundResponse,
   type VendorRecordResult, type WriteBatch, type WriteOperation,
 } from '../../src/connectors/index.ts';
 import { C4cError, failureOf, UNREADABLE_ANSWER } from './classify.ts';
 import { SERVICE_ROOT_PATH, type SapC4cConfig } from './config.ts';
-import { CsrfToken, csrfRequired } from './csrf.ts';
+import { CsrfToken, csrfRequired, type CsrfState } from './csrf.ts';
 import { lookupQueries, stringLiteral } from './lookup.ts';
 import { deriveCatalog } from './metadata/catalog.ts';
 import { readEdmx, type EdmModel } from './metadata/edmx-reader.ts';
@@ -77,10 +77,9 @@ export async function samlBearerToken(config: SapC4cConfig, http: OutboundClient
 class SapC4cSession implements DestinationSession {
   readonly #http: OutboundClient;
   readonly #root: string;
-  #authorization: string;
-  readonly #renewAuthorization: (() => Promise<string>) | undefined;
-  #renewing: Promise<void> | undefined;
   readonly #csrf: CsrfToken;
+  /** The Authorization header: fixed for Basic; a SAML bearer token renewed on 401. */
+  readonly #authorization: string | SharedCredential<string>;
   readonly #objects: readonly string[];
   readonly #ticketTypeCode: string;
   readonly #destination: string;
@@ -96,21 +95,31 @@ class SapC4cSession implements DestinationSession {
     this.#destination = destination;
     this.#http = http;
     this.#root = root;
-    this.#authorization = auth.authorization;
-    this.#renewAuthorization = auth.renew;
-    this.#csrf = new CsrfToken((headers) => this.#request('GET', this.#root, { headers }));
+    const { authorization, renew } = auth;
+    if (renew) {
+      // The token connect got is the first value; a 401 fetches the next.
+      let first: string | undefined = authorization;
+      this.#authorization = new SharedCredential(async () => { const value = first ?? await renew(); first = undefined; return value; });
+    } else {
+      this.#authorization = authorization;
+    }
+    this.#csrf = new CsrfToken((headers) => this.#request('GET', this.#root, { headers }), (answer) => this.#checkServiceRoot(answer));
   }
 
-  /** The first CSRF fetch; a 401 or 403 there is a credentials problem, a 404 a wrong `url`. */
+  /** The first CSRF fetch, which also proves the credentials and the URL (#checkServiceRoot). */
   async open(): Promise<void> {
-    const destination = this.#destination;
-    let refused: OutboundResponse | undefined;
-    // 404: the URL is not a service root. A 500 is what some users' token fetch gets (reference §1.4): go on without a token.
-    await this.#csrf.refresh(0, (answer) => { if (answer.status === 401 || answer.status === 403 || answer.status === 404) refused = answer; });
-    if (refused) {
-      const failure = failureOf(refused);
-      throw destinationConfigError({ destination, reason: `${refused.status === 404 ? 'no c4codataapi service answers' : 'SAP C4C refused the credentials'} at ${this.#root} (HTTP ${refused.status}: ${failure.message})`, httpStatus: refused.status, vendorCode: failure.code });
-    }
+    await this.#csrf.credential.current();
+  }
+
+  /**
+   * A CSRF fetch's answer: a 401 or 403 there is a credentials problem, a 404 a wrong `url`. A 500
+   * is what some users' token fetch gets (reference §1.4): writes go on without a token.
+   * @throws ParleyError PARLEY_DESTINATION_CONFIG for 401, 403, 404
+   */
+  #checkServiceRoot(answer: OutboundResponse): void {
+    if (answer.status !== 401 && answer.status !== 403 && answer.status !== 404) return;
+    const failure = failureOf(answer);
+    throw destinationConfigError({ destination: this.#destination, reason: `${answer.status === 404 ? 'no c4codataapi service answers' : 'SAP C4C refused the credentials'} at ${this.#root} (HTTP ${answer.status}: ${failure.message})`, httpStatus: answer.status, vendorCode: failure.code });
   }
 
   /**
@@ -235,38 +244,26 @@ class SapC4cSession implements DestinationSession {
    * returned as it is (classify: retryable).
    */
   async #write(method: string, url: string, headers: Record<string, string>, body: string): Promise<OutboundResponse> {
-    const generation = this.#csrf.generation;
-    const first = await this.#request(method, url, { headers: { ...headers, ...this.#csrf.headers() }, body });
-    if (!csrfRequired(first)) return first;
-    await this.#csrf.refresh(generation);
-    return this.#request(method, url, { headers: { ...headers, ...this.#csrf.headers() }, body });
+    const send = (state: CsrfState) => this.#request(method, url, { headers: { ...headers, ...this.#csrf.headers(state) }, body });
+    return (await sendWithRenewal(this.#csrf.credential, send, csrfRequired)).answer;
   }
 
   /**
    * One call with the session's `Authorization`. A bearer token that expired (401) is renewed once
-   * through the SAML bearer flow, by one renewal however many calls met the 401, and the same request
-   * sent again: C4C refused it before carrying anything out. A second 401 is returned as it is.
+   * through the SAML bearer flow (the SDK's sendWithRenewal: one renewal however many calls met the
+   * 401) and the same request sent again: C4C refused it before carrying anything out. A second 401
+   * is returned as it is.
    */
   async #request(method: string, url: string, request: { headers?: Record<string, string>; body?: string }): Promise<OutboundResponse> {
     const send = (authorization: string) => this.#http.request({
       method, url, headers: { ...ODATA_HEADERS, ...request.headers, authorization },
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    const used = this.#authorization;
-    let answer = await send(used);
-    if (answer.status === 401 && this.#renewAuthorization) {
-      await this.#renew(used);
-      answer = await send(this.#authorization);
-    }
+    const answer = typeof this.#authorization === 'string'
+      ? await send(this.#authorization)
+      : (await sendWithRenewal(this.#authorization, send, (a) => a.status === 401)).answer;
     this.#csrf.absorb(answer);
     return answer;
-  }
-
-  /** A new bearer token unless another call already replaced `expired`. */
-  async #renew(expired: string): Promise<void> {
-    if (this.#authorization !== expired) return;
-    this.#renewing ??= this.#renewAuthorization!().then((authorization) => { this.#authorization = authorization; }).finally(() => { this.#renewing = undefined; });
-    await this.#renewing;
   }
 
   #metadata(): Promise<EdmModel> {

@@ -18,7 +18,7 @@ export { FAULTS as SANDBOX_FAULTS } from './sandbox/faults.ts';
 export default defineDestination<DynamicsConfig>({
   id: 'dynamics-365',
   displayName: 'Microsoft Dynamics 365 (Dataverse Web API)',
-  sdk: '^2.0.0',
+  sdk: '^2.1.0',
   configSchema: DynamicsConfig,
   // A batch may hold 1,000 requests, but Microsoft advises small batches (start at 10) and more
   // concurrency, since a batch counts against the 20-minute execution-time limit as a whole

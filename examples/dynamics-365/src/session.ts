@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DestinationContext, DestinationSession, ObjectCatalog, OutboundClient, OutboundResponse, VendorRecordResult, WriteBatch } from 'parley/sdk';
+import { sendWithRenewal, type DestinationContext, type DestinationSession, type ObjectCatalog, type OutboundClient, type OutboundResponse, type VendorRecordResult, type WriteBatch } from 'parley/sdk';
 import { requestFor, resultFor } from './batch-request.ts';
 import { catalogObjectOf, type EntityDefinition, type TableInfo } from './catalog.ts';
 import { DataverseError, failureOf, NOT_ANSWERED, RENEWED_TOKEN_REFUSED, UNREADABLE_ANSWER } from './dataverse-error.ts';
 import { decodeBatchResponse, encodeBatchRequest } from './multipart.ts';
 import { anyOfFilter, API_PATH, stringLiteral } from './odata.ts';
-import type { TokenSource } from './token.ts';
+import type { AccessToken, TokenSource } from './token.ts';
 
 /** Headers every Web API request carries ("Compose HTTP requests and handle errors"). */
 const ODATA_HEADERS = { 'odata-maxversion': '4.0', 'odata-version': '4.0', accept: 'application/json' };
@@ -152,17 +152,15 @@ export class DataverseSession implements DestinationSession {
    * even a `$batch` is safe to send again); a second 401 is `HTTP_401_RENEWED` (classify.ts).
    */
   async #call(method: string, path: string, request: { headers?: Record<string, string>; body?: string }): Promise<OutboundResponse> {
-    const send = async (token: string) => this.#api.request({
+    const send = async (token: AccessToken) => this.#api.request({
       method, url: `${this.#orgUrl}${API_PATH}/${path}`,
-      headers: { ...ODATA_HEADERS, ...request.headers, authorization: `Bearer ${token}` },
+      headers: { ...ODATA_HEADERS, ...request.headers, authorization: `Bearer ${token.value}` },
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    const answer = await send(await this.#tokens.token());
-    if (answer.status !== 401) return answer;
-    const again = await send(await this.#tokens.renew());
-    if (again.status === 401) {
-      throw new DataverseError({ httpStatus: 401, code: RENEWED_TOKEN_REFUSED, message: `the environment refused a newly issued token too (${failureOf(again).message}): the application user has lost its access` });
+    const { answer, renewed } = await sendWithRenewal(this.#tokens.credential, send, (a) => a.status === 401);
+    if (renewed && answer.status === 401) {
+      throw new DataverseError({ httpStatus: 401, code: RENEWED_TOKEN_REFUSED, message: `the environment refused a newly issued token too (${failureOf(answer).message}): the application user has lost its access` });
     }
-    return again;
+    return answer;
   }
 }

@@ -1,4 +1,4 @@
-import { answerExcerpt, destinationConfigError, destinationUnreachableError, formValues, parseObject, type OutboundClient } from 'parley/sdk';
+import { answerExcerpt, destinationConfigError, destinationUnreachableError, formValues, parseObject, SharedCredential, type OutboundClient } from 'parley/sdk';
 
 /**
  * OAuth 2.0 client credentials against the Microsoft identity platform ("Microsoft identity
@@ -19,45 +19,45 @@ export interface TokenOptions {
   now: () => number;
 }
 
-/** A cached access token of one app registration for one environment. */
+/** An access token and when it expires (epoch ms). */
+export interface AccessToken {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * A cached access token of one app registration for one environment: the SDK's SharedCredential
+ * (one request however many calls need a token or found it refused), used while it has five
+ * minutes left.
+ */
 export class TokenSource {
   readonly #client: OutboundClient;
   readonly #options: TokenOptions;
-  #token: { value: string; expiresAt: number } | undefined;
-  #pending: Promise<string> | undefined;
+  /** What the session sends with and renews on 401 (`sendWithRenewal`). */
+  readonly credential: SharedCredential<AccessToken>;
 
   constructor(client: OutboundClient, options: TokenOptions) {
     this.#client = client;
     this.#options = options;
+    this.credential = new SharedCredential(() => this.#request(), { fresh: (token) => token.expiresAt - options.now() > 5 * 60_000 });
   }
 
   /**
-   * A token valid for at least another five minutes, requested when there is none (concurrent
-   * callers share one request).
+   * A token valid for at least another five minutes, requested when there is none.
    * @throws ParleyError PARLEY_DESTINATION_CONFIG (credentials or tenant refused), PARLEY_DESTINATION_UNREACHABLE (5xx, 429, network)
    */
   async token(): Promise<string> {
-    const now = this.#options.now();
-    if (this.#token && this.#token.expiresAt - now > 5 * 60_000) return this.#token.value;
-    return this.renew();
+    return (await this.credential.current()).value;
   }
 
-  /** Drops the cached token and requests a new one (after a 401). */
-  async renew(): Promise<string> {
-    this.#token = undefined;
-    this.#pending ??= this.#request().finally(() => { this.#pending = undefined; });
-    return this.#pending;
-  }
-
-  async #request(): Promise<string> {
+  async #request(): Promise<AccessToken> {
     const { destination, tokenUrl, clientId, clientSecret, scope } = this.#options;
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope }).toString();
     const answer = await this.#client.request({ method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body });
     const json = parseObject(answer.body);
     if (answer.status === 200 && json && typeof json.access_token === 'string') {
       const seconds = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3599);
-      this.#token = { value: json.access_token, expiresAt: this.#options.now() + (Number.isFinite(seconds) ? seconds : 3599) * 1000 };
-      return json.access_token;
+      return { value: json.access_token, expiresAt: this.#options.now() + (Number.isFinite(seconds) ? seconds : 3599) * 1000 };
     }
     const excerpt = answerExcerpt(answer, formValues(body));
     if (answer.status === 429 || answer.status >= 500) {
