@@ -318,6 +318,20 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       ]);
     });
 
+    it('an operation does not wait for a referenced record already in the CRM, only for one not written yet', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1', 'e2']);
+      const claim = (ms: number) => store.claimOperations('salesforce', { owner: 'a', now: at(ms), leaseMs: 100_000, limit: 10 }).then((ops) => ops.map((o) => o.id));
+      const persona = (id: string) => operation(id, 'e1', { object: 'SocialPersona', recordKey: 'x:1', references: [] });
+      await store.commitPlan([{ eventId: 'e1', operations: [persona('persona-1'), operation('post-1', 'e1', { recordKey: 't1' })], problems: [] }], { now: at(0) });
+      expect(await claim(1)).toEqual(['persona-1']);
+      await store.recordOutcomes([{ id: 'persona-1', outcome: 'done', crmId: '0SP1' }], { owner: 'a', now: at(2) });
+      expect(await claim(3)).toEqual(['post-1']);
+      // The author posts again: the persona's refresh and the new post are claimed together, the post not held behind it.
+      await store.commitPlan([{ eventId: 'e2', operations: [persona('persona-2'), operation('post-2', 'e2', { recordKey: 't2' })], problems: [] }], { now: at(4) });
+      expect(await claim(5)).toEqual(['persona-2', 'post-2']);
+    });
+
     it('claims the upserts and updates queued behind one for the same record with it, in order', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1']);

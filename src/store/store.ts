@@ -273,8 +273,9 @@ export interface Store {
    * Leases due operations of a destination, oldest first: pending ones whose time has come and
    * leased ones whose lease expired (their dispatcher died; `outcomeUnknown` when it had marked
    * them sent, see `markSent`). An operation waits while an earlier
-   * one for the same record is still pending, or while a record it references has a planned write
-   * not yet done, whichever was planned first. The due upserts and updates queued right behind a
+   * one for the same record is still pending, or while a record it references (`wait`) is not in
+   * the CRM yet and has a planned write not yet done, whichever was planned first (a referenced
+   * record already written has its id: a pending update of it changes nothing the reference needs). The due upserts and updates queued right behind a
    * claimed one for the same record come with it, in order (to be merged into one write).
    * About `limit` operations, in ONE transaction.
    */

@@ -267,13 +267,16 @@ export class SqliteStore implements Store {
 
   // A `wait` reference holds its operation while the record it names is planned and not yet
   // written; for `firstOfIdentity`, while the identity has such records planned but none written.
+  // A record already written (linked) is never waited for: its id is known, and an update queued
+  // for it (a profile refreshed by every post of its author) would otherwise cost a round each time.
   #waitsFor(s: Statements, destination: string, row: OperationRow, ref: OperationReference): boolean {
     if (ref.bind !== 'wait') return false;
     if (ref.firstOfIdentity) {
       if (s.firstRecord.get(destination, row.ordering_key, ref.object)) return false;
       return s.pendingOfIdentity.get(destination, row.ordering_key, ref.object, row.seq) !== undefined;
     }
-    return ref.key !== undefined && s.pendingWriteOf.get(destination, ref.object, ref.key, row.seq) !== undefined;
+    if (ref.key === undefined || s.pendingWriteOf.get(destination, ref.object, ref.key, row.seq) === undefined) return false;
+    return s.getLink.get(destination, ref.object, ref.key) === undefined;
   }
 
   async readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>> {
