@@ -1,16 +1,18 @@
 // bench:deliver, backlog case: X interactions taken in and planned while the CRM cannot be reached
 // (it was reached once before, so its catalog is kept), then Parley restarts able to reach the
-// built-in Salesforce sandbox and drains the outbox.
+// destination's built-in sandbox (Salesforce or SAP C4C) and drains the outbox.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnvironment } from '../src/config/environment.ts';
 import { start, type RunningParley } from '../src/start.ts';
-import { outboxStats, sandboxFaults, sandboxStats, writeCalls, writeDeliverConfig } from './deliver-config.ts';
+import { delta, dispatchCount, outboxStats, sandboxFaults, sandboxStats, writeCalls, writeDeliverConfig, type DestinationProfile } from './deliver-config.ts';
 import { signX, syntheticTweet } from './synthetic-x.ts';
 
 export interface BacklogOptions {
   root: string;
+  /** The one destination Parley is configured with (deliver-config.ts DESTINATIONS). */
+  destination: DestinationProfile;
   interactions: number;
   identities: number;
   /** Sandbox latency per call, ms. */
@@ -21,8 +23,14 @@ export interface BacklogOptions {
 
 /** What the backlog case measured. */
 export interface BacklogResult {
-  /** Records written per write call (posts, personas, and each first post's PersonaId set afterwards). */
+  /** Records written per write call (Salesforce: posts, personas, and each first post's PersonaId set afterwards; SAP: activities and profiles). */
   recordsPerCall: number;
+  /** Records written per second of draining. */
+  recordsPerSecond: number;
+  /** Answers refusing a call for the API quota. */
+  limitErrors: number;
+  /** Operations per write batch as Parley counts them (parley_dispatch_batch_records), updates included. */
+  operationsPerBatch: number;
   /** The report, one line each. */
   lines: string[];
 }
@@ -34,11 +42,12 @@ export interface BacklogResult {
  *   while filling, or the outbox is not drained within 10 minutes
  */
 export async function runBacklog(options: BacklogOptions): Promise<BacklogResult> {
+  const { destination } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-deliver-'));
   const run = (phase: 'connect' | 'fill' | 'drain'): Promise<RunningParley> => {
     const configPath = writeDeliverConfig({
       dataDir, name: `parley-${phase}.yaml`, root: options.root, xSecret: options.xSecret, adminKey: options.adminKey,
-      ...(phase === 'fill' ? { loginUrl: 'http://127.0.0.1:9' } : {}),
+      destination, unreachable: phase === 'fill',
     });
     const { environment } = readEnvironment({ PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_CONFIG: configPath, LOG_LEVEL: 'error' });
     return start(environment);
@@ -47,7 +56,7 @@ export async function runBacklog(options: BacklogOptions): Promise<BacklogResult
     // Phase 0: connect once, as a deployment has before its CRM goes down: planning needs the
     // destination's catalog, kept in the data folder from its last connect (src/mappings/catalog-cache.ts).
     const connect = await run('connect');
-    const catalogFile = join(dataDir, 'catalogs', 'salesforce.json');
+    const catalogFile = join(dataDir, 'catalogs', `${destination.name}.json`);
     const connectDeadline = Date.now() + 60_000;
     while (!existsSync(catalogFile)) {
       if (Date.now() > connectDeadline) throw new Error('the destination did not connect within 60 s');
@@ -69,46 +78,73 @@ export async function runBacklog(options: BacklogOptions): Promise<BacklogResult
     }));
     await fill.deriver.catchUp(120_000);
     await fill.planner!.catchUp(120_000);
-    const queued = await outboxStats(fill.address, options.adminKey);
+    const queued = await outboxStats(fill.address, options.adminKey, destination.name);
     await fill.stop();
     if ((queued.pending ?? 0) === 0) throw new Error(`nothing was planned while the CRM could not be reached: ${JSON.stringify(queued)}`);
 
     // Phase 2: the same data, now able to reach the sandbox: drain the outbox.
     const drain = await run('drain');
-    await sandboxFaults(drain.address, { latencyMs: options.latencyMs });
-    const before = await sandboxStats(drain.address);
+    await sandboxFaults(drain.address, destination.name, { latencyMs: options.latencyMs });
+    const before = await sandboxStats(drain.address, destination.name);
+    const sentBefore = await dispatchCount(drain.address, destination.name);
     const started = performance.now();
-    let state = await outboxStats(drain.address, options.adminKey);
+    let state = await outboxStats(drain.address, options.adminKey, destination.name);
     while ((state.pending ?? 0) + (state.leased ?? 0) + (state.waiting ?? 0) > 0) {
       await new Promise((r) => setTimeout(r, 200));
-      state = await outboxStats(drain.address, options.adminKey);
+      state = await outboxStats(drain.address, options.adminKey, destination.name);
       if (performance.now() - started > 600_000) throw new Error(`not drained after 10 min: ${JSON.stringify(state)}`);
     }
     const seconds = (performance.now() - started) / 1000;
-    const after = await sandboxStats(drain.address);
+    const after = await sandboxStats(drain.address, destination.name);
+    const sentAfter = await dispatchCount(drain.address, destination.name);
+    const batches = sentAfter.batches - sentBefore.batches, operations = sentAfter.operations - sentBefore.operations;
     await drain.stop();
 
-    const posts = after.records.SocialPost ?? 0;
-    const personas = after.records.SocialPersona ?? 0;
-    const calls = writeCalls(after.calls, before.calls);
+    const posts = delta(after.records, before.records, destination.post.object);
+    const persons = delta(after.records, before.records, destination.person.object);
+    const calls = writeCalls(destination, after.calls, before.calls);
     const totalCalls = after.totalCalls - before.totalCalls;
-    const updates = (after.calls['PATCH /composite/sobjects'] ?? 0) - (before.calls['PATCH /composite/sobjects'] ?? 0);
-    // Records written: every post and persona created, plus each post's PersonaId set afterwards (one per identity's first post).
-    const records = posts + personas + personas;
-    const minimum = Math.ceil(posts / 200) + Math.ceil(personas / 200) + Math.ceil(personas / 200);
-    const limitErrors = after.errors.REQUEST_LIMIT_EXCEEDED ?? 0;
+    const limitErrors = delta(after.errors, before.errors, destination.limitErrorCode);
+    const errors = Object.entries(after.errors).filter(([code]) => delta(after.errors, before.errors, code) > 0).map(([code]) => `${code} ${delta(after.errors, before.errors, code)}`);
+    const head = [
+      `backlog to ${destination.label}: ${options.interactions} interactions from ${options.identities} identities, ${options.latencyMs} ms sandbox latency per call`,
+      `  outbox before draining: ${JSON.stringify(queued)}`,
+      `  drained in ${seconds.toFixed(1)} s: ${posts} ${destination.post.object}, ${persons} ${destination.person.object} created, outbox now ${JSON.stringify(state)}`,
+    ];
+    const tail = [
+      `  Parley's own count (parley_dispatch_batch_records): ${operations} operations in ${batches} write batches, ${(operations / Math.max(1, batches)).toFixed(1)} per batch`,
+      `  limit errors: ${limitErrors} (target 0)${errors.length > 0 ? `; error answers: ${errors.join(', ')}` : ''}`];
+    if (destination.name === 'salesforce') {
+      const updates = delta(after.calls, before.calls, 'PATCH /composite/sobjects');
+      // Records written: every post and persona created, plus each post's PersonaId set afterwards (one per identity's first post).
+      const records = posts + persons + persons;
+      const minimum = Math.ceil(posts / 200) + Math.ceil(persons / 200) + Math.ceil(persons / 200);
+      const recordsPerCall = records / Math.max(1, calls);
+      return {
+        recordsPerCall, recordsPerSecond: records / seconds, limitErrors, operationsPerBatch: operations / Math.max(1, batches),
+        lines: [...head,
+          `  records/s: ${(records / seconds).toFixed(0)} (${records} records: posts, personas, and each first post's PersonaId)`,
+          `  write calls: ${calls} (${updates} of them updates), all API calls while draining: ${totalCalls}; theoretical minimum of write calls: ${minimum}`,
+          `  records per write call: ${recordsPerCall.toFixed(1)} (target ≥ 190; at most 200)`,
+          ...tail],
+      };
+    }
+    // SAP C4C: each record is one operation in its own change set, at most 100 per $batch (reference §4);
+    // a profile's UserInformation child is deep-inserted in the same request. _stats counts calls, not
+    // the operations inside a $batch, so records per call is the records created over the $batch calls;
+    // Parley's own count (the last lines) also counts the updates (a profile written again) they carried.
+    const records = posts + persons;
+    const minimum = Math.ceil(posts / destination.maxPerCall) + Math.ceil(persons / destination.maxPerCall);
     const recordsPerCall = records / Math.max(1, calls);
+    const others = Object.keys(after.calls).filter((k) => !destination.writeCall.test(k) && delta(after.calls, before.calls, k) > 0)
+      .map((k) => `${k} ${delta(after.calls, before.calls, k)}`);
     return {
-      recordsPerCall,
-      lines: [
-        `backlog: ${options.interactions} interactions from ${options.identities} identities, ${options.latencyMs} ms sandbox latency per call`,
-        `  outbox before draining: ${JSON.stringify(queued)}`,
-        `  drained in ${seconds.toFixed(1)} s: ${posts} SocialPost, ${personas} SocialPersona created, outbox now ${JSON.stringify(state)}`,
-        `  records/s: ${(records / seconds).toFixed(0)} (${records} records: posts, personas, and each first post's PersonaId)`,
-        `  write calls: ${calls} (${updates} of them updates), all API calls while draining: ${totalCalls}; theoretical minimum of write calls: ${minimum}`,
-        `  records per write call: ${recordsPerCall.toFixed(1)} (target ≥ 190; at most 200)`,
-        `  limit errors: ${limitErrors} (target 0)`,
-      ],
+      recordsPerCall, recordsPerSecond: records / seconds, limitErrors, operationsPerBatch: operations / Math.max(1, batches),
+      lines: [...head,
+        `  records/s: ${(records / seconds).toFixed(0)} (${records} records: activities and profiles, one change set each)`,
+        `  write calls ($batch): ${calls}, all API calls while draining: ${totalCalls} (others: ${others.join(', ') || 'none'}); theoretical minimum of $batch calls: ${minimum}`,
+        `  records per $batch: ${recordsPerCall.toFixed(1)} (at most ${destination.maxPerCall})`,
+        ...tail],
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
