@@ -7,12 +7,13 @@ import { connect, noteWriteResults, openThroughKit, type ConnectDeps, type Conne
 import { actionFor } from './destination-state.ts';
 import type { DestinationRuntime, Dispatcher, DispatcherOptions, MappingIssue } from './dispatcher-types.ts';
 import { lookUpRound } from './lookups.ts';
-import { deadLetterLine, followerOutcomes, outcomeKind, outcomesOfBatch, type OutcomeContext, type ResultContext } from './outcomes.ts';
+import { deadLetterLine, followerOutcomes, outcomeKind, outcomesOfBatch, retryOutcome, type OutcomeContext, type ResultContext } from './outcomes.ts';
 import { batchWrites, planWrites, planner } from './plan-writes.ts';
 import { sendBatches } from './send-batches.ts';
 import { createStopping } from './stopping.ts';
 import { createUsageProbe, heldOperationWaitMs } from './usage-probe.ts';
 
+import { errorSummary } from './write-plan.ts';
 export { mergeByRecord } from './write-plan.ts';
 export { DESTINATION_STATES, type DestinationState } from './destination-state.ts';
 export type { DestinationStatus, Dispatcher, DispatcherOptions } from './dispatcher-types.ts';
@@ -62,9 +63,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     const bindings = await readRoundBindings(store, id, claim.heads);
     const plan = planner(rt.catalog!, bindings);
-    // Every look-up the round needs, made together (lookups.ts); the kit puts each call through the limiter.
-    const lookups = await lookUpRound(claim.heads, plan, client);
-    const { settled, writes } = await planWrites(claim.heads, { plan, bindings, lookups, outcomes: outcomesNow() });
+    let planned: Awaited<ReturnType<typeof planWrites>>;
+    try {
+      // Every look-up the round needs, made together (lookups.ts); the kit puts each call through the limiter.
+      const lookups = await lookUpRound(claim.heads, plan, client);
+      planned = await planWrites(claim.heads, { plan, bindings, lookups, outcomes: outcomesNow() });
+    } catch (error) {
+      // A look-up the CRM refused fails the round before anything is sent: its operations go back to
+      // the outbox now (an unknown outcome stays unknown), not when their leases expire.
+      const failed = { ...errorSummary(error), class: 'retryable' };
+      await store.recordOutcomes(claim.leased.map((op) => retryOutcome(op, { error: failed, spendAttempt: true, outcomeUnknown: op.outcomeUnknown }, outcomesNow())), recordOptions());
+      throw error;
+    }
+    const { settled, writes } = planned;
 
     const sent = await sendBatches(batchWrites(writes, rt.definition.limits.maxBatchSize), {
       client, followers: claim.followers,
@@ -90,7 +101,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     await store.recordOutcomes(outcomes, recordOptions());
     for (const outcome of outcomes) options.metrics?.dispatchResults.inc({ destination: id, outcome: outcomeKind(outcome) });
-    if (rt.pausedUntil > now().getTime()) rt.state = 'paused';
+    // A pause the round set (quota, budget); an unreachable CRM keeps saying so while it waits.
+    if (rt.pausedUntil > now().getTime() && rt.state === 'ready') rt.state = 'paused';
     return claim.leased.length;
   };
 

@@ -332,6 +332,26 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect(await claim(5)).toEqual(['persona-2', 'post-2']);
     });
 
+    it('keeps an unknown outcome unknown through later clean failures and a replay, until the operation is done', async () => {
+      const { store } = await fresh();
+      await storeEvents(store, ['e1']);
+      await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { references: [] })], problems: [] }], { now: at(0) });
+      const claim = (ms: number) => store.claimOperations('salesforce', { owner: 'a', now: at(ms), leaseMs: 100_000, limit: 10 });
+      const retry = (ms: number, outcomeUnknown: boolean) => store.recordOutcomes([{ id: 'o1', outcome: 'retry', nextAttemptAt: at(ms + 1), error: { code: 'X', class: 'retryable' }, spendAttempt: true, ...(outcomeUnknown ? { outcomeUnknown } : {}) }], { owner: 'a', now: at(ms) });
+      await claim(1);
+      await retry(2, true);                      // the answer was lost: the create may have landed
+      expect((await claim(3))[0]!.outcomeUnknown).toBe(true);
+      await retry(4, false);                     // the look-up found it; the update then failed cleanly
+      expect((await claim(5))[0]!.outcomeUnknown).toBe(true);
+      await store.recordOutcomes([{ id: 'o1', outcome: 'dead', error: { code: 'Y', class: 'permanent' } }], { owner: 'a', now: at(6) });
+      const [letter] = (await store.listDeadLetters({ limit: 10 })).items;
+      expect(await store.replayDeadLetters([letter!.id], { now: at(7) })).toEqual([letter!.id]);
+      const replayed = await claim(8);
+      expect(replayed.map((o) => [o.id, o.outcomeUnknown])).toEqual([['o1', true]]);
+      await store.recordOutcomes([{ id: 'o1', outcome: 'done', crmId: 'C1' }], { owner: 'a', now: at(9) });
+      expect((await store.listOperations({ limit: 10 })).items[0]).toMatchObject({ state: 'done', outcomeUnknown: false });
+    });
+
     it('claims the upserts and updates queued behind one for the same record with it, in order', async () => {
       const { store } = await fresh();
       await storeEvents(store, ['e1']);

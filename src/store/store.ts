@@ -171,7 +171,11 @@ export interface StoredOperation extends NewOperation {
   nextAttemptAt: string;
   /** The CRM id, once written. */
   crmId?: string;
-  /** The last attempt may have been carried out (a lost connection): look the record up before writing again. */
+  /**
+   * An earlier attempt may have been carried out (a lost connection): the record is looked up before
+   * writing again. Once set it stays set until the operation is done (a later attempt that failed
+   * cleanly does not prove the earlier one did not land), also through a replay.
+   */
   outcomeUnknown: boolean;
   lastError?: Record<string, unknown>;
   createdAt: string;

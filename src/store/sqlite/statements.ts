@@ -68,7 +68,7 @@ export function prepareStatements(db: Database.Database) {
     wakeParentWaits: db.prepare(`UPDATE operations SET next_attempt_at = ?, updated_at = ? WHERE destination = ? AND state = 'pending'
       AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = '${errors.OUTBOX_PARENT_MISSING.code}'`),
     finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
-    retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
+    retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = MAX(outcome_unknown, ?), last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     // No index leads with state or owner: a scan, run once when a dispatcher stops.
     // Unknown only if the write went out (sent_at); one never sent is simply sent.
     releaseLeases: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = CASE WHEN sent_at IS NULL THEN outcome_unknown ELSE 1 END,
@@ -90,7 +90,7 @@ export function prepareStatements(db: Database.Database) {
     insertOperationLetter: db.prepare(`INSERT INTO dead_letters (id, stage, source, delivery_id, reason_code, reason, details, content_type, body, created_at, operation_id)
       VALUES (?, 'delivery', ?, ?, ?, ?, ?, 'application/json', ?, ?, ?)`),
     getLetterOperation: db.prepare('SELECT operation_id FROM dead_letters WHERE id = ?'),
-    revive: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = 0, updated_at = ? WHERE id = ? AND state = 'dead'`),
+    revive: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'`),
     markReplayed: db.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?'),
     getMappingLetter: db.prepare(`SELECT details FROM dead_letters WHERE id = ? AND stage = 'mapping' AND replayed_at IS NULL`),
     // No index on the event: a scan of the dead letters, once per replay an operator asks for.
