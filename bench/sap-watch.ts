@@ -1,7 +1,7 @@
 // The SAP C4C counterpart of test/helpers/freshness.ts's watchPosts: when each tweet's social media
 // activity became readable in C4C, read as an integration reads it, an OData v2 query of
 // SocialMediaActivityCollection (../shared/reference/sap-c4c.md §2, "Query options").
-import type { PostWatch } from '../test/helpers/freshness.ts';
+import { pollPosts, type PostWatch } from '../test/helpers/freshness.ts';
 
 /** The c4codataapi service root below the sandbox's mount (reference §1). */
 const SERVICE_PATH = '/sap/c4c/odata/v1/c4codataapi/';
@@ -18,9 +18,6 @@ const PER_QUERY = 100;
  */
 export function watchActivities(sandboxUrl: string, pollMs = 100): PostWatch {
   const root = `${sandboxUrl.replace(/\/+$/, '')}${SERVICE_PATH}`;
-  const wanted = new Set<string>();
-  const seen = new Map<string, number>();
-  let stopped = false;
   const query = async (ids: readonly string[]): Promise<string[]> => {
     const filter = ids.map((id) => `SocialMediaMessageID eq '${id.replace(/'/g, "''")}'`).join(' or ');
     const url = `${root}SocialMediaActivityCollection?$filter=${encodeURIComponent(filter)}&$select=SocialMediaMessageID`;
@@ -29,27 +26,5 @@ export function watchActivities(sandboxUrl: string, pollMs = 100): PostWatch {
     const body = await response.json() as { d?: { results?: Array<{ SocialMediaMessageID?: unknown }> } };
     return (body.d?.results ?? []).flatMap((row) => (typeof row.SocialMediaMessageID === 'string' ? [row.SocialMediaMessageID] : []));
   };
-  const poller = (async () => {
-    while (!stopped) {
-      const pending = [...wanted].filter((id) => !seen.has(id));
-      for (let i = 0; i < pending.length; i += PER_QUERY) {
-        const found = await query(pending.slice(i, i + PER_QUERY));
-        const now = Date.now();
-        for (const id of found) if (!seen.has(id)) seen.set(id, now);
-      }
-      await new Promise((r) => setTimeout(r, pollMs));
-    }
-  })();
-  return {
-    seen,
-    expect(postId) { wanted.add(postId); },
-    async finish(acked, timeoutMs) {
-      for (const id of acked.keys()) wanted.add(id);
-      const deadline = Date.now() + timeoutMs;
-      while ([...acked.keys()].some((id) => !seen.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      stopped = true;
-      await poller;
-      return [...acked].map(([id, at]) => (seen.has(id) ? seen.get(id)! - at : Infinity)).sort((a, b) => a - b);
-    },
-  };
+  return pollPosts(query, { pollMs, perQuery: PER_QUERY });
 }

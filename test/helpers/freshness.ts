@@ -66,20 +66,28 @@ export interface PostWatch {
 export async function watchPosts(loginUrl: string, pollMs = 100): Promise<PostWatch> {
   const conn = new jsforce.Connection({ version: '62.0', loginUrl, oauth2: { loginUrl, clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } });
   await conn.login('demo@parley.local', 'demo');
+  return pollPosts(async (chunk) => conn.query<{ ExternalPostId: string }>(`SELECT ExternalPostId FROM SocialPost WHERE ExternalPostId IN ('${chunk.join("','")}')`)
+    .then((r) => r.records.map((row) => row.ExternalPostId), () => []), { pollMs, perQuery: 150 });
+}
+
+/**
+ * A PostWatch over any CRM: every `pollMs`, `query` is asked which of the expected ids not seen
+ * yet are there, `perQuery` ids at a time; what it answers is noted as seen at that moment. A
+ * query should answer [] rather than reject when the CRM cannot answer ("not yet").
+ */
+export function pollPosts(query: (ids: string[]) => Promise<string[]>, options: { pollMs: number; perQuery: number }): PostWatch {
   const wanted = new Set<string>();
   const seen = new Map<string, number>();
   let stopped = false;
   const poller = (async () => {
     while (!stopped) {
       const pending = [...wanted].filter((id) => !seen.has(id));
-      for (let i = 0; i < pending.length; i += 150) {
-        const chunk = pending.slice(i, i + 150);
-        const rows = await conn.query<{ ExternalPostId: string }>(`SELECT ExternalPostId FROM SocialPost WHERE ExternalPostId IN ('${chunk.join("','")}')`)
-          .then((r) => r.records, () => []);
+      for (let i = 0; i < pending.length; i += options.perQuery) {
+        const found = await query(pending.slice(i, i + options.perQuery));
         const now = Date.now();
-        for (const row of rows) if (!seen.has(row.ExternalPostId)) seen.set(row.ExternalPostId, now);
+        for (const id of found) if (!seen.has(id)) seen.set(id, now);
       }
-      await new Promise((r) => setTimeout(r, pollMs));
+      await new Promise((r) => setTimeout(r, options.pollMs));
     }
   })();
   return {
