@@ -101,14 +101,14 @@ describe('the demo config', () => {
     const warnings = await new Promise<Array<{ msg: string; key: string; replaceWith?: string }>>((resolve) => {
       const look = () => {
         const lines = p.output().split('\n').filter((l) => l.includes('demo default in use')).map((l) => JSON.parse(l) as { msg: string; key: string; replaceWith?: string });
-        if (lines.length >= 4) resolve(lines); else setTimeout(look, 50);
+        if (lines.length >= 10) resolve(lines); else setTimeout(look, 50);
       };
       look();
     });
     const replaceWith = warnings.map((w) => w.replaceWith);
     expect(replaceWith).toEqual(expect.arrayContaining([
       'PARLEY_ADMIN_KEY', 'X_CONSUMER_SECRET', 'SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET', 'SALESFORCE_LOGIN_URL',
-      'PARLEY_CONFIG=parley.production.yaml, or remove the block',
+      'SAP_C4C_USER and SAP_C4C_PASSWORD', 'SAP_C4C_URL', 'PARLEY_CONFIG=parley.production.yaml, or remove the block',
     ]));
     // One line per demo default (two sandboxes share the same advice, each on its own line).
     const keys = warnings.map((w) => w.key);

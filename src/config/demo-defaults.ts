@@ -12,7 +12,7 @@ const DEMO_VALUES: ReadonlyArray<{ value: string; what: string }> = [
   { value: 'parley-demo-meta-verify-token', what: 'the documented demo Meta verify token answers Meta\'s subscription handshake' },
   { value: 'parley-demo-linkedin-client-secret', what: 'the documented demo LinkedIn client secret verifies LinkedIn deliveries' },
   { value: 'whsec_cGFybGV5LWRlbW8tc3RhbmRhcmQtd2ViaG9vaw==', what: 'the documented demo Standard Webhooks secret verifies listening-tool deliveries' },
-  { value: 'parley-demo-secret', what: 'the demo OAuth client (parley-demo / parley-demo-secret) logs in to the CRM' },
+  { value: 'parley-demo-secret', what: 'the demo credentials (parley-demo / parley-demo-secret) log in to the CRM' },
 ];
 
 /** One demo default in use: what it is, the config key, and what replaces it. */
@@ -69,14 +69,18 @@ export function demoDefaultsInUse(config: ParleyConfig, raw: unknown): DemoDefau
   return merge(found);
 }
 
-/** The variable(s) a value comes from; for a demo OAuth client, its id's variable too. */
+/** The demo login's name beside each demo secret: an OAuth client's id, a Basic user (SAP C4C). */
+const DEMO_LOGIN_NAME: Readonly<Record<string, string>> = { clientSecret: 'clientId', password: 'username' };
+
+/** The variable(s) a value comes from; for a demo login's secret, its name's variable too. */
 function variablesOf(raw: unknown, path: string[], config: ParleyConfig): string | undefined {
   const own = variableAt(raw, path);
   if (!own) return undefined;
   const [area, name, key] = path;
-  if (area === 'destinations' && name && key === 'clientSecret') {
+  const nameKey = key ? DEMO_LOGIN_NAME[key] : undefined;
+  if (area === 'destinations' && name && nameKey) {
     const block = config.destinations[name] as Record<string, unknown> | undefined;
-    const idVariable = block?.clientId === 'parley-demo' ? variableAt(raw, ['destinations', name, 'clientId']) : undefined;
+    const idVariable = block?.[nameKey] === 'parley-demo' ? variableAt(raw, ['destinations', name, nameKey]) : undefined;
     return idVariable ? `${idVariable} and ${own}` : own;
   }
   return own;
