@@ -157,7 +157,17 @@ export function createDeriver(options: DeriverOptions): Deriver {
         (err: unknown) => { scheduled = false; log.warn({ err }, 'deriving events failed; retrying'); schedule(retryMs); },
       );
     };
-    timer = delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run);
+    if (delayMs <= 0) { timer = setImmediate(run); return; }
+    // A paced pause (busy intake) ends early once intake is quiet: the pause is there to keep a
+    // burst's 200s fast, and a long step under load (32 × its time at a 3 % share) would otherwise
+    // keep the last deliveries of a burst waiting long after it ended.
+    const due = Date.now() + delayMs;
+    const wait = () => {
+      const left = due - Date.now();
+      if (left <= 0 || Date.now() - lastNotified >= BUSY_WINDOW_MS) { run(); return; }
+      timer = setTimeout(wait, Math.min(left, BUSY_WINDOW_MS));
+    };
+    timer = setTimeout(wait, Math.min(delayMs, BUSY_WINDOW_MS));
   };
 
   return {
