@@ -42,9 +42,11 @@ export async function connectSapC4c(config: SapC4cConfig, context: DestinationCo
   if (!root) throw destinationConfigError({ destination: context.name, reason: 'url is not set and no SAP C4C sandbox is mounted' });
   const http = context.outbound(root);
   try {
-    const bearer = async () => `Bearer ${await samlBearerToken(config, http, context.name)}`;
-    const authorization = config.auth === 'basic' ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}` : await bearer();
-    const session = new SapC4cSession(http, root, { authorization, ...(config.auth === 'saml-bearer' ? { renew: bearer } : {}) }, config, context.name);
+    // A bearer token is fetched by the first call (the CSRF fetch in open) and renewed on 401.
+    const authorization = config.auth === 'basic'
+      ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}`
+      : new SharedCredential(async () => `Bearer ${await samlBearerToken(config, http, context.name)}`);
+    const session = new SapC4cSession(http, root, authorization, config, context.name);
     await session.open();
     return session;
   } catch (error) {
@@ -83,26 +85,16 @@ class SapC4cSession implements DestinationSession {
   readonly #objects: readonly string[];
   readonly #ticketTypeCode: string;
   readonly #destination: string;
-  #model: Promise<EdmModel> | undefined;
+  #service: Promise<ServiceModel> | undefined;
 
-  /**
-   * @param auth the `Authorization` header, and for a bearer token how to get a new one (the token
-   *   expired: C4C answers 401)
-   */
-  constructor(http: OutboundClient, root: string, auth: { authorization: string; renew?: () => Promise<string> }, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
+  /** @param authorization the `Authorization` header (Basic), or the bearer token that renews itself on 401 */
+  constructor(http: OutboundClient, root: string, authorization: string | SharedCredential<string>, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
     this.#objects = config.objects;
     this.#ticketTypeCode = config.ticketReferenceTypeCode;
     this.#destination = destination;
     this.#http = http;
     this.#root = root;
-    const { authorization, renew } = auth;
-    if (renew) {
-      // The token connect got is the first value; a 401 fetches the next.
-      let first: string | undefined = authorization;
-      this.#authorization = new SharedCredential(async () => { const value = first ?? await renew(); first = undefined; return value; });
-    } else {
-      this.#authorization = authorization;
-    }
+    this.#authorization = authorization;
     this.#csrf = new CsrfToken((headers) => this.#request('GET', this.#root, { headers }), (answer) => this.#checkServiceRoot(answer));
   }
 
@@ -127,10 +119,10 @@ class SapC4cSession implements DestinationSession {
    * extension fields and its release's properties, which the copied 2021 file (metadata/) cannot.
    */
   async describe(): Promise<ObjectCatalog> {
-    const sets = await this.#sets();
-    const missing = this.#objects.filter((name) => !sets.has(name));
+    const { model, setOfType } = await this.#serviceModel();
+    const missing = this.#objects.filter((name) => !setOfType.has(name));
     if (missing.length > 0) throw destinationConfigError({ destination: this.#destination, reason: `the tenant's $metadata has no entity set for ${missing.join(', ')} (listed in objects)` });
-    return deriveCatalog(await this.#metadata(), this.#objects.map((name) => sets.get(name)!));
+    return deriveCatalog(model, this.#objects.map((name) => setOfType.get(name)!));
   }
 
   /**
@@ -164,8 +156,8 @@ class SapC4cSession implements DestinationSession {
    */
   async lookup(object: string, field: string, values: readonly string[]): Promise<Map<string, string>> {
     if (values.length === 0) return new Map();
-    const sets = await this.#objectSets(object);
     if (object === 'ServiceRequest' && field === TICKET_BY_ACTIVITY_MESSAGE) return this.#ticketsOf(values);
+    const sets = await this.#objectSets(object);
     const path = childPath(field);
     if (!path) return this.#find(sets.set, field, values, 'ObjectID');
     const childSet = sets.children.get(path.navigation);
@@ -266,37 +258,49 @@ class SapC4cSession implements DestinationSession {
     return answer;
   }
 
-  #metadata(): Promise<EdmModel> {
-    this.#model ??= (async () => {
+  /**
+   * The tenant's `$metadata`, read once, with what every call needs from it worked out once: each
+   * entity type's set, and each object's set with its child nodes' sets (1:n navigations).
+   */
+  #serviceModel(): Promise<ServiceModel> {
+    this.#service ??= (async () => {
       const answer = await this.#request('GET', `${this.#root}$metadata`, { headers: { accept: 'application/xml' } });
       if (answer.status !== 200) throw new C4cError(failureOf(answer));
-      return readEdmx(answer.body);
-    })().catch((error: unknown) => { this.#model = undefined; throw error; });
-    return this.#model;
+      return serviceModelOf(readEdmx(answer.body));
+    })().catch((error: unknown) => { this.#service = undefined; throw error; });
+    return this.#service;
   }
 
-  /** Entity type → its entity set (`SocialMediaActivity` → `SocialMediaActivityCollection`), from `$metadata`. */
-  async #sets(): Promise<Map<string, string>> {
-    const model = await this.#metadata();
-    const sets = new Map<string, string>();
-    for (const [name, set] of model.entitySets) if (!sets.has(set.entityType)) sets.set(set.entityType, name);
+  /** The entity set of `object` and of its child nodes (object-model.ts CHILD_NODES, and the ticket's document references). */
+  async #objectSets(object: string): Promise<ObjectSets> {
+    const sets = (await this.#serviceModel()).objectSets.get(object);
+    if (!sets) throw new C4cError({ code: 'UNKNOWN_ENTITY_TYPE', message: `the tenant's $metadata has no entity set of type ${object}`, httpStatus: 404 });
     return sets;
   }
+}
 
-  /** The entity set of `object` and of its child nodes (object-model.ts CHILD_NODES, and the ticket's document references), from `$metadata`. */
-  async #objectSets(object: string): Promise<ObjectSets> {
-    const model = await this.#metadata();
-    const set = (await this.#sets()).get(object);
-    if (!set) throw new C4cError({ code: 'UNKNOWN_ENTITY_TYPE', message: `the tenant's $metadata has no entity set of type ${object}`, httpStatus: 404 });
+/** A tenant's `$metadata` and the entity sets worked out from it. */
+interface ServiceModel {
+  model: EdmModel;
+  /** Entity type → its entity set (`SocialMediaActivity` → `SocialMediaActivityCollection`); the first when several. */
+  setOfType: ReadonlyMap<string, string>;
+  /** Entity type → its set and its child nodes' sets. */
+  objectSets: ReadonlyMap<string, ObjectSets>;
+}
+
+function serviceModelOf(model: EdmModel): ServiceModel {
+  const setOfType = new Map<string, string>();
+  for (const [name, set] of model.entitySets) if (!setOfType.has(set.entityType)) setOfType.set(set.entityType, name);
+  const objectSets = new Map<string, ObjectSets>();
+  for (const [object, set] of setOfType) {
     const children = new Map<string, string>();
-    const type = model.entityTypes.get(object);
-    for (const [navigation, target] of type?.navigationTargets ?? []) {
-      if (target.multiplicity !== '*') continue;
-      const childSet = [...model.entitySets.values()].find((s) => s.entityType === target.type);
-      if (childSet) children.set(navigation, childSet.name);
+    for (const [navigation, target] of model.entityTypes.get(object)?.navigationTargets ?? []) {
+      const childSet = target.multiplicity === '*' ? setOfType.get(target.type) : undefined;
+      if (childSet) children.set(navigation, childSet);
     }
-    return { object, set, children };
+    objectSets.set(object, { object, set, children });
   }
+  return { model, setOfType, objectSets };
 }
 
 function matchValueOf(batch: WriteBatch, op: WriteOperation): string {
