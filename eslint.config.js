@@ -2,7 +2,9 @@
 // direction of STYLE.md as `no-restricted-imports` rules, per folder:
 //   src/**          never imports connectors/ (the registry loads connectors by path at runtime)
 //   src/model/**    imports nothing else of Parley's but src/errors.ts
-//   src/store/**    imports only src/model/, src/errors.ts and its own folder
+//   src/store/**    imports only src/model/, src/errors.ts, its own folder and the outbox's pure
+//                   rules (src/outbox/rules/, shared by every store: ARCHITECTURE.md, Storage)
+//   src/outbox/rules/**  imports only src/model/, src/errors.ts, src/store/store.ts and its own folder
 //   connectors/**   imports only the SDK barrel src/connectors/index.ts and files of its own folder
 //   examples/<name>/**  (plugin packages, as a vendor writes them) imports only `parley/sdk`,
 //                   `parley/testing`, other packages and files of its own package folder
@@ -38,8 +40,13 @@ const modelRule = (depth) => ({
   message: 'src/model/ depends on nothing else in Parley but src/errors.ts (STYLE.md, Dependency direction).',
 });
 const storeRule = (depth) => ({
-  regex: `^${up(depth)}(?!model/|store/|errors\\.ts$)`,
-  message: 'src/store/ depends only on src/model/ and src/errors.ts (STYLE.md, Dependency direction).',
+  regex: `^${up(depth)}(?!model/|store/|outbox/rules/|errors\\.ts$)`,
+  message: 'src/store/ depends only on src/model/, src/errors.ts and the outbox\'s rules in src/outbox/rules/ (STYLE.md, Dependency direction; ARCHITECTURE.md, Storage).',
+});
+// `depth` counts folders below src/ (src/outbox/rules/x.ts: 2).
+const rulesRule = (depth) => ({
+  regex: `^${up(depth)}(?!model/|store/store\\.ts$|errors\\.ts$|outbox/rules/)`,
+  message: 'The outbox\'s rules are pure: they depend only on src/model/, src/errors.ts and src/store/store.ts\'s types.',
 });
 // `depth` counts folders below connectors/ (connectors/x/verify.ts: 1); `up(depth)` leaves the connector's folder.
 const connectorRule = (depth) => ({
@@ -103,6 +110,7 @@ export default defineConfig(
   ...depths(0).map((d) => ({ files: filesAt('src', d), rules: restrict(coreRule(d)) })),
   ...depths(1).map((d) => ({ files: filesAt('src/model', d - 1), rules: restrict(modelRule(d)) })),
   ...depths(1).map((d) => ({ files: filesAt('src/store', d - 1), rules: restrict(storeRule(d)) })),
+  ...depths(2).map((d) => ({ files: filesAt('src/outbox/rules', d - 2), rules: restrict(rulesRule(d), coreRule(d)) })),
   {
     // The factory that picks an implementation from the config is wiring, not a store: it may read
     // the config's type. The implementations themselves stay free of it.

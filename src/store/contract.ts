@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CanonicalData } from '../model/index.ts';
+import { instanceCases } from './contract-instances.ts';
 import type { DerivedDelivery, NewEvent, NewOperation, PendingDelivery, Store } from './store.ts';
 
 /**
@@ -360,6 +361,8 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       const claimed = await store.claimOperations('salesforce', { owner: 'a', now: at(1), leaseMs: 1000, limit: 10 });
       expect(claimed.map((o) => o.id)).toEqual(['p1', 'p2']);
     });
+
+    instanceCases({ fresh, at, storeEvents, operation });
 
     it('keeps what was committed across close and reopen', async () => {
       const { store, reopen } = await fresh();

@@ -215,6 +215,17 @@ export interface StoreStatus {
   writeError?: string;
 }
 
+/** What a store tells other instances that share it, so they act now rather than at their next poll. */
+export type WakeTopic = 'deliveries' | 'events' | 'operations';
+
+/** An instance sharing the store, as its last heartbeat left it. */
+export interface InstanceRecord {
+  instance: string;
+  /** What it runs: `intake`, `planner`, `dispatcher`. */
+  roles: string[];
+  lastSeen: string;
+}
+
 /**
  * Parley's durable state. One interface, one contract suite (`contract.ts`), an implementation per
  * database. All methods are async so a networked database fits the same shape.
@@ -315,6 +326,36 @@ export interface Store {
    * @returns how many operations were released
    */
   releaseLeases(owner: string, options: { now: Date }): Promise<number>;
+  /**
+   * Says `instance` is alive at `now`, with the roles it runs (the first call registers it).
+   * Several instances share one store: a survivor reaps one that went silent (`reapInstances`).
+   */
+  heartbeat(instance: string, options: { now: Date; roles: string[] }): Promise<void>;
+  /**
+   * Forgets every instance other than `self` whose last heartbeat is older than `silentSince`, and
+   * gives back the operations each still holds leased exactly as `releaseLeases` does for it (due
+   * at `now`; those marked sent are looked up before being written again). A dead instance's work
+   * is thus taken over within seconds, not a lease time. Each instance in ONE transaction.
+   * @returns the instances reaped and how many leases each gave back
+   */
+  reapInstances(options: { silentSince: Date; now: Date; self: string }): Promise<Array<{ instance: string; released: number }>>;
+  /** The instances that said they are alive, most recent first. */
+  listInstances(): Promise<InstanceRecord[]>;
+  /**
+   * Whether this store (this process's connection) is the one that runs `role` (`derive`, `plan`)
+   * among the instances sharing the database: taken when free, held until `close` or until the
+   * connection holding it is lost (then false, and another instance may take it). Work that must run
+   * in one place at a time (derivation keeps commit order; planning keeps event order) asks before
+   * each step. An embedded store serves one process: always true.
+   */
+  holdsLead(role: 'derive' | 'plan'): Promise<boolean>;
+  /**
+   * Calls `listener` when another instance sharing the store committed work of `topic` (PostgreSQL:
+   * LISTEN/NOTIFY). An embedded store has no other instance and never calls it. Polling stays the
+   * safety net: a wake-up lost with a connection only delays work until the next poll.
+   * @returns a function that unsubscribes
+   */
+  onWake(listener: (topic: WakeTopic) => void): () => void;
   /** An operation's attempts, oldest first. */
   listAttempts(operationId: string): Promise<OperationAttempt[]>;
   /**

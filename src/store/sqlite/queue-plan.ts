@@ -1,4 +1,5 @@
-import type { NewOperation, OperationState, PlannedEvent } from '../store.ts';
+import { queueDecision } from '../../outbox/rules/index.ts';
+import type { NewOperation, PlannedEvent } from '../store.ts';
 import type { Statements } from './statements.ts';
 
 /** What planning reads of an event it queues operations for. */
@@ -13,20 +14,12 @@ export function queuePlan(s: Statements, plan: PlannedEvent, event: PlannedEvent
   }
 }
 
-/**
- * Queues one operation. Erasure is final: a delete supersedes what is still queued for its record
- * and leaves a tombstone, and anything planned later for a tombstoned record is kept but never sent.
- */
+/** Queues one operation, as the outbox's rule says (`queueDecision`: erasure supersedes and tombstones). */
 export function queueOperation(s: Statements, op: NewOperation, now: number): void {
-  let state: OperationState = 'pending';
-  if (op.recordKey !== undefined) {
-    if (op.operation === 'delete') {
-      s.supersede.run(now, op.destination, op.object, op.recordKey);
-      s.tombstone.run(op.destination, op.object, op.recordKey, now);
-    } else if (s.isTombstoned.get(op.destination, op.object, op.recordKey)) {
-      state = 'superseded';
-    }
-  }
+  const tombstoned = op.recordKey !== undefined && op.operation !== 'delete' && s.isTombstoned.get(op.destination, op.object, op.recordKey) !== undefined;
+  const decision = queueDecision(op, tombstoned);
+  if (decision.supersedePending) s.supersede.run(now, op.destination, op.object, op.recordKey);
+  if (decision.tombstone) s.tombstone.run(op.destination, op.object, op.recordKey, now);
   s.insertOperation.run(op.id, op.eventId, op.mappingId, op.destination, op.object, op.operation, op.matchKey ?? null, op.matchValue ?? null,
-    op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), state, now, now, now);
+    op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), decision.state, now, now, now);
 }

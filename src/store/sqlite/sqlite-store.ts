@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
+  DeadLetterQuery, DeliveryWrite, InstanceRecord, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { ensureWritableFolder } from './data-folder.ts';
@@ -13,7 +13,8 @@ import { findReplayableLetters, replayMappingLetters } from './replay.ts';
 import { pageOf, toStoredDeadLetter, toStoredEvent, toStoredOperation, type DeadLetterRow, type DeliveryRow, type EventRow, type OperationRow } from './rows.ts';
 import { SHOWN_STATE, prepareStatements, type Statements } from './statements.ts';
 import { CommitHealth, PROBE_BYTES } from './commit-health.ts';
-import { applyOutcomes } from './record-outcomes.ts';
+import { applyOutcomes, releaseLeasesOf } from './record-outcomes.ts';
+import { selectClaims, unknownOnClaim, waitsFor, type WaitFacts } from '../../outbox/rules/index.ts';
 
 /** Options of the embedded store. */
 export interface SqliteStoreOptions {
@@ -238,45 +239,27 @@ export class SqliteStore implements Store {
     const s = this.#ready();
     const now = options.now.getTime();
     const run = this.#db.transaction(() => {
-      const claimed: OperationRow[] = [];
-      // Scan due operations in plan order; skip those still waiting for another.
-      for (const row of s.due.iterate(destination, now, now) as Iterable<OperationRow>) {
-        if (claimed.length >= options.limit) break;
-        const refs = JSON.parse(row.refs) as OperationReference[];
-        if (refs.some((r) => this.#waitsFor(s, destination, row, r))) continue;
-        claimed.push(row);
-        // The writes queued behind it for the same record come along (the dispatcher merges them
-        // into one): a profile seen in 8 deliveries costs one write, not 8 rounds of one.
-        if (row.record_key === null || !MERGEABLE.has(row.operation)) continue;
-        for (const next of s.laterOnRecord.iterate(destination, row.object, row.record_key, row.seq, now) as Iterable<OperationRow>) {
-          if (!MERGEABLE.has(next.operation) || next.state !== 'pending') break;
-          const nextRefs = JSON.parse(next.refs) as OperationReference[];
-          if (nextRefs.some((r) => this.#waitsFor(s, destination, next, r))) break;
-          claimed.push(next);
-        }
-      }
-      // An operation whose lease expired after its write went out (sent_at) was in flight when its
-      // dispatcher died: whether the CRM took it is unknown, so it is looked up before being written
-      // again. One claimed but never sent is simply sent.
-      const unknown = (row: OperationRow) => (row.state === 'leased' && row.sent_at !== null ? 1 : row.outcome_unknown);
+      const candidate = (row: OperationRow) => Object.assign(row, { recordKey: row.record_key });
+      const claimed = selectClaims({
+        due: mapIterable(s.due.iterate(destination, now, now) as Iterable<OperationRow>, candidate),
+        laterOnRecord: (row) => mapIterable(s.laterOnRecord.iterate(destination, row.object, row.record_key, row.seq, now) as Iterable<OperationRow>, candidate),
+        held: (row) => (JSON.parse(row.refs) as OperationReference[]).some((ref) => waitsFor(ref, this.#waitFacts(s, destination, row, ref))),
+      }, options.limit);
+      const unknown = (row: OperationRow) => (unknownOnClaim({ state: row.state, sentAt: row.sent_at, outcomeUnknown: row.outcome_unknown === 1 }) ? 1 : 0);
       for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, unknown(row), now, row.id);
       return claimed.map((row) => ({ ...row, state: 'leased' as const, outcome_unknown: unknown(row), sent_at: null }));
     });
     return this.#commit(run).map(toStoredOperation);
   }
 
-  // A `wait` reference holds its operation while the record it names is planned and not yet
-  // written; for `firstOfIdentity`, while the identity has such records planned but none written.
-  // A record already written (linked) is never waited for: its id is known, and an update queued
-  // for it (a profile refreshed by every post of its author) would otherwise cost a round each time.
-  #waitsFor(s: Statements, destination: string, row: OperationRow, ref: OperationReference): boolean {
-    if (ref.bind !== 'wait') return false;
-    if (ref.firstOfIdentity) {
-      if (s.firstRecord.get(destination, row.ordering_key, ref.object)) return false;
-      return s.pendingOfIdentity.get(destination, row.ordering_key, ref.object, row.seq) !== undefined;
-    }
-    if (ref.key === undefined || s.pendingWriteOf.get(destination, ref.object, ref.key, row.seq) === undefined) return false;
-    return s.getLink.get(destination, ref.object, ref.key) === undefined;
+  /** What `waitsFor` asks about one reference of `row`, each answered by one indexed query when asked. */
+  #waitFacts(s: Statements, destination: string, row: OperationRow, ref: OperationReference): WaitFacts {
+    return {
+      firstRecordWritten: () => s.firstRecord.get(destination, row.ordering_key, ref.object) !== undefined,
+      identityHasPendingWrite: () => s.pendingOfIdentity.get(destination, row.ordering_key, ref.object, row.seq) !== undefined,
+      recordHasPendingWrite: () => s.pendingWriteOf.get(destination, ref.object, ref.key, row.seq) !== undefined,
+      recordLinked: () => s.getLink.get(destination, ref.object, ref.key) !== undefined,
+    };
   }
 
   async readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>> {
@@ -371,7 +354,37 @@ export class SqliteStore implements Store {
   async releaseLeases(owner: string, options: { now: Date }): Promise<number> {
     const s = this.#ready();
     const now = options.now.getTime();
-    return this.#commit(() => s.releaseLeases.run(now, now, owner).changes);
+    return this.#commit(this.#db.transaction(() => releaseLeasesOf(s, owner, now)));
+  }
+
+  async heartbeat(instance: string, options: { now: Date; roles: string[] }): Promise<void> {
+    const s = this.#ready();
+    this.#commit(() => s.heartbeat.run(instance, JSON.stringify(options.roles), options.now.getTime()));
+  }
+
+  async reapInstances(options: { silentSince: Date; now: Date; self: string }): Promise<Array<{ instance: string; released: number }>> {
+    const s = this.#ready();
+    const now = options.now.getTime();
+    const silent = (s.silentInstances.all(options.silentSince.getTime(), options.self) as Array<{ instance: string }>).map((r) => r.instance);
+    return silent.map((instance) => this.#commit(this.#db.transaction(() => {
+      s.forgetInstance.run(instance);
+      return { instance, released: releaseLeasesOf(s, instance, now) };
+    })));
+  }
+
+  async listInstances(): Promise<InstanceRecord[]> {
+    const rows = this.#ready().listInstances.all() as Array<{ instance: string; roles: string; last_seen: number }>;
+    return rows.map((r) => ({ instance: r.instance, roles: JSON.parse(r.roles) as string[], lastSeen: new Date(r.last_seen).toISOString() }));
+  }
+
+  /** One process per database file: this store always leads. */
+  async holdsLead(): Promise<boolean> {
+    return true;
+  }
+
+  /** No other instance shares an embedded database: nothing to wake for. */
+  onWake(): () => void {
+    return () => undefined;
   }
 
   async status(): Promise<StoreStatus> {
@@ -393,5 +406,7 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Operations whose consecutive writes to one record can be merged into one. */
-const MERGEABLE = new Set(['upsert', 'update']);
+/** A lazily mapped iterable: claim selection stops reading rows as soon as it has enough. */
+function* mapIterable<T, U>(rows: Iterable<T>, map: (row: T) => U): Iterable<U> {
+  for (const row of rows) yield map(row);
+}

@@ -69,11 +69,10 @@ export function prepareStatements(db: Database.Database) {
       AND ordering_key = (SELECT ordering_key FROM operations WHERE id = ?) AND json_extract(last_error, '$.code') = '${errors.OUTBOX_PARENT_MISSING.code}'`),
     finish: db.prepare(`UPDATE operations SET state = 'done', attempts = ?, crm_id = ?, lease_owner = NULL, lease_until = NULL, outcome_unknown = 0, updated_at = ? WHERE id = ?`),
     retry: db.prepare(`UPDATE operations SET state = 'pending', attempts = ?, next_attempt_at = ?, outcome_unknown = MAX(outcome_unknown, ?), last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
-    // No index leads with state or owner: a scan, run once when a dispatcher stops.
-    // Unknown only if the write went out (sent_at); one never sent is simply sent.
-    releaseLeases: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = CASE WHEN sent_at IS NULL THEN outcome_unknown ELSE 1 END,
-      sent_at = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
-      WHERE state = 'leased' AND lease_owner = ?`),
+    // No index leads with state or owner: a scan, run once when a dispatcher stops or an instance is reaped.
+    leasesOf: db.prepare(`SELECT id, sent_at, outcome_unknown FROM operations WHERE state = 'leased' AND lease_owner = ?`),
+    release: db.prepare(`UPDATE operations SET state = 'pending', next_attempt_at = ?, outcome_unknown = ?, sent_at = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
+      WHERE id = ? AND state = 'leased' AND lease_owner = ?`),
     kill: db.prepare(`UPDATE operations SET state = 'dead', attempts = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`),
     insertAttempt: db.prepare('INSERT OR REPLACE INTO operation_attempts (operation_id, attempt, at, outcome, error) VALUES (?, ?, ?, ?, ?)'),
     attempts: db.prepare('SELECT attempt, at, outcome, error FROM operation_attempts WHERE operation_id = ? ORDER BY attempt'),
@@ -96,6 +95,11 @@ export function prepareStatements(db: Database.Database) {
     // No index on the event: a scan of the dead letters, once per replay an operator asks for.
     mappingLettersOf: db.prepare(`SELECT id FROM dead_letters WHERE stage = 'mapping' AND replayed_at IS NULL
       AND json_extract(details, '$.eventId') = ? AND json_extract(details, '$.mappingId') = ? ORDER BY seq`),
+    heartbeat: db.prepare(`INSERT INTO instances (instance, roles, last_seen) VALUES (?, ?, ?)
+      ON CONFLICT (instance) DO UPDATE SET roles = excluded.roles, last_seen = MAX(instances.last_seen, excluded.last_seen)`),
+    silentInstances: db.prepare('SELECT instance FROM instances WHERE last_seen < ? AND instance != ? ORDER BY last_seen'),
+    forgetInstance: db.prepare('DELETE FROM instances WHERE instance = ?'),
+    listInstances: db.prepare('SELECT instance, roles, last_seen FROM instances ORDER BY last_seen DESC, instance'),
     getIdempotency: db.prepare('SELECT response FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at >= ?'),
     putIdempotency: db.prepare(`INSERT INTO idempotency_keys (scope, key, response, created_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (scope, key) DO UPDATE SET response = excluded.response, created_at = excluded.created_at WHERE idempotency_keys.created_at < excluded.created_at - 86400000`),

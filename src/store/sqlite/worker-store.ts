@@ -101,6 +101,13 @@ export class WorkerSqliteStore implements Store {
   readIdempotencyKey: Store['readIdempotencyKey'] = (scope, key, since) => this.#call('readIdempotencyKey', scope, key, since);
   saveIdempotencyKey: Store['saveIdempotencyKey'] = (scope, key, response, now) => this.#call('saveIdempotencyKey', scope, key, response, now);
   countOperations: Store['countOperations'] = () => this.#call('countOperations');
+  heartbeat: Store['heartbeat'] = (instance, options) => this.#call('heartbeat', instance, options);
+  reapInstances: Store['reapInstances'] = (options) => this.#call('reapInstances', options);
+  listInstances: Store['listInstances'] = () => this.#call('listInstances');
+  /** One process per database file: this store always leads. */
+  holdsLead: Store['holdsLead'] = () => Promise.resolve(true);
+  /** No other instance shares an embedded database: nothing to wake for. */
+  onWake: Store['onWake'] = () => () => undefined;
 
   async status(): ReturnType<Store['status']> {
     if (this.#closed || this.#failure) return { open: false, schemaVersion: 0, latestVersion: 0, writable: false, writeError: this.#failure?.message ?? 'the store is closed' };
