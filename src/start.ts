@@ -11,6 +11,8 @@ import { createDeriver, type Deriver } from './intake/deriver.ts';
 import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
 import { lingerAfterPartialRound } from './outbox/freshness.ts';
 import { instanceId } from './instance-id.ts';
+import { leadGatedStore } from './instances/lead-gated-store.ts';
+import { startPresence } from './instances/presence.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
 import { loadCatalogCache, saveCatalog } from './mappings/catalog-cache.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
@@ -55,7 +57,10 @@ export async function start(environment: Environment, options: { signal?: AbortS
   const loaded = readConfig(environment.configPath, environment.variables);
   const { config } = loaded;
   const logger = createLogger(environment.logLevel, undefined, environment.logFormat);
-  const store = createStore(config.store, environment.dataDir);
+  const store = createStore(config.store, environment.dataDir, logger);
+  const roles = config.instance.roles;
+  let stopPresence: (() => void) | undefined;
+  let stopWakeUps: (() => void) | undefined;
   let app: FastifyInstance | undefined;
   let dispatcherForCleanup: Dispatcher | undefined;
   try {
@@ -84,11 +89,11 @@ export async function start(environment: Environment, options: { signal?: AbortS
     // The catalogs destinations last answered: planning waits for each (catalog-cache.ts).
     const catalogs: Map<string, ObjectCatalog> = loadCatalogCache(environment.dataDir, logger);
     let dispatcher: Dispatcher | undefined;
-    const planner: Planner | undefined = mappings.length > 0
-      ? createPlanner({ store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
+    const planner: Planner | undefined = mappings.length > 0 && roles.includes('planner')
+      ? createPlanner({ store: leadGatedStore(store, 'plan'), mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
       : undefined;
     const deriver = createDeriver({
-      store, sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
+      store: leadGatedStore(store, 'derive'), sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
       ...(planner ? { onEventsStored: planner.notify } : {}),
     });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
@@ -96,7 +101,9 @@ export async function start(environment: Environment, options: { signal?: AbortS
     trackOutbox(metrics, () => store.countOperations(), () => dispatcher?.status() ?? []);
     // Every source's signature and secret headers stay out of the log, whatever logs a request.
     const appLogger = withRedactedHeaders(logger, sources.flatMap((s) => [s.definition.signatureHeader, ...(s.definition.secretHeaders ?? [])]));
-    app = await buildApp({ config, store, intake, deriver, sources, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), logger: appLogger, metrics, now });
+    // An instance without the intake role takes no webhooks: keep it out of the webhook pool.
+    const served = roles.includes('intake') ? sources : [];
+    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), logger: appLogger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
@@ -112,12 +119,21 @@ export async function start(environment: Environment, options: { signal?: AbortS
       const reason = cause.code === 'EADDRINUSE' ? 'the port is already in use' : cause.code === 'EACCES' ? 'permission denied' : cause.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : cause.message;
       throw errors.SERVER_LISTEN_FAILED({ host: environment.host, port: environment.port, reason }, { cause });
     });
-    deriver.start();
+    if (roles.includes('intake')) deriver.start();
     planner?.notify();
-    if (mappings.length > 0 && destinations.length > 0) {
+    const owner = instanceId(environment.instanceId, environment.dataDir);
+    // Other instances sharing the store: this one says it is alive, reaps the silent ones' leases,
+    // and acts on their wake-ups at once (polling stays the safety net: a heartbeat is also a poll).
+    const wake = { deliveries: () => deriver.poll(), events: () => planner?.notify(), operations: () => dispatcher?.notify() };
+    stopWakeUps = store.onWake((topic) => wake[topic]());
+    stopPresence = startPresence({
+      store, instance: owner.id, roles, now, logger: logger.child({ component: 'instances' }),
+      onReaped: () => dispatcher?.notify(),
+      onTick: () => { if (roles.includes('intake')) deriver.poll(); planner?.notify(); },
+    });
+    if (mappings.length > 0 && destinations.length > 0 && roles.includes('dispatcher')) {
       // Leases are held under a stable instance id: what a crash of this instance left leased is
       // given back now, not after the lease time (only writes marked sent are looked up first).
-      const owner = instanceId(environment.instanceId, environment.dataDir);
       const released = await store.releaseLeases(owner.id, { now: now() });
       logger.info({ instanceId: owner.id, from: owner.from, ...(released > 0 ? { released } : {}) },
         released > 0 ? 'took over the leases a previous run of this instance left' : 'dispatching as this instance');
@@ -157,12 +173,14 @@ export async function start(environment: Environment, options: { signal?: AbortS
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
     prune.unref();
-    logger.info({ address, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings.length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
+    logger.info({ address, roles, store: store.driver, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings.length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
 
     const server = app;
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
       clearInterval(prune);
+      stopPresence?.();
+      stopWakeUps?.();
       // First stop sending: the built-in sandbox the dispatcher may be calling is served by this app.
       // The waits add up to about 8 s, inside main.ts's 10 s deadline: a round still sending after
       // 4 s has its leases given back, and what is left to derive or plan is done at the next start.
@@ -177,6 +195,8 @@ export async function start(environment: Environment, options: { signal?: AbortS
     })());
     return { app: server, store, intake, deriver, destinations, mappings, planner, dispatcher: () => dispatcher, logger, address, stop };
   } catch (error) {
+    stopPresence?.();
+    stopWakeUps?.();
     await dispatcherForCleanup?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await store.close();

@@ -104,8 +104,17 @@ export const ServerConfig = z.object({
   timeoutCheckIntervalMs: numberFromText(z.number().int().min(10).max(60_000)).default(1_000),
 }).strict();
 
+/** A PostgreSQL connection URL, or empty (unset: the embedded SQLite). */
+const DatabaseUrl = z.string().trim().refine((url) => url === '' || /^postgres(?:ql)?:\/\/[^\s]+$/.test(url),
+  'a PostgreSQL URL: postgres://user[:password]@host[:port]/database');
+
 export const StoreConfig = z.object({
-  driver: z.literal('sqlite').default('sqlite'),
+  /**
+   * `postgres` for several instances sharing one database, `sqlite` for the embedded file.
+   * Unset: PostgreSQL when `postgres.url` is set, SQLite otherwise (the shipped configs read
+   * `DATABASE_URL` into `postgres.url`).
+   */
+  driver: z.enum(['sqlite', 'postgres']).optional(),
   sqlite: z.object({
     /** Database file, relative to PARLEY_DATA_DIR unless absolute. */
     file: z.string().min(1).default('parley.db'),
@@ -115,6 +124,49 @@ export const StoreConfig = z.object({
      */
     synchronous: z.enum(['full', 'normal']).default('full'),
   }).strict().default({ file: 'parley.db', synchronous: 'full' }),
+  postgres: z.object({
+    /** `postgres://user:password@host:5432/database`; empty means not configured. */
+    url: DatabaseUrl.default(''),
+    /** The schema Parley's tables live in (created when missing). */
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').default('public'),
+    /** Most connections this instance opens for its work (two more: wake-ups and the lead lock). */
+    poolSize: numberFromText(z.number().int().min(2).max(100)).default(10),
+  }).strict().default({ url: '', schema: 'public', poolSize: 10 }),
+}).strict().superRefine((store, ctx) => {
+  if (store.driver === 'postgres' && store.postgres.url === '') {
+    ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'driver is postgres but no URL is set (DATABASE_URL in the shipped configs)' });
+  }
+});
+
+/** The store a config chooses: `driver`, or PostgreSQL when its URL is set. */
+export function storeDriver(store: z.infer<typeof StoreConfig>): 'sqlite' | 'postgres' {
+  return store.driver ?? (store.postgres.url !== '' ? 'postgres' : 'sqlite');
+}
+
+/** What an instance runs. Several instances sharing PostgreSQL may each run some of them. */
+export const INSTANCE_ROLES = ['intake', 'planner', 'dispatcher'] as const;
+export type InstanceRole = (typeof INSTANCE_ROLES)[number];
+
+/** `intake,planner,dispatcher`, `all`, or a YAML list: read from `PARLEY_ROLES` in the shipped configs. */
+const Roles = z.preprocess(
+  (v) => (typeof v === 'string' ? (v.trim() === 'all' || v.trim() === '' ? [...INSTANCE_ROLES] : v.split(',').map((r) => r.trim())) : v),
+  z.array(z.enum(INSTANCE_ROLES)).min(1, 'at least one role: intake, planner, dispatcher (or all)'),
+);
+
+export const InstanceConfig = z.object({
+  /**
+   * `intake` takes webhooks in and turns deliveries into events; `planner` runs the mappings;
+   * `dispatcher` writes to the CRMs. Among instances sharing a database, one at a time derives and
+   * one at a time plans (a lock each); every dispatcher shares the outbox.
+   */
+  roles: Roles.default([...INSTANCE_ROLES]),
+}).strict();
+
+export const RedisConfig = z.object({
+  /** `redis://[:password@]host:6379[/db]`; set: every instance shares each CRM's limits; empty: per-instance limits. */
+  url: z.string().trim().refine((url) => url === '' || /^rediss?:\/\/[^\s]+$/.test(url), 'a Redis URL: redis://host:6379').default(''),
+  /** Prefix of Parley's keys in Redis: instances sharing limits use the same; another deployment on the same Redis, its own. */
+  keyPrefix: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'letters, digits and : . _ -').default('parley'),
 }).strict();
 
 export const IntakeConfig = z.object({
@@ -146,6 +198,10 @@ export const OutboxConfig = z.object({
 export const ParleyConfig = z.object({
   server: ServerConfig.default(ServerConfig.parse({})),
   store: StoreConfig.default(StoreConfig.parse({})),
+  /** This instance's roles (default: all three). */
+  instance: InstanceConfig.default(InstanceConfig.parse({})),
+  /** Shared CRM limits across instances. */
+  redis: RedisConfig.default(RedisConfig.parse({})),
   intake: IntakeConfig.default(IntakeConfig.parse({})),
   outbox: OutboxConfig.default(OutboxConfig.parse({})),
   /** The mapping files' folder (`<dir>/<destination>/<id>.yaml`), relative to the config file. */

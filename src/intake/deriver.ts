@@ -19,8 +19,10 @@ import { deadLetterKey, deriveEvents } from './derive-events.ts';
 export interface Deriver {
   /** Starts on whatever is pending (deliveries left by a previous run). */
   start(): void;
-  /** Tells the deriver deliveries were committed. */
+  /** Tells the deriver deliveries were committed (here: intake is busy, pace derivation). */
   notify(): void;
+  /** Looks for pending deliveries without taking intake for busy: another instance may have committed them. */
+  poll(): void;
   /**
    * Derives until nothing is pending or `timeoutMs` passes.
    * @returns true when nothing was left pending
@@ -177,6 +179,9 @@ export function createDeriver(options: DeriverOptions): Deriver {
     },
     notify() {
       lastNotified = Date.now();
+      schedule(0);
+    },
+    poll() {
       schedule(0);
     },
     async catchUp(timeoutMs) {

@@ -5,7 +5,7 @@
  * heartbeats: a busy event loop or a slow commit must not make a live instance look dead, since
  * taking its leases while it still sends could write a record twice (its sent writes are looked up).
  */
-export const HEARTBEAT_MS = 2_000;
+export const HEARTBEAT_MS = 1_500;
 /** How long an instance may stay silent before it is taken for dead, ms. */
 export const SILENT_AFTER_MS = 3 * HEARTBEAT_MS;
 

@@ -33,8 +33,8 @@ describe('leases', () => {
     expect(unknownOnRelease({ sentAt: null, outcomeUnknown: false })).toBe(false);
   });
   it('an instance is taken for dead after three missed heartbeats, not one', () => {
-    expect(isInstanceSilent(0, 2_500)).toBe(false);
-    expect(isInstanceSilent(0, 6_001)).toBe(true);
+    expect(isInstanceSilent(0, 2_000)).toBe(false);
+    expect(isInstanceSilent(0, 4_501)).toBe(true);
   });
 });
 
