@@ -153,7 +153,7 @@ export function openThroughKit(options: { logger: Logger; now: () => Date; sandb
       outbound: (baseUrl) => createOutboundClient({ destination: id, baseUrl, trustedDomains: rt.definition.trustedDomains ?? [], policy: rt.destination.outbound }),
       ...(sandboxUrl ? { sandboxUrl } : {}),
     }, {
-      schedule: (call) => rt.limiter.schedule(call),
+      schedule: (call, options) => rt.limiter.schedule(call, options),
       ...(rt.destination.retry ? { retry: rt.destination.retry } : {}),
       onUsage: (reading) => { rt.usage = reading; },
       onRateLimited: (waitMs) => { rt.pausedUntil = Math.max(rt.pausedUntil, options.now().getTime() + waitMs); },

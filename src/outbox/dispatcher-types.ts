@@ -1,4 +1,4 @@
-import type Bottleneck from 'bottleneck';
+import type { DestinationLimiter, SharedLimitsOptions } from './limits/destination-limiter.ts';
 import type { DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading } from '../connectors/destination.ts';
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -70,6 +70,8 @@ export interface DispatcherOptions {
    * so a restart takes over what its previous run held leased at once (start.ts).
    */
   owner: string;
+  /** Where every instance shares each destination's limits (Redis); unset, the limits are this process's. */
+  sharedLimits?: SharedLimitsOptions;
   /** The built-in sandbox's URL for a connector id, when it is mounted. */
   sandboxUrl?: (connectorId: string) => string | undefined;
   /** Called with each destination's catalog once connected (the planner coerces values with it). */
@@ -111,7 +113,7 @@ export interface DestinationRuntime {
   destination: ActiveDestination;
   definition: DestinationDefinition<unknown>;
   /** Concurrency and spacing of calls to this destination (the kit puts every CRM call through it). */
-  limiter: Bottleneck;
+  limiter: DestinationLimiter;
   /** Set once connected (connection.ts); undefined while connecting or after a failed connect. */
   client?: DestinationClient;
   catalog?: ObjectCatalog;

@@ -1,4 +1,3 @@
-import Bottleneck from 'bottleneck';
 import type { OperationOutcome } from '../store/store.ts';
 import { DEFAULT_RETRY_SCHEDULE } from './backoff.ts';
 import { readRoundBindings } from './bind-references.ts';
@@ -6,6 +5,7 @@ import { budgetLeft, claimRound } from './claim-round.ts';
 import { connect, noteWriteResults, openThroughKit, type ConnectDeps, type ConnectionPolicy } from './connection.ts';
 import { actionFor } from './destination-state.ts';
 import type { DestinationRuntime, Dispatcher, DispatcherOptions, MappingIssue } from './dispatcher-types.ts';
+import { createDestinationLimiter } from './limits/destination-limiter.ts';
 import { lookUpRound } from './lookups.ts';
 import { deadLetterLine, followerOutcomes, outcomeKind, outcomesOfBatch, retryOutcome, type OutcomeContext, type ResultContext } from './outcomes.ts';
 import { batchWrites, planWrites, planner } from './plan-writes.ts';
@@ -30,7 +30,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const schedule = options.retry ?? DEFAULT_RETRY_SCHEDULE;
   const runtimes = new Map<string, DestinationRuntime>(options.destinations.map((d) => [d.id, {
     destination: d, definition: d.definition, state: 'connecting', pausedUntil: 0, failures: 0,
-    limiter: new Bottleneck({ maxConcurrent: d.limits.maxConcurrent, minTime: d.limits.minTimeMs }),
+    // Shared by every instance sending to this destination when Redis is configured (limits/).
+    limiter: createDestinationLimiter({
+      destination: d.id, maxConcurrent: d.limits.maxConcurrent, minTimeMs: d.limits.minTimeMs, logger: log,
+      // A call holds its shared place at most as long as it can last (connect + response timeouts):
+      // an instance killed mid-call gives its place back then, not after the limiter's default.
+      ...(options.sharedLimits ? { redis: { expirationMs: d.outbound.connectTimeoutMs + d.outbound.responseTimeoutMs + 5_000, ...options.sharedLimits } } : {}),
+    }),
   }]));
   const usageProbe = createUsageProbe({ now, logger: log });
   const stopping = createStopping();
@@ -173,7 +179,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         return 0;
       });
       if (released > 0) log.info({ released }, 'leased operations given back');
-      if (!finished) return;
+      if (!finished) {
+        // Not awaited: the call still out settles on its own; the limiter then closes its Redis connections.
+        for (const rt of runtimes.values()) void rt.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+        return;
+      }
       for (const rt of runtimes.values()) {
         await rt.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
         await rt.client?.close().catch(() => undefined);

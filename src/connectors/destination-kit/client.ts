@@ -4,8 +4,11 @@ import type { DestinationClient, DestinationContext, DestinationDefinition, Usag
 import { DEFAULT_RETRY_POLICY, pRetryOptions, type RetryPolicy } from './retry-policy.ts';
 import { writeBatch } from './write-loop.ts';
 
-/** Runs one CRM call through the destination's limiter (a Bottleneck's `schedule`). */
-export type Schedule = <T>(call: () => Promise<T>) => Promise<T>;
+/**
+ * Runs one CRM call through the destination's limiter (src/outbox/limits): `live` calls (the
+ * default) start before `resync` calls waiting on the same limiter.
+ */
+export type Schedule = <T>(call: () => Promise<T>, options?: { priority?: 'live' | 'resync' }) => Promise<T>;
 
 /** How Parley runs a destination: its limiter, its in-call retries, and the two signals the dispatcher listens to. */
 export interface DestinationKitOptions {

@@ -1,9 +1,10 @@
-import Bottleneck from 'bottleneck';
+import { pino } from 'pino';
 import type { CatalogObject, DestinationClient, DestinationDefinition, ObjectCatalog, WriteBatch, WriteResult } from '../../connectors/destination.ts';
 import type { ActiveDestination } from '../../connectors/destination-registry.ts';
 import type { OperationOutcome, Store, StoredOperation } from '../../store/store.ts';
 import type { RetrySchedule } from '../backoff.ts';
 import type { DestinationRuntime } from '../dispatcher-types.ts';
+import { createDestinationLimiter } from '../limits/destination-limiter.ts';
 
 // Fakes for the outbox's unit tests: a destination that answers what the test says, a store kept in
 // memory, a logger that keeps its lines, and operations as the store would lease them. No network.
@@ -100,5 +101,5 @@ export function runtime(extra: Partial<DestinationRuntime> & { maxBatchSize?: nu
   const { maxBatchSize = 3, budgetReserve = 0.1, ...rest } = extra;
   const definition = { id: 'fake-crm', limits: { maxBatchSize, maxConcurrent: 1, minTimeMs: 0 } } as unknown as DestinationDefinition<unknown>;
   const destination = { id: 'crm', definition, config: {}, budgetReserve, limits: { maxConcurrent: 1, minTimeMs: 0 } } as unknown as ActiveDestination;
-  return { destination, definition, limiter: new Bottleneck(), state: 'ready', pausedUntil: 0, failures: 0, ...rest };
+  return { destination, definition, limiter: createDestinationLimiter({ destination: 'crm', maxConcurrent: 10, minTimeMs: 0, logger: pino({ level: 'silent' }) }), state: 'ready', pausedUntil: 0, failures: 0, ...rest };
 }
