@@ -76,10 +76,11 @@ async function startInstance(env: Record<string, string> = {}): Promise<Instance
   });
   const logs = collectJsonLines(npm.stdout!);
   const base = `http://127.0.0.1:${port}`;
-  await waitForHealth(base, npm, 60_000);
-  await until('start-up done', async () => (logs.some((l) => l.msg === 'parley listening') ? true : undefined), 30_000);
+  // Known before it is up: a start-up that fails is still killed after the test.
   const s: Instance = { npm, base, dataDir, logs, id: () => readFileSync(join(dataDir, 'instance-id'), 'utf8').trim() };
   started.push(s);
+  await waitForHealth(base, npm, 60_000);
+  await until('start-up done', async () => (logs.some((l) => l.msg === 'parley listening') ? true : undefined), 30_000);
   return s;
 }
 
