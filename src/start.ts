@@ -140,7 +140,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       dispatcher = dispatcherForCleanup = createDispatcher({
         store, destinations, mappings, logger: logger.child({ component: 'dispatcher' }), now, random: Math.random,
         owner: owner.id,
-        ...(config.redis.url ? { sharedLimits: { url: config.redis.url, keyPrefix: `${config.redis.keyPrefix}:` } } : {}),
+        ...(config.redis.url ? { sharedLimits: { url: config.redis.url, keyPrefix: `${config.redis.keyPrefix}:`, expirationMs: config.redis.callExpirationMs } } : {}),
         // The sandbox on this same server, at the URL it gives itself (so its instance_url is the login's own host).
         sandboxUrl: (connectorId) => {
           const mounted = sandboxes.find((s) => s.id === connectorId);

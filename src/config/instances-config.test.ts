@@ -34,7 +34,7 @@ describe('an instance\'s roles', () => {
 describe('shared limits', () => {
   it('are off without a Redis URL; a URL must be Redis\'s', () => {
     expect(RedisConfig.parse({}).url).toBe('');
-    expect(RedisConfig.parse({ url: 'redis://cache:6379' })).toEqual({ url: 'redis://cache:6379', keyPrefix: 'parley' });
+    expect(RedisConfig.parse({ url: 'redis://cache:6379' })).toEqual({ url: 'redis://cache:6379', keyPrefix: 'parley', callExpirationMs: 15_000 });
     expect(RedisConfig.safeParse({ url: 'http://cache' }).success).toBe(false);
   });
 });

@@ -167,6 +167,12 @@ export const RedisConfig = z.object({
   url: z.string().trim().refine((url) => url === '' || /^rediss?:\/\/[^\s]+$/.test(url), 'a Redis URL: redis://host:6379').default(''),
   /** Prefix of Parley's keys in Redis: instances sharing limits use the same; another deployment on the same Redis, its own. */
   keyPrefix: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'letters, digits and : . _ -').default('parley'),
+  /**
+   * Longest a call counts against a destination's shared `maxConcurrent`, ms. An instance killed
+   * mid-call cannot give its place back: the others get it after this. A call still running then
+   * stops counting (for a moment one more call may run than `maxConcurrent`; `minTimeMs` still holds).
+   */
+  callExpirationMs: numberFromText(z.number().int().min(1_000).max(600_000)).default(15_000),
 }).strict();
 
 export const IntakeConfig = z.object({

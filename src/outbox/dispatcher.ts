@@ -33,9 +33,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     // Shared by every instance sending to this destination when Redis is configured (limits/).
     limiter: createDestinationLimiter({
       destination: d.id, maxConcurrent: d.limits.maxConcurrent, minTimeMs: d.limits.minTimeMs, logger: log,
-      // A call holds its shared place at most as long as it can last (connect + response timeouts):
-      // an instance killed mid-call gives its place back then, not after the limiter's default.
-      ...(options.sharedLimits ? { redis: { expirationMs: d.outbound.connectTimeoutMs + d.outbound.responseTimeoutMs + 5_000, ...options.sharedLimits } } : {}),
+      ...(options.sharedLimits ? { redis: options.sharedLimits } : {}),
     }),
   }]));
   const usageProbe = createUsageProbe({ now, logger: log });
