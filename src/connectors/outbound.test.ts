@@ -64,6 +64,25 @@ describe('the outbound policy', () => {
     await client.close();
   });
 
+  it('waits for the destination\'s request spacing before each request, and sends nothing until it allows', async () => {
+    const server = await fakeServer((_req, res) => res.end('{}'));
+    let release: () => void = () => undefined;
+    const asked: number[] = [];
+    const client = createOutboundClient({
+      destination: 'crm', baseUrl: server.url, policy,
+      beforeRequest: () => { asked.push(asked.length); return asked.length === 1 ? new Promise<void>((resolve) => { release = resolve; }) : Promise.resolve(); },
+    });
+    const first = client.request({ method: 'GET', url: `${server.url}/a` });
+    await new Promise((r) => setImmediate(r));
+    expect(server.seen).toEqual([]);
+    release();
+    await first;
+    await client.request({ method: 'GET', url: `${server.url}/b` });
+    expect(asked).toEqual([0, 1]);
+    expect(server.seen.map((s) => s.line)).toEqual(['GET /a', 'GET /b']);
+    await client.close();
+  });
+
   it('answers status, lower-case headers and body', async () => {
     const server = await fakeServer((req, res) => { res.writeHead(201, { 'Sforce-Limit-Info': 'api-usage=1/100', 'content-type': 'application/json' }); res.end(JSON.stringify({ url: req.url })); });
     const client = createOutboundClient({ destination: 'crm', baseUrl: server.url, policy });

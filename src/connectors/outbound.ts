@@ -74,7 +74,15 @@ export interface OutboundClient {
  * @param options.trustedDomains the vendor's own domains (connector definition data)
  * @throws ParleyError PARLEY_DESTINATION_UNTRUSTED_HOST when `baseUrl` itself breaks the policy
  */
-export function createOutboundClient(options: { destination: string; baseUrl: string; trustedDomains?: readonly string[]; policy?: OutboundPolicy }): OutboundClient {
+export function createOutboundClient(options: {
+  destination: string; baseUrl: string; trustedDomains?: readonly string[]; policy?: OutboundPolicy;
+  /**
+   * Awaited before every request: the destination's request spacing (`minTimeMs`), so a call the
+   * limiter counts once but that makes several requests (a catalog describing six objects, a
+   * look-up's further pages, a token refresh) still keeps the configured rate, request by request.
+   */
+  beforeRequest?: () => Promise<void>;
+}): OutboundClient {
   const policy = options.policy ?? DEFAULT_OUTBOUND_POLICY;
   const base = parseUrl(options.baseUrl, options.destination, 'the configured URL');
   checkScheme(base, options.destination, 'the configured URL');
@@ -105,6 +113,7 @@ export function createOutboundClient(options: { destination: string; baseUrl: st
     assertTrusted(url, what) { check(url, what); },
     async request(req) {
       const url = check(req.url, `the request URL`);
+      await options.beforeRequest?.();
       let answer;
       try {
         answer = await request(url, {

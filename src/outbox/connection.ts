@@ -150,7 +150,10 @@ export function openThroughKit(options: { logger: Logger; now: () => Date; sandb
       name: id,
       logger: options.logger,
       now: options.now,
-      outbound: (baseUrl) => createOutboundClient({ destination: id, baseUrl, trustedDomains: rt.definition.trustedDomains ?? [], policy: rt.destination.outbound }),
+      outbound: (baseUrl) => createOutboundClient({
+        destination: id, baseUrl, trustedDomains: rt.definition.trustedDomains ?? [], policy: rt.destination.outbound,
+        ...(rt.requestSpacing ? { beforeRequest: () => rt.requestSpacing!.schedule(async () => undefined) } : {}),
+      }),
       ...(sandboxUrl ? { sandboxUrl } : {}),
     }, {
       schedule: (call, options) => rt.limiter.schedule(call, options),

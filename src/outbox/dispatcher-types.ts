@@ -114,6 +114,11 @@ export interface DestinationRuntime {
   definition: DestinationDefinition<unknown>;
   /** Concurrency and spacing of calls to this destination (the kit puts every CRM call through it). */
   limiter: DestinationLimiter;
+  /**
+   * Spaces every request to the destination by its `minTimeMs` (shared like the limiter): the
+   * limiter counts a call once, however many requests it makes. Absent when `minTimeMs` is 0.
+   */
+  requestSpacing?: DestinationLimiter;
   /** Set once connected (connection.ts); undefined while connecting or after a failed connect. */
   client?: DestinationClient;
   catalog?: ObjectCatalog;

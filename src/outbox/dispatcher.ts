@@ -22,6 +22,9 @@ export type { DestinationStatus, Dispatcher, DispatcherOptions } from './dispatc
 // a file of its own (claim-round, bind-references and plan-writes, send-batches, outcomes,
 // connection); this file only wires them to the options and runs the loops.
 
+/** Request spacing limits how often, not how many: the limiter already bounds calls in flight. */
+const REQUESTS_AT_ONCE = 1_000;
+
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, owner, now, random, logger: log } = options;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -35,6 +38,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       destination: d.id, maxConcurrent: d.limits.maxConcurrent, minTimeMs: d.limits.minTimeMs, logger: log,
       ...(options.sharedLimits ? { redis: options.sharedLimits } : {}),
     }),
+    ...(d.limits.minTimeMs > 0 ? {
+      requestSpacing: createDestinationLimiter({
+        destination: `${d.id}:requests`, maxConcurrent: REQUESTS_AT_ONCE, minTimeMs: d.limits.minTimeMs, logger: log,
+        ...(options.sharedLimits ? { redis: options.sharedLimits } : {}),
+      }),
+    } : {}),
   }]));
   const usageProbe = createUsageProbe({ now, logger: log });
   const stopping = createStopping();
@@ -179,11 +188,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (released > 0) log.info({ released }, 'leased operations given back');
       if (!finished) {
         // Not awaited: the call still out settles on its own; the limiter then closes its Redis connections.
-        for (const rt of runtimes.values()) void rt.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+        for (const rt of runtimes.values()) {
+          void rt.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+          void rt.requestSpacing?.stop({ dropWaitingJobs: true }).catch(() => undefined);
+        }
         return;
       }
       for (const rt of runtimes.values()) {
         await rt.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+        await rt.requestSpacing?.stop({ dropWaitingJobs: false }).catch(() => undefined);
         await rt.client?.close().catch(() => undefined);
       }
     },

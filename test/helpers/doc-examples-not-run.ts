@@ -156,6 +156,17 @@ export const NOT_RUN: NotRunEntry[] = [
     },
   },
   {
+    doc: 'README.md',
+    commands: ['docker compose up --build', 'curl -s localhost:3000/health'],
+    because: 'it needs Docker (no engine runs here); test/compose.test.ts checks compose.yaml against the config and code it starts, and test/instances.test.ts runs the same setup without containers',
+    check: async () => {
+      const compose = read('compose.yaml');
+      expect(compose).toMatch(/^\s+ports: \["3000:3000"\]$/m);
+      expect(compose).toContain('build: .');
+      expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
+    },
+  },
+  {
     doc: 'docs/setup-salesforce.md',
     commands: [
       'export PARLEY_CONFIG=parley.production.yaml',
