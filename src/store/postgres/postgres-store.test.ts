@@ -4,25 +4,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../contract.ts';
 import type { NewOperation, Store, WakeTopic } from '../store.ts';
 import { PostgresStore } from './postgres-store.ts';
+import { TEST_DATABASE_URL, testDatabaseAnswers } from './test-database.ts';
 
-const URL = 'postgres://postgres@127.0.0.1:5432/test';
+const URL = TEST_DATABASE_URL;
 
-/** Whether PostgreSQL answers: CI starts it (and never skips: there its absence fails the suite), and locally it runs; without it this file is skipped, saying why. */
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await reachable();
+const available = await testDatabaseAnswers(URL);
 
 const schemas: string[] = [];
 const freshSchema = () => {

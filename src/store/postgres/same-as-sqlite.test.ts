@@ -7,27 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../sqlite/sqlite-store.ts';
 import type { NewOperation, OperationOutcome, Store } from '../store.ts';
 import { PostgresStore } from './postgres-store.ts';
+import { TEST_DATABASE_URL, testDatabaseAnswers } from './test-database.ts';
 
 // A differential check: one dispatcher story (bind-later references, links learnt on the way,
 // parent waits woken, a delete unlinking, dead letters and their replay) played on the SQLite store
 // and on this one must leave the same outbox. It covers what the contract suite does not spell out.
 
-const URL = 'postgres://postgres@127.0.0.1:5432/test';
+const URL = TEST_DATABASE_URL;
 const schema = `parley_test_${randomBytes(6).toString('hex')}`;
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-const available = await reachable();
+const available = await testDatabaseAnswers(URL);
 
 afterAll(async () => {
   if (!available) return;

@@ -14,6 +14,8 @@ import { pageOf, toStoredDeadLetter, toStoredEvent, toStoredOperation, type Dead
 import { SHOWN_STATE, prepareStatements, type Statements } from './statements.ts';
 import { CommitHealth, PROBE_BYTES } from './commit-health.ts';
 import { applyOutcomes, releaseLeasesOf } from './record-outcomes.ts';
+import { listInstances, reapInstance, recordHeartbeat, silentInstances } from './instances.ts';
+import { readFirstRecords, readLinks } from './links.ts';
 import { selectClaims, unknownOnClaim, waitsFor, type WaitFacts } from '../../outbox/rules/index.ts';
 
 /** Options of the embedded store. */
@@ -263,19 +265,11 @@ export class SqliteStore implements Store {
   }
 
   async readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>> {
-    const s = this.#ready();
-    return keys.flatMap(({ object, orderingKey }) => {
-      const row = s.firstRecord.get(destination, orderingKey, object) as { crm_id: string } | undefined;
-      return row ? [{ object, orderingKey, crmId: row.crm_id }] : [];
-    });
+    return readFirstRecords(this.#ready(), destination, keys);
   }
 
   async readLinks(destination: string, keys: Array<{ object: string; key: string }>): Promise<Array<{ object: string; key: string; crmId: string }>> {
-    const s = this.#ready();
-    return keys.flatMap(({ object, key }) => {
-      const row = s.getLink.get(destination, object, key) as { crm_id: string } | undefined;
-      return row ? [{ object, key, crmId: row.crm_id }] : [];
-    });
+    return readLinks(this.#ready(), destination, keys);
   }
 
   async recordOutcomes(outcomes: OperationOutcome[], options: { owner: string; now: Date }): Promise<number> {
@@ -359,22 +353,16 @@ export class SqliteStore implements Store {
 
   async heartbeat(instance: string, options: { now: Date; roles: string[] }): Promise<void> {
     const s = this.#ready();
-    this.#commit(() => s.heartbeat.run(instance, JSON.stringify(options.roles), options.now.getTime()));
+    this.#commit(() => recordHeartbeat(s, instance, options));
   }
 
   async reapInstances(options: { silentSince: Date; now: Date; self: string }): Promise<Array<{ instance: string; released: number }>> {
     const s = this.#ready();
-    const now = options.now.getTime();
-    const silent = (s.silentInstances.all(options.silentSince.getTime(), options.self) as Array<{ instance: string }>).map((r) => r.instance);
-    return silent.map((instance) => this.#commit(this.#db.transaction(() => {
-      s.forgetInstance.run(instance);
-      return { instance, released: releaseLeasesOf(s, instance, now) };
-    })));
+    return silentInstances(s, options).map((instance) => this.#commit(this.#db.transaction(() => reapInstance(s, instance, options.now))));
   }
 
   async listInstances(): Promise<InstanceRecord[]> {
-    const rows = this.#ready().listInstances.all() as Array<{ instance: string; roles: string; last_seen: number }>;
-    return rows.map((r) => ({ instance: r.instance, roles: JSON.parse(r.roles) as string[], lastSeen: new Date(r.last_seen).toISOString() }));
+    return listInstances(this.#ready());
   }
 
   /** One process per database file: this store always leads. */
