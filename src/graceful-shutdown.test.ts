@@ -57,6 +57,9 @@ describe('handleShutdown', () => {
     shutdown.useLogger({ ...reporter, info: (fields, message) => { logged.push(`${message} ${JSON.stringify(fields)}`); } });
     // The service's log says so too, once it exists.
     expect(logged).toEqual(['stopping {"signal":"SIGINT","duringStartUp":true}']);
+    // A signal while start-up is still giving way is news, not a second shutdown.
+    events.emit('SIGTERM', 'SIGTERM');
+    expect(logged.slice(1)).toEqual(['SIGTERM while a shutdown is in progress: it goes on (at most 7 s more) {"signal":"SIGTERM"}']);
     const { stop, finish } = controlledStop();
     shutdown.onStop(stop);
     expect(stop).toHaveBeenCalledTimes(1);

@@ -167,9 +167,11 @@ describe('a signal during start-up', () => {
     child.kill('SIGTERM');
     // Noted at once, in the service's log format, though start-up is not over; the log repeats it once start-up hands over.
     await eventually('the stop noted', () => logs.some((l) => l.msg === 'stopping once start-up is done' && l.signal === 'SIGTERM'), 5_000);
+    // A second signal starts no second shutdown. Whether it comes while the stop is running (and is
+    // logged as such) or after the exit depends on how fast start-up gives way: handleShutdown's
+    // unit tests pin the message, this one only that the process stops once.
     child.kill('SIGTERM');
     expect(await within(10_000, 'the shutdown', exited)).toBe(0);
-    expect(logs.some((l) => String(l.msg).startsWith('SIGTERM while a shutdown is in progress'))).toBe(true);
     expect(stderr).not.toContain('stopping');
     expect(logs.filter((l) => l.msg === 'stopping')).toEqual([expect.objectContaining({ signal: 'SIGTERM', duringStartUp: true })]);
     expect(logs.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 0 })]);
