@@ -222,6 +222,8 @@ export async function outboxStates(base: string, adminKey: string, destination =
 
 /** `GET /_stats` of the Salesforce sandbox. */
 export interface SalesforceStats {
+  /** The sandbox's clock when it read the counts, epoch ms. */
+  at: number;
   totalCalls: number;
   calls: Record<string, number>;
   records: Record<string, number>;

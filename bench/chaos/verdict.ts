@@ -97,7 +97,9 @@ export function sampleStats(salesforce: string): RateSamples {
       const next = Date.now() + 1_000;
       try {
         const stats: SalesforceStats = await salesforceStats(salesforce);
-        samples.push({ at: Date.now(), totalCalls: stats.totalCalls, used: stats.apiUsage.used, limitErrors: stats.errors.REQUEST_LIMIT_EXCEEDED ?? 0, calls: stats.calls });
+        // The sandbox's time, not ours: this process is busy sending, and a reading that reached
+        // it late would shorten the next interval while its count covers all of it.
+        samples.push({ at: stats.at, totalCalls: stats.totalCalls, used: stats.apiUsage.used, limitErrors: stats.errors.REQUEST_LIMIT_EXCEEDED ?? 0, calls: stats.calls });
       } catch { /* the sandbox is busy: the next sample covers a longer interval */ }
       await sleep(Math.max(0, next - Date.now()));
     }
@@ -125,8 +127,9 @@ export interface RateVerdict {
 /**
  * Checks each interval between two samples: calls ≤ ⌊interval ÷ minTimeMs⌋ + 1. While Redis is
  * away (and `graceMs` after, the time a limiter takes to find it again: its probe runs every 3 s),
- * each instance spaces its own calls, so the bound is that times `instances`. 100 ms are added to
- * each interval for the skew between a sample's time and the sandbox's count.
+ * each instance spaces its own calls, so the bound is that times `instances`. Intervals are on the
+ * sandbox's clock (`_stats.at`); 100 ms are added to each for calls a busy sandbox counted a little
+ * after they arrived.
  */
 export function checkRate(samples: RateSamples['samples'], options: {
   minTimeMs: number | undefined;

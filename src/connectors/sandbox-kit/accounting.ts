@@ -20,6 +20,8 @@ export interface SandboxKitOptions<K extends string> {
   limitErrorCode: string;
   /** Faults from the start (the sandbox block's `faults`, the same shape as `PUT /_faults`). */
   initial?: unknown;
+  /** Epoch ms (default `Date.now`): `_stats.at`. */
+  now?: () => number;
 }
 
 /**
@@ -150,6 +152,7 @@ export class SandboxKit<K extends string = string> {
   stats(records: ReadonlyMap<string, number> | Readonly<Record<string, number>>): SandboxStats {
     const entries = records instanceof Map ? [...records] : Object.entries(records);
     return {
+      at: (this.#options.now ?? Date.now)(),
       totalCalls: this.#totalCalls,
       calls: Object.fromEntries(this.#calls),
       records: Object.fromEntries(entries),
@@ -161,6 +164,12 @@ export class SandboxKit<K extends string = string> {
 
 /** The `GET /_stats` body. Counts are calls or records; keys are endpoints, objects, error codes. */
 export interface SandboxStats {
+  /**
+   * When the counts were read, epoch ms on the sandbox's clock. A rate worked out from two
+   * `_stats` needs this time, not the reader's: an answer that reaches a busy reader late would
+   * otherwise shorten the next interval while its count covers the whole of it.
+   */
+  at: number;
   totalCalls: number;
   calls: Record<string, number>;
   records: Record<string, number>;

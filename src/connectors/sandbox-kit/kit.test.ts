@@ -66,9 +66,13 @@ describe('the sandbox kit, with a fake vendor', () => {
     await call('POST', '/widgets', { id: 'a', name: 'A' });
     await call('POST', '/widgets', { id: '__proto__', name: 'B' });
     await call('GET', '/widgets');
+    const before = Date.now();
     const stats = (await call('GET', '/_stats')).json();
+    // `at`: the sandbox's clock when it read the counts, for rates between two readings.
+    expect(stats.at).toBeGreaterThanOrEqual(before);
+    expect(stats.at).toBeLessThanOrEqual(Date.now());
     expect(stats).toEqual({
-      totalCalls: 3, calls: { 'POST /sandbox/fake/widgets': 2, 'GET /sandbox/fake/widgets': 1 },
+      at: stats.at, totalCalls: 3, calls: { 'POST /sandbox/fake/widgets': 2, 'GET /sandbox/fake/widgets': 1 },
       records: { Widget: 2 }, apiUsage: { used: 3, limit: 100 }, errors: {},
     });
   });
