@@ -66,12 +66,13 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
   const rateLimited = (waitMs: number, error: VendorError) => options.onRateLimited?.(waitMs, error);
 
   /**
-   * A look-up call, tried again like a write when the failure is transient; a quota refusal is
-   * signalled. Rejects with what the session threw (carried through p-retry, which takes only Errors).
+   * A read (look-up, catalog), tried again like a write when the failure is transient; a quota
+   * refusal is signalled. Rejects with what the session threw (carried through p-retry, which takes
+   * only Errors).
    */
-  const lookupCall = (object: string, field: string, values: string[]) => pRetry(async () => {
+  const readCall = <T>(run: () => Promise<T>): Promise<T> => pRetry(async () => {
     try {
-      return await call(() => session.lookup!(object, field, values));
+      return await call(run);
     } catch (error) {
       const classification = classify(error);
       if (classification.kind === 'retryable') throw new Carried(error);
@@ -85,7 +86,7 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     const unique = [...new Set(values)];
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
-    const answers = await Promise.all(chunks.map((chunk) => lookupCall(object, field, chunk)));
+    const answers = await Promise.all(chunks.map((chunk) => readCall(() => session.lookup!(object, field, chunk))));
     const asked = new Set(unique);
     const found = new Map<string, string>();
     for (const answer of answers) for (const [value, id] of answer) if (asked.has(value) && !found.has(value)) found.set(value, id);
@@ -93,7 +94,8 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
   };
 
   const client: DestinationClient = {
-    catalog: () => call(() => session.describe()),
+    // One 503 among a catalog's describes would otherwise fail the whole connect until its backoff.
+    catalog: () => readCall(() => session.describe()),
     async write(batch: WriteBatch, hooks: WriteHooks = {}) {
       // The hook runs once the limiter lets the first call through (the outbox marks the operations
       // sent, so after a crash only they are looked up). Nothing is sent until it has succeeded; if

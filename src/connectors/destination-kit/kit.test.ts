@@ -31,14 +31,20 @@ const definition = defineDestination<{ tag: string }>({
 type Answer = (ids: string[], call: number) => VendorRecordResult[] | { throw: string };
 const ok = (ids: string[]): VendorRecordResult[] => ids.map((id) => ({ ok: true, recordId: `crm-${id}` }));
 
-function fakeVendor(answer: Answer = ok, options: DestinationKitOptions & { lookup?: (values: readonly string[]) => Map<string, string> | { throw: string } } = {}) {
+function fakeVendor(answer: Answer = ok, options: DestinationKitOptions & { lookup?: (values: readonly string[]) => Map<string, string> | { throw: string }; describe?: () => string | undefined } = {}) {
   const sent: string[][] = [];
   const lookups: string[][] = [];
   const log: Array<{ level: string; msg?: string }> = [];
   let scheduled = 0;
+  let describes = 0;
   let usage: UsageReading | undefined;
   const session: DestinationSession = {
-    describe: async () => ({ objects: [] }),
+    describe: async () => {
+      describes++;
+      const failure = options.describe?.();
+      if (failure) throw { code: failure };
+      return { objects: [] };
+    },
     send: async (batch) => {
       const ids = batch.operations.map((op) => op.id);
       sent.push(ids);
@@ -63,7 +69,7 @@ function fakeVendor(answer: Answer = ok, options: DestinationKitOptions & { look
     schedule: (call) => { scheduled++; return call(); },
     ...options,
   });
-  return { client, sent, lookups, log, get scheduled() { return scheduled; } };
+  return { client, sent, lookups, log, get scheduled() { return scheduled; }, get describes() { return describes; } };
 }
 
 const upsert = (...ids: string[]): WriteBatch => ({ object: 'Post', operation: 'upsert', matchKey: 'Key', operations: ids.map((id) => ({ id, fields: { Key: `k-${id}` } })) });
@@ -209,6 +215,19 @@ describe('the destination kit: limits and signals', () => {
     const quota = fakeVendor(ok, { lookup: () => ({ throw: 'QUOTA' }), onRateLimited: (ms) => waits.push(ms) });
     await expect(quota.client.lookupMany!('Post', 'Key', ['x'])).rejects.toMatchObject({ code: 'QUOTA' });
     expect(waits).toEqual([60_000]);
+  });
+});
+
+describe('the destination kit: the catalog', () => {
+  it('asks again after a transient failure (one 503 among a connect\'s describes), not after a refusal for good', async () => {
+    const flaky = ['DOWN'];
+    const vendor = fakeVendor(ok, { describe: () => flaky.shift() });
+    expect(await vendor.client.catalog()).toEqual({ objects: [] });
+    expect(vendor.describes).toBe(2);
+    expect(vendor.scheduled).toBe(2);
+    const denied = fakeVendor(ok, { describe: () => 'DENIED' });
+    await expect(denied.client.catalog()).rejects.toMatchObject({ code: 'DENIED' });
+    expect(denied.describes).toBe(1);
   });
 });
 
