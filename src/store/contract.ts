@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CanonicalData } from '../model/index.ts';
 import { instanceCases } from './contract-instances.ts';
+import { resyncCases } from './contract-resyncs.ts';
 import type { DerivedDelivery, NewEvent, NewOperation, PendingDelivery, Store } from './store.ts';
 
 /**
@@ -363,6 +364,12 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     });
 
     instanceCases({ fresh, at, storeEvents, operation });
+    const storeNewEvents = async (store: Store, events: NewEvent[]) => {
+      await store.appendDeliveries([delivery('d-events')]);
+      const [d] = await store.readPendingDeliveries(1);
+      await store.commitDerived([derive(d!, events)], { dedupSince: at(-1000) });
+    };
+    resyncCases({ fresh, at, storeNewEvents, operation });
 
     it('keeps what was committed across close and reopen', async () => {
       const { store, reopen } = await fresh();

@@ -1,3 +1,4 @@
+import type { ResyncStore } from './resync-store.ts';
 import { errors } from '../errors.ts';
 import type { CanonicalData, EventKind, StoredEvent } from '../model/index.ts';
 
@@ -237,6 +238,8 @@ export interface Store {
    * store must apply them in call order, since delivery positions follow commit order.
    */
   readonly appendConcurrency: number;
+  /** Resync jobs (resync-store.ts). */
+  readonly resyncs: ResyncStore;
   /** Applies pending migrations in order, each in its own transaction. Idempotent. */
   migrate(): Promise<{ applied: number[] }>;
   /**

@@ -11,8 +11,9 @@ interface Candidate extends ClaimCandidate { row: OperationRow; refs: OperationR
 // destination at once each get rows the other has not locked, without waiting for each other.
 // Rejected: one SELECT of every due row without LIMIT (as SQLite iterates it lazily) would lock
 // the whole backlog for the transaction; windows of `limit` rows lock about what is claimed.
+// `$5`: live operations (no resync job) or a job's; live ones are claimed first (claimOperations).
 const DUE = `SELECT o.* FROM operations o
-  WHERE o.destination = $1 AND o.seq > $3 AND ((o.state = 'pending' AND o.next_attempt_at <= $2) OR (o.state = 'leased' AND o.lease_until < $2))
+  WHERE o.destination = $1 AND o.seq > $3 AND (o.resync_id IS NULL) = $5 AND ((o.state = 'pending' AND o.next_attempt_at <= $2) OR (o.state = 'leased' AND o.lease_until < $2))
     AND NOT (o.record_key IS NOT NULL AND EXISTS (SELECT 1 FROM operations p WHERE p.destination = o.destination AND p.object = o.object
       AND p.record_key = o.record_key AND p.state IN ('pending', 'leased') AND p.seq < o.seq))
   ORDER BY o.seq LIMIT $4 FOR UPDATE OF o SKIP LOCKED`;
@@ -40,22 +41,10 @@ export async function claimOperations(db: Database, destination: string, options
   const limit = Math.max(1, options.limit);
   return db.transaction(async (tx) => {
     const claimed: Candidate[] = [];
-    let after = 0;
-    // More windows only while held rows left the claim short and the last window was full.
-    for (let window = 0; claimed.length < limit && window < 10; window++) {
-      const { rows } = await tx.query<OperationRow>(DUE, [destination, now, after, limit]);
-      if (rows.length === 0) break;
-      after = rows.at(-1)!.seq;
-      const due = rows.map(candidate);
-      const later = await laterOnRecords(tx, destination, now, due);
-      const held = await heldBy(tx, destination, [...due, ...[...later.values()].flat().filter((c): c is Candidate => c !== undefined)]);
-      claimed.push(...selectClaims<Candidate>({
-        due,
-        laterOnRecord: (c) => runBehind(later.get(recordOf(c)) ?? [], c.row.seq),
-        held: (c) => held.has(c.row.id),
-      }, limit - claimed.length));
-      if (rows.length < limit) break;
-    }
+    // Live operations first, then resync jobs' with what room is left: a resync never holds back a
+    // fresh post for more than the calls already under way (the order on a record stays plan order:
+    // a write is not due while an earlier one on its record is undelivered, whoever queued it).
+    for (const live of [true, false]) await claimWindows(tx, { destination, now, limit, live }, claimed);
     if (claimed.length === 0) return [];
     const unknown = claimed.map((c) => unknownOnClaim({ state: c.row.state, sentAt: c.row.sent_at, outcomeUnknown: c.row.outcome_unknown }));
     await tx.query(`UPDATE operations o SET state = 'leased', lease_owner = $1, lease_until = $2, outcome_unknown = u.unknown, sent_at = NULL, updated_at = $3
@@ -63,6 +52,29 @@ export async function claimOperations(db: Database, destination: string, options
     [options.owner, now + options.leaseMs, now, claimed.map((c) => c.row.id), unknown]);
     return claimed.map((c, i) => toStoredOperation({ ...c.row, state: 'leased', outcome_unknown: unknown[i]!, sent_at: null }));
   });
+}
+
+/** Claims into `claimed`, up to `limit` in all, from live operations (`live`) or resync jobs' ones, in windows of `limit` rows. */
+async function claimWindows(tx: Tx, options: { destination: string; now: number; limit: number; live: boolean }, claimed: Candidate[]): Promise<void> {
+  const { destination, now, limit, live } = options;
+  let after = 0;
+  // More windows only while held rows left the claim short and the last window was full.
+  for (let window = 0; claimed.length < limit && window < 10; window++) {
+    const { rows } = await tx.query<OperationRow>(DUE, [destination, now, after, limit, live]);
+    if (rows.length === 0) break;
+    after = rows.at(-1)!.seq;
+    // Never twice in one claim (a write taken behind its record's head in the first pass).
+    const taken = new Set(claimed.map((c) => c.row.id));
+    const due = rows.filter((r) => !taken.has(r.id)).map(candidate);
+    const later = await laterOnRecords(tx, destination, now, due);
+    const held = await heldBy(tx, destination, [...due, ...[...later.values()].flat().filter((c): c is Candidate => c !== undefined)]);
+    claimed.push(...selectClaims<Candidate>({
+      due,
+      laterOnRecord: (c) => runBehind(later.get(recordOf(c)) ?? [], c.row.seq),
+      held: (c) => held.has(c.row.id),
+    }, limit - claimed.length));
+    if (rows.length < limit) break;
+  }
 }
 
 const candidate = (row: OperationRow): Candidate => ({ operation: row.operation, state: row.state, recordKey: row.record_key, row, refs: JSON.parse(row.refs) as OperationReference[] });

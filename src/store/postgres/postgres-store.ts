@@ -1,3 +1,4 @@
+import { PostgresResyncs } from './resyncs.ts';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
@@ -43,6 +44,7 @@ export class PostgresStore implements Store {
   #migrated = false;
   #schemaVersion = 0;
   #appends: Promise<unknown> = Promise.resolve();
+  readonly resyncs: PostgresResyncs;
 
   /** @throws PARLEY_STORE_UNAVAILABLE when the schema name is not a plain identifier */
   constructor(options: PostgresStoreOptions) {
@@ -53,6 +55,8 @@ export class PostgresStore implements Store {
     this.#db = new Database({ ...shared, poolSize: options.poolSize ?? 10 });
     this.#leadership = new Leadership(shared);
     this.#notifications = new Notifications(shared);
+    const facet = { db: () => this.#check() };
+    this.resyncs = new PostgresResyncs(facet);
   }
 
   async migrate(): Promise<{ applied: number[] }> {

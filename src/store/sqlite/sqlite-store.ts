@@ -16,6 +16,7 @@ import { CommitHealth, PROBE_BYTES } from './commit-health.ts';
 import { applyOutcomes, releaseLeasesOf } from './record-outcomes.ts';
 import { listInstances, reapInstance, recordHeartbeat, silentInstances } from './instances.ts';
 import { readFirstRecords, readLinks } from './links.ts';
+import { SqliteResyncs } from './resyncs.ts';
 import { selectClaims, unknownOnClaim, waitsFor, type WaitFacts } from '../../outbox/rules/index.ts';
 
 /** Options of the embedded store. */
@@ -48,6 +49,7 @@ export class SqliteStore implements Store {
   #statements: Statements | undefined;
   // Whether commits succeed, for status(); every write transaction goes through it.
   readonly #health: CommitHealth;
+  readonly resyncs: SqliteResyncs;
 
   /** @throws PARLEY_STORE_DATA_DIR_UNWRITABLE when the database's folder or file cannot be written */
   constructor(options: SqliteStoreOptions) {
@@ -75,6 +77,8 @@ export class SqliteStore implements Store {
       db.prepare('INSERT INTO store_probe (filler) VALUES (zeroblob(?))').run(PROBE_BYTES);
       db.prepare('DELETE FROM store_probe').run();
     }));
+    const facet = { db: () => { this.#ready(); return db; }, statements: () => this.#ready(), commit: <T>(work: () => T): T => this.#commit(db.transaction(work)) };
+    this.resyncs = new SqliteResyncs(facet);
   }
 
   #commit<T>(transaction: () => T, options: { tookRoom?: boolean } = {}): T {

@@ -49,7 +49,7 @@ export function prepareStatements(db: Database.Database) {
       WHERE o.destination = ? AND ((o.state = 'pending' AND o.next_attempt_at <= ?) OR (o.state = 'leased' AND o.lease_until < ?))
         AND NOT (o.record_key IS NOT NULL AND EXISTS (SELECT 1 FROM operations p WHERE p.destination = o.destination AND p.object = o.object
           AND p.record_key = o.record_key AND p.state IN ('pending', 'leased') AND p.seq < o.seq))
-      ORDER BY o.seq`),
+      ORDER BY (o.resync_id IS NOT NULL), o.seq`),
     // Writes after `seq` on the same record, in order, up to the first that is not due yet.
     laterOnRecord: db.prepare(`SELECT * FROM operations WHERE destination = ? AND object = ? AND record_key = ? AND seq > ?
       AND state IN ('pending', 'leased') AND next_attempt_at <= ? ORDER BY seq`),

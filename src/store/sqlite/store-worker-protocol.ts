@@ -5,6 +5,10 @@
  * only an Error's name and message.
  */
 export interface StoreCall { id: number; method: string; args: unknown[] }
+
+/** The store's facets (sub-objects of `Store` kept in files of their own): a call names `<facet>.<method>`. */
+export const FACETS = ['resyncs'] as const;
+export type FacetName = typeof FACETS[number];
 export type StoreReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { code?: string; status?: number; message: string; details?: Record<string, unknown> } };

@@ -3,7 +3,7 @@ import { isParleyError } from '../../errors.ts';
 import type { DeliveryWrite } from '../store.ts';
 import { type PackedDeliveries, unpackDeliveries } from './packed-deliveries.ts';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
-import { APPEND_PACKED, type StoreCall, type StoreReply } from './store-worker-protocol.ts';
+import { APPEND_PACKED, FACETS, type StoreCall, type StoreReply } from './store-worker-protocol.ts';
 
 /**
  * The worker side of `WorkerSqliteStore`: owns the only connection to the database and runs the
@@ -65,9 +65,12 @@ async function appendTogether(calls: StoreCall[]): Promise<void> {
 function run(call: StoreCall): Promise<unknown> {
   // Closing a store that never opened has nothing to do, and must not hide why it did not open.
   if (!store) return call.method === 'close' ? Promise.resolve() : Promise.reject(openFailure);
-  const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[call.method];
+  // `<facet>.<method>` runs on the facet, only one of those the protocol names.
+  const [first, second] = call.method.split('.', 2) as [string, string | undefined];
+  const target: unknown = second === undefined ? store : (FACETS as readonly string[]).includes(first) ? (store as unknown as Record<string, unknown>)[first] : undefined;
+  const method = target === undefined ? undefined : (target as Record<string, unknown>)[second ?? first];
   if (typeof method !== 'function') return Promise.reject(new Error(`no store method ${call.method}`));
-  return method.apply(store, call.args);
+  return (method as (...args: unknown[]) => Promise<unknown>).apply(target, call.args);
 }
 
 function settle(call: StoreCall, outcome: Promise<unknown>): Promise<void> {

@@ -1,9 +1,10 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { ParleyError, errors } from '../../errors.ts';
+import type { ResyncStore } from '../resync-store.ts';
 import type { Store } from '../store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
 import { packDeliveries } from './packed-deliveries.ts';
-import { APPEND_PACKED, type StoreCall, type StoreReply } from './store-worker-protocol.ts';
+import { APPEND_PACKED, type FacetName, type StoreCall, type StoreReply } from './store-worker-protocol.ts';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -55,6 +56,19 @@ export class WorkerSqliteStore implements Store {
   #call<T>(method: keyof Store, ...args: unknown[]): Promise<T> {
     return this.#send<T>({ id: 0, method, args });
   }
+
+  /**
+   * A facet of the store (`resyncs`, …) whose every method is a call to the worker's, named
+   * `<facet>.<method>`. Facet methods take and answer plain data (structured clone), as the store's own.
+   */
+  #facet<F extends object>(facet: FacetName): F {
+    return new Proxy({} as F, {
+      // Not `then`: the facet must not look like a promise to `await`.
+      get: (_target, method) => (typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => this.#send({ id: 0, method: `${facet}.${method}`, args }) : undefined),
+    });
+  }
+
+  readonly resyncs: ResyncStore = this.#facet<ResyncStore>('resyncs');
 
   #send<T>(call: StoreCall, transfer: TransferListItem[] = []): Promise<T> {
     if (this.#failure) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: this.#failure.message }));

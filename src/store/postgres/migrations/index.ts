@@ -1,10 +1,12 @@
 import { sql as intake } from './0001-intake.ts';
 import { sql as outbox } from './0002-outbox.ts';
 import { sql as instances } from './0003-instances.ts';
+import { sql as resyncs } from './0004-resyncs.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'intake', sql: intake },
   { version: 2, name: 'outbox', sql: outbox },
   { version: 3, name: 'instances', sql: instances },
+  { version: 4, name: 'resyncs', sql: resyncs },
 ];

@@ -4,6 +4,7 @@ import { sql as deliveryHeaders } from './0003-delivery-headers.ts';
 import { sql as sentMarker } from './0004-sent-marker.ts';
 import { sql as deferredPlans } from './0005-deferred-plans.ts';
 import { sql as instances } from './0006-instances.ts';
+import { sql as resyncs } from './0007-resyncs.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -13,4 +14,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 4, name: 'sent-marker', sql: sentMarker },
   { version: 5, name: 'deferred-plans', sql: deferredPlans },
   { version: 6, name: 'instances', sql: instances },
+  { version: 7, name: 'resyncs', sql: resyncs },
 ];
