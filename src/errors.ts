@@ -92,6 +92,14 @@ export const errors = {
     'PARLEY_DESTINATION_REDIRECTED', 500, 'Destination "{destination}": {host} answered a redirect ({status}) to {location}; redirects are not followed with credentials'),
   DESTINATION_UNREACHABLE: defineError<{ destination: string; host: string; reason: string; cause: string; sent: boolean; httpStatus?: number; vendorCode?: string }>(
     'PARLEY_DESTINATION_UNREACHABLE', 503, 'Destination "{destination}" cannot reach {host}: {reason}'),
+  // Source pulls (`from-source` resyncs, src/connectors/source-pull): `source` is the source block's name.
+  PULL_UNSUPPORTED: defineError<{ source: string; kind?: string; kinds?: string[] }>('PARLEY_PULL_UNSUPPORTED', 422, 'Source "{source}" cannot pull that: its connector has no pull, or not of this kind'),
+  PULL_BAD_REQUEST: defineError<{ source: string; reason: string }>('PARLEY_PULL_BAD_REQUEST', 400, 'The pull from source "{source}" is invalid: {reason}'),
+  PULL_BAD_CURSOR: defineError<{ source: string }>('PARLEY_PULL_BAD_CURSOR', 400, 'The pull cursor is not one source "{source}" issued'),
+  PULL_FAILED: defineError<{ source: string; kind: string; reason: string; httpStatus?: number; vendorCode?: string; scope?: string }>(
+    'PARLEY_PULL_FAILED', 502, 'Pulling {kind} from source "{source}" failed: {reason}'),
+  PULL_RATE_LIMITED: defineError<{ source: string; kind: string; waits: number }>('PARLEY_PULL_RATE_LIMITED', 429, 'Source "{source}" refused {kind} for its rate limit {waits} times in a row, each after its reset'),
+  PULL_CANCELLED: defineError<{ source: string }>('PARLEY_PULL_CANCELLED', 409, 'The pull from source "{source}" was cancelled'),
   MAPPING_INVALID: defineError<{ file: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
     'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
   SERVER_LISTEN_FAILED: defineError<{ host: string; port: number; reason: string }>('PARLEY_SERVER_LISTEN_FAILED', 500, 'Cannot listen on {host}:{port}: {reason}'),
@@ -131,6 +139,8 @@ export const errors = {
   API_REPLAY_MAPPING_FAILED: defineError<{ id: string; mappingId: string; eventId: string; problems: Array<{ key: string; problem: string }> }>(
     'PARLEY_API_REPLAY_MAPPING_FAILED', 422, 'Dead letter {id} was not replayed: mapping {mappingId} still fails on its event'),
   API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
+  API_RESYNC_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_RESYNC_NOT_FOUND', 404, 'No resync {id}'),
+  API_RESYNC_INVALID: defineError<{ reason: string; destination?: string; known?: string[] }>('PARLEY_API_RESYNC_INVALID', 400, 'This resync cannot run: {reason}'),
   SANDBOX_LOOPBACK_ONLY: defineError<{ sandbox: string }>('PARLEY_SANDBOX_LOOPBACK_ONLY', 403, 'The {sandbox} sandbox answers clients on this machine only; its config block can say public: true'),
   HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),
   HTTP_BAD_REQUEST: defineError<{ reason: string }>('PARLEY_HTTP_BAD_REQUEST', 400, 'Bad request: {reason}'),
@@ -145,6 +155,13 @@ export const errors = {
   HTTP_SHUTTING_DOWN: defineError<Record<string, never>>('PARLEY_HTTP_SHUTTING_DOWN', 503, 'The server is shutting down; send the request again'),
   INTERNAL: defineError<{ reqId?: string }>('PARLEY_INTERNAL', 500, 'Internal error; the log has the details'),
   NOT_READY: defineError<{ reason: string }>('PARLEY_NOT_READY', 503, 'Not ready: {reason}'),
+  // The ops CLI (src/cli/): raised on the client side, printed as one line, never an HTTP answer.
+  CLI_UNREACHABLE: defineError<{ url: string; reason: string }>('PARLEY_CLI_UNREACHABLE', 503, 'Cannot reach Parley at {url}: {reason}'),
+  CLI_BAD_RESPONSE: defineError<{ url: string; status: number; reason: string }>(
+    'PARLEY_CLI_BAD_RESPONSE', 502, 'Parley at {url} answered HTTP {status} without the API\'s JSON: {reason}'),
+  CLI_CONFIRMATION_REQUIRED: defineError<{ personId: string }>(
+    'PARLEY_CLI_CONFIRMATION_REQUIRED', 400, 'Erasing person {personId} cannot be undone, and stdin is not a terminal to ask on: pass --yes'),
+  CLI_NOT_CONFIRMED: defineError<{ personId: string }>('PARLEY_CLI_NOT_CONFIRMED', 400, 'Person {personId} was not erased: the confirmation was not given'),
 } as const;
 
 export type ErrorName = keyof typeof errors;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -5,6 +6,7 @@ import { createApiKeyChecker } from './api/api-keys.ts';
 import { deadLetterRoutes } from './api/dead-letters.ts';
 import { outboxRoutes } from './api/outbox.ts';
 import { connectorRoutes } from './api/connectors.ts';
+import { resyncRoutes, type ResyncRouteOptions } from './api/resyncs.ts';
 import type { DestinationStatus } from './outbox/dispatcher.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
@@ -43,6 +45,8 @@ export interface AppDependencies {
   mappingReplayer?: MappingReplayer;
   /** The destinations' state, for `GET /v1/connectors`. */
   connectorStatus?: () => DestinationStatus[];
+  /** Resync jobs' routes: which destinations can be resynced, whether a scope can be pulled, and who runs the jobs. */
+  resyncs?: Pick<ResyncRouteOptions, 'destinations' | 'canPull' | 'onChange' | 'newId'>;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -99,6 +103,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(outboxRoutes, { store: deps.store, auth });
   await app.register(connectorRoutes, { status: deps.connectorStatus ?? (() => []), auth });
+  await app.register(resyncRoutes, { store: deps.store, auth, now: deps.now, destinations: [], newId: randomUUID, ...deps.resyncs });
   await mountSandboxes(app, deps.sandboxes ?? [], deps.dataDir ?? '.');
   return app;
 }

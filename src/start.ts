@@ -14,6 +14,7 @@ import { instanceId } from './instance-id.ts';
 import { leadGatedStore } from './instances/lead-gated-store.ts';
 import { startPresence } from './instances/presence.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
+import { createResyncRunner, type ResyncRunner } from './resyncs/runner.ts';
 import { loadCatalogCache, saveCatalog } from './mappings/catalog-cache.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
@@ -103,7 +104,10 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const appLogger = withRedactedHeaders(logger, sources.flatMap((s) => [s.definition.signatureHeader, ...(s.definition.secretHeaders ?? [])]));
     // An instance without the intake role takes no webhooks: keep it out of the webhook pool.
     const served = roles.includes('intake') ? sources : [];
-    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), logger: appLogger, metrics, now });
+    let resyncRunner: ResyncRunner | undefined;
+    const resyncable = [...new Set(mappings.map((m) => m.definition.target.destination))].filter((d) => destinations.some((x) => x.id === d));
+    const resyncs = { destinations: resyncable, newId: uuidv7, onChange: () => resyncRunner?.notify() };
+    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, logger: appLogger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
@@ -170,6 +174,11 @@ export async function start(environment: Environment, options: { signal?: AbortS
       // Asked to stop during start-up: nothing more to begin.
       if (!options.signal?.aborted) dispatcher.start();
     }
+    // Resync jobs run where planning may (any such instance: a job is leased to one at a time).
+    if (mappings.length > 0 && roles.includes('planner')) {
+      resyncRunner = createResyncRunner({ store, mappings, catalogs: () => catalogs, owner: owner.id, logger: logger.child({ component: 'resyncs' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() });
+      if (!options.signal?.aborted) resyncRunner.start();
+    }
     const prune = setInterval(() => {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
@@ -182,6 +191,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       clearInterval(prune);
       stopPresence?.();
       stopWakeUps?.();
+      await resyncRunner?.stop();
       // First stop sending: the built-in sandbox the dispatcher may be calling is served by this app.
       // The waits add up to about 8 s, inside main.ts's 10 s deadline: a round still sending after
       // 4 s has its leases given back, and what is left to derive or plan is done at the next start.

@@ -17,6 +17,14 @@ export interface ApiKeyChecker {
   require(scope: Scope): (request: FastifyRequest) => Promise<void>;
 }
 
+// Who made each authenticated request, for what it records (a resync's `requestedBy`, an audit).
+const principals = new WeakMap<FastifyRequest, ApiPrincipal>();
+
+/** The key that authenticated `request` (its name and scope), once a `require` handler let it through. */
+export function principalOf(request: FastifyRequest): ApiPrincipal | undefined {
+  return principals.get(request);
+}
+
 // Keys are looked up by their SHA-256, so the lookup's timing says nothing about a key's bytes.
 const digest = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -32,6 +40,7 @@ export function createApiKeyChecker(keys: ReadonlyArray<{ name: string; key: str
         const principal = byDigest.get(digest(match[1]!));
         if (!principal) throw errors.API_UNAUTHORIZED({ reason: 'unknown API key' });
         if (RANK[principal.scope] < RANK[scope]) throw errors.API_FORBIDDEN({ required: scope, scope: principal.scope });
+        principals.set(request, principal);
       };
     },
   };

@@ -6,6 +6,7 @@ import { ErrorBody } from '../http/error-body.ts';
 import type { MappingReplayer, MappingReplayOutcome } from '../outbox/planner.ts';
 import type { StoredDeadLetter, Store } from '../store/store.ts';
 import type { ApiKeyChecker } from './api-keys.ts';
+import { idempotent as idempotentAnswer } from './idempotency.ts';
 import { PageQuery, decodeCursor, encodeCursor, pageOf } from './pagination.ts';
 
 const { PAYLOAD_INVALID, PARSER_FAILED, MAPPING_FAILED } = deadLetterReasons;
@@ -81,16 +82,8 @@ export async function deadLetterRoutes(app: FastifyInstance, options: { store: S
   });
 
   const operate = options.auth.require('operate');
-  const idempotent = async <T>(request: { headers: Record<string, unknown> }, scope: string, produce: () => Promise<T>): Promise<T> => {
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || key === '') return produce();
-    const now = options.now();
-    const earlier = await options.store.readIdempotencyKey(scope, key, new Date(now.getTime() - 86_400_000));
-    if (earlier !== undefined) return earlier as T;
-    const answer = await produce();
-    await options.store.saveIdempotencyKey(scope, key, answer, now);
-    return answer;
-  };
+  const idempotent = <T>(request: { headers: Record<string, unknown> }, scope: string, produce: () => Promise<T>): Promise<T> =>
+    idempotentAnswer(options.store, options.now(), request, scope, produce);
 
   // Dead letters of stage mapping: their mapping runs again (the planner); nothing changes for those that still fail.
   const replayMappings = async (letters: StoredDeadLetter[]): Promise<MappingReplayOutcome> => {

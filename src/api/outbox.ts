@@ -33,6 +33,7 @@ export const OperationResource = z.object({
   lastError: z.record(z.string(), z.unknown()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  resyncId: z.string().optional().describe('the resync job that queued it (GET /v1/resyncs/:id); absent for live traffic'),
 }).meta({ id: 'Operation' });
 
 const OperationsQuery = z.object({ state: OperationState.optional(), destination: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(), ...PageQuery }).strict();

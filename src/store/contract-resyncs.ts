@@ -78,6 +78,8 @@ export function resyncCases({ fresh, at, storeNewEvents, operation }: ResyncCase
     expect(await store.resyncs.commitPage('r1', { owner: 'a', plans: [{ eventId: 'x', operations: [operation('late', 'x')], problems: [] }], events: 1, planningDone: true, now: at(1_800) })).toBe(false);
     expect((await store.resyncs.get('r1'))!.counts.planned).toBe(0);
     expect(await store.resyncs.finish('r1', { owner: 'a', now: at(1_900), state: 'done' })).toBe(false);
+    // 'b' restarted under its id (a crash): it takes its own job back before the lease ran out.
+    expect(await store.resyncs.claim({ owner: 'b', now: at(1_850), leaseMs: 1_000 })).toMatchObject({ id: 'r1', cursor: '42' });
     expect(await store.resyncs.finish('r1', { owner: 'b', now: at(1_900), state: 'done' })).toBe(true);
     expect(await store.resyncs.get('r1')).toMatchObject({ state: 'done', finishedAt: at(1_900).toISOString() });
   });

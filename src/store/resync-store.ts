@@ -63,7 +63,9 @@ export interface ResyncStore {
   list(query: { limit: number; after?: string }): Promise<Page<StoredResync>>;
   /**
    * Takes one job to work on for `leaseMs`: a `queued` one, or a `running` one whose lease ran out
-   * (its instance died: the job goes on from its cursor). Marks it `running`.
+   * (its instance died: the job goes on from its cursor), or one this owner held before (the same
+   * instance id restarted after a crash: it takes its job back at once). Marks it `running`. Call
+   * it only while running no job.
    */
   claim(options: { owner: string; now: Date; leaseMs: number }): Promise<StoredResync | undefined>;
   /** Extends the lease; false when the job is no longer this owner's or no longer running (cancelled). */
@@ -75,7 +77,7 @@ export interface ResyncStore {
   /**
    * In ONE transaction, if the job is still `running` and this owner's: queues the plans'
    * operations tagged with the job (the outbox's rules apply: a tombstoned record's are
-   * `superseded`), adds `events` to its count, moves its cursor, and, with `planningDone`, notes
+   * `superseded`), adds `events` to its count, moves its cursor (when given), and, with `planningDone`, notes
    * that planning is over. Mapping problems are not dead-lettered again (the live plan kept them).
    * @returns false (nothing queued) when the job was cancelled or taken over meanwhile
    */

@@ -15,6 +15,8 @@ export interface OperationRow {
   outcome_unknown: boolean | number;
   /** When the current lease's write was sent, NULL if not yet. */
   sent_at: number | null; lease_owner: string | null; lease_until: number | null;
+  /** The resync job that queued it (migration 7 / PostgreSQL 4); absent in rows made by hand in tests. */
+  resync_id?: string | null;
 }
 export interface DeadLetterRow {
   seq: number; id: string; stage: StoredDeadLetter['stage']; source: string; delivery_id: string; reason_code: string; reason: string;
@@ -54,6 +56,7 @@ export function toStoredOperation(row: OperationRow): StoredOperation {
     state: row.state, attempts: row.attempts, nextAttemptAt: new Date(row.next_attempt_at).toISOString(), outcomeUnknown: row.outcome_unknown === true || row.outcome_unknown === 1,
     ...(row.crm_id !== null ? { crmId: row.crm_id } : {}), ...(row.last_error !== null ? { lastError: JSON.parse(row.last_error) as Record<string, unknown> } : {}),
     createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
+    ...(row.resync_id != null ? { resyncId: row.resync_id } : {}),
   };
 }
 

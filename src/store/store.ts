@@ -181,6 +181,8 @@ export interface StoredOperation extends NewOperation {
   lastError?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+  /** The resync job that queued it; absent for live traffic. */
+  resyncId?: string;
 }
 
 export interface OperationQuery {

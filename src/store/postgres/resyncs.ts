@@ -69,7 +69,7 @@ export class PostgresResyncs implements ResyncStore {
   async claim(options: { owner: string; now: Date; leaseMs: number }): Promise<StoredResync | undefined> {
     const now = options.now.getTime();
     const { rows } = await this.#context.db().query<{ id: string }>(`UPDATE resyncs SET state = 'running', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_until = $3
-      WHERE id = (SELECT id FROM resyncs WHERE state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < $1))
+      WHERE id = (SELECT id FROM resyncs WHERE state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2))
         ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id`, [now, options.owner, now + options.leaseMs]);
     return rows[0] ? this.#read(rows[0].id) : undefined;
   }
@@ -106,7 +106,7 @@ export class PostgresResyncs implements ResyncStore {
       await queue.flush();
       if (operations.length > 0) await tx.query('UPDATE operations SET resync_id = $1 WHERE id = ANY($2::text[])', [id, operations.map((op) => op.id)]);
       if (queue.pending > 0) tx.wake('operations');
-      await tx.query(`UPDATE resyncs SET events_done = events_done + $1, cursor = $2, planning_done = $3, events_total = COALESCE($4, events_total) WHERE id = $5`,
+      await tx.query(`UPDATE resyncs SET events_done = events_done + $1, cursor = COALESCE($2, cursor), planning_done = $3, events_total = COALESCE($4, events_total) WHERE id = $5`,
         [page.events, page.cursor ?? null, page.planningDone, page.total ?? null, id]);
       return true;
     });

@@ -74,7 +74,7 @@ export class SqliteResyncs implements ResyncStore {
     const now = options.now.getTime();
     const id = this.#context.commit(() => {
       const db = this.#context.db();
-      const row = db.prepare(`SELECT id FROM resyncs WHERE state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < ?)) ORDER BY seq LIMIT 1`).get(now) as { id: string } | undefined;
+      const row = db.prepare(`SELECT id FROM resyncs WHERE state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)) ORDER BY seq LIMIT 1`).get(now, options.owner) as { id: string } | undefined;
       if (!row) return undefined;
       db.prepare(`UPDATE resyncs SET state = 'running', started_at = COALESCE(started_at, ?), lease_owner = ?, lease_until = ? WHERE id = ?`).run(now, options.owner, now + options.leaseMs, row.id);
       return row.id;
@@ -114,7 +114,7 @@ export class SqliteResyncs implements ResyncStore {
           tag.run(id, op.id);
         }
       }
-      db.prepare(`UPDATE resyncs SET events_done = events_done + ?, cursor = ?, planning_done = ?, events_total = COALESCE(?, events_total) WHERE id = ?`)
+      db.prepare(`UPDATE resyncs SET events_done = events_done + ?, cursor = COALESCE(?, cursor), planning_done = ?, events_total = COALESCE(?, events_total) WHERE id = ?`)
         .run(page.events, page.cursor ?? null, page.planningDone ? 1 : 0, page.total ?? null, id);
       return true;
     });
