@@ -39,6 +39,8 @@ COPY --from=build /app/package.json /app/parley.yaml /app/parley.production.yaml
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/mappings ./mappings
+# `npx parley …` (the ops command line) runs dist/src/cli through bin/parley.mjs.
+COPY --from=build /app/bin ./bin
 # Created and chowned before VOLUME: changes to a volume's path after its declaration are discarded.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
