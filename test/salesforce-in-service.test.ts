@@ -70,7 +70,8 @@ describe('destination configuration', () => {
   });
 
   it('a sandbox for a connector that has none is refused', async () => {
-    const error = await startParley({ sandboxes: { x: {} } }).then(async (p) => { await p.stop(); return undefined; }, (e: unknown) => e);
-    expect(error).toMatchObject({ code: 'PARLEY_CONFIG_INVALID', details: { issues: [{ key: 'sandboxes.x', problem: 'connector "x" has no sandbox' }] } });
+    // LinkedIn's source has no sandbox (X's has one: its API v2 for pulls).
+    const error = await startParley({ sandboxes: { linkedin: {} } }).then(async (p) => { await p.stop(); return undefined; }, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PARLEY_CONFIG_INVALID', details: { issues: [{ key: 'sandboxes.linkedin', problem: 'connector "linkedin" has no sandbox' }] } });
   });
 });

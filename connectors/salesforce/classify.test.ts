@@ -36,6 +36,12 @@ describe('classifySalesforceError: the reference table, row by row', () => {
   it.each(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED'])('socket error %s: retryable', (code) => {
     expect(classifySalesforceError(socketError(code))).toEqual({ kind: 'retryable' });
   });
+  it.each(['FEATURENOTENABLED', 'INVALIDJOB', 'InvalidBatch'])('Bulk API 2.0 %s (no hardDelete permission, a job or columns the org refuses): permanent, configuration', (code) => {
+    expect(classifySalesforceError(jsforceError(code, 'hardDelete operation requires special user profile permission, please contact your system administrator'))).toEqual({ kind: 'permanent', scope: 'config' });
+  });
+  it.each(['INVALIDJOBSTATE', 'INVALIDCSV'])('Bulk API 2.0 %s: permanent, a bug in Parley\'s requests', (code) => {
+    expect(classifySalesforceError(jsforceError(code))).toEqual({ kind: 'permanent', scope: 'bug' });
+  });
   it('UNABLE_TO_LOCK_ROW (per record): retryable', () => {
     expect(classifySalesforceError(recordError('UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record'))).toEqual({ kind: 'retryable' });
   });

@@ -25,6 +25,9 @@ const RETRYABLE_STATUSES = new Set([420, 429, 500, 502, 503, 504]);
 const CONFIG_CODES = new Set([
   'NOT_FOUND', 'API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED', 'INVALID_SESSION_ID_AFTER_REFRESH',
   'invalid_grant', 'invalid_client', 'invalid_client_id', 'unsupported_grant_type', 'INVALID_AUTH_HEADER',
+  // Bulk API 2.0 (reference §9): a job the org refuses (no "Bulk API Hard Delete" permission, an
+  // object or key it does not have), or a job failed for its columns (`InvalidBatch : Field name not found : Foo`).
+  'FEATURENOTENABLED', 'INVALIDJOB', 'InvalidJob', 'InvalidBatch',
 ]);
 
 /**
@@ -78,6 +81,8 @@ export function classifySalesforceError(error: unknown, context: { matchKey?: st
   // The object or the upsert key named by a mapping does not exist as such in the org.
   if (code === 'INVALID_TYPE' || (code === 'INVALID_FIELD' && /is not an External ID or indexed field/.test(message))) return { kind: 'permanent', scope: 'config' };
   if (code === 'EXCEEDED_ID_LIMIT') return { kind: 'permanent', scope: 'bug' };
+  // A bulk job in a state the request does not fit, or CSV Salesforce cannot read: Parley's request was wrong.
+  if (code === 'INVALIDJOBSTATE' || code === 'INVALIDCSV') return { kind: 'permanent', scope: 'bug' };
   if (httpStatus !== undefined && httpStatus >= 500) return { kind: 'retryable' };
   // A JavaScript error: a bug in Parley or jsforce, not in the record; retrying cannot help.
   if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return { kind: 'permanent', scope: 'bug' };

@@ -4,6 +4,7 @@ import {
   type CatalogObject, type DestinationContext, type DestinationSession, type ObjectCatalog, type UsageReading,
   type VendorRecordResult, type WriteBatch,
 } from '../../src/connectors/index.ts';
+import { SalesforceBulk } from './bulk.ts';
 import { toCatalogObject, type DescribeResult } from './catalog.ts';
 import { freshestUsage, type DailyApiUsage } from './limits.ts';
 import { lookupQueries } from './soql-in.ts';
@@ -111,6 +112,8 @@ class SalesforceSession implements DestinationSession {
   readonly #succeeded: () => void;
   readonly #http: OutboundClient;
   readonly #lastRefreshError: () => unknown;
+  /** Bulk API 2.0 ingest jobs (bulk.ts), for big writes and purges; the destination kit runs them. */
+  readonly bulk: SalesforceBulk;
 
   constructor(conn: Connection, config: SalesforceConfig, context: DestinationContext, http: OutboundClient, succeeded: () => void, lastRefreshError: () => unknown) {
     this.#conn = conn;
@@ -119,6 +122,7 @@ class SalesforceSession implements DestinationSession {
     this.#config = config;
     this.#context = context;
     this.#succeeded = succeeded;
+    this.bulk = new SalesforceBulk(conn, (run) => this.#call(run));
   }
 
   /** The reading of the last answer's `Sforce-Limit-Info: api-usage=used/limit` (read by jsforce), or of `/limits`. */

@@ -18,7 +18,13 @@ export default defineDestination<SalesforceConfig>({
   configSchema: SalesforceConfig,
   // 25 long-running calls per org is the hard ceiling (reference §8); 4 leaves room for the org's other integrations.
   // A SOQL `IN` list of 100 values per look-up call (soql-in.ts).
-  limits: { maxBatchSize: COLLECTIONS_MAX, maxConcurrent: 4, minTimeMs: 0, maxLookupValues: MAX_IN_VALUES },
+  // Bulk API 2.0 jobs (bulk.ts): below ~2,000 records sObject Collections is cheaper in calls (a job
+  // costs at least 7 requests) and faster; 10,000 rows stay far below the 150 MB upload limit
+  // (reference §9). jsforce polls every second for 30 s; a resync job may take longer.
+  limits: {
+    maxBatchSize: COLLECTIONS_MAX, maxConcurrent: 4, minTimeMs: 0, maxLookupValues: MAX_IN_VALUES,
+    bulk: { minRecords: 2_000, maxRecords: 10_000, pollIntervalMs: 2_000, maxWaitMs: 10 * 60_000 },
+  },
   // Login, My Domain and instance hosts (`login.salesforce.com`, `acme.my.salesforce.com`,
   // `acme--dev.sandbox.my.salesforce.com`, `*.force.com`, Government Cloud `*.salesforce.mil`,
   // legacy `*.cloudforce.com`): an instance_url on them is trusted when the login URL is too.

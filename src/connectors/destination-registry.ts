@@ -47,7 +47,11 @@ const DestinationDefinitionShape = z.object({
   displayName: z.string().min(1),
   sdk: z.string().refine((r) => semver.validRange(r) !== null, 'a semver range such as ^2.0.0'),
   configSchema: zodSchema,
-  limits: z.object({ maxBatchSize: z.number().int().positive(), maxConcurrent: z.number().int().positive(), minTimeMs: z.number().min(0), maxLookupValues: z.number().int().positive().optional() }),
+  limits: z.object({
+    maxBatchSize: z.number().int().positive(), maxConcurrent: z.number().int().positive(), minTimeMs: z.number().min(0), maxLookupValues: z.number().int().positive().optional(),
+    bulk: z.object({ minRecords: z.number().int().positive(), maxRecords: z.number().int().positive(), pollIntervalMs: z.number().int().positive().optional(), maxWaitMs: z.number().int().positive().optional() })
+      .refine((b) => b.minRecords <= b.maxRecords, 'minRecords must not exceed maxRecords').optional(),
+  }),
   classify: fn,
   describeError: fn,
   precheck: fn.optional(),

@@ -42,6 +42,13 @@ export interface DestinationSession {
    * record is absent. Optional: without it Parley cannot recover an unknown outcome by looking up.
    */
   lookup?(object: string, field: string, values: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Optional vendor capability: asynchronous bulk jobs (Salesforce Bulk API 2.0 ingest) for big
+   * batches and for purges (deletes that leave nothing restorable). Each method is one HTTP request,
+   * so the kit can put each through the destination's limiter; the kit owns the order, polling,
+   * bounded waits, aborts and the results (`DestinationClient.writeBulk` / `purge`).
+   */
+  bulk?: BulkIngestSession;
   /** The quota reading the vendor's last answer carried (`Sforce-Limit-Info`), if any. Read by the kit after every call. */
   usage?(): UsageReading | undefined;
   /**
@@ -56,3 +63,43 @@ export interface DestinationSession {
 // Why a session and not a DestinationClient: a connector cannot skip the kit's behaviour (a client
 // it built itself could forget the duplicate-id guard or the limiter); the core only ever holds
 // what `connectDestination` built.
+
+/** A bulk job's state as the kit needs it (Salesforce: Open/UploadComplete/InProgress → `in-progress`, JobComplete, Failed, Aborted). */
+export interface BulkJobStatus {
+  state: 'in-progress' | 'complete' | 'failed' | 'aborted';
+  /** `failed`: the vendor's error for the whole job (Salesforce: `errorMessage`); the kit classifies it for the rows the job left unprocessed. */
+  error?: unknown;
+}
+
+/** A processed row of a job, mapped back to its operation by the connector (by key, never by position). */
+export interface BulkRowOutcome {
+  operationId: string;
+  result: VendorRecordResult;
+}
+
+/**
+ * The vendor half of bulk jobs. Every method is exactly one HTTP request and may reject with the
+ * vendor's error (the kit classifies it). `batch` is always the job's batch as the kit sent it to
+ * `create` (operations already admitted, ids unique), so a connector can map result rows back to
+ * operation ids without keeping state.
+ */
+export interface BulkIngestSession {
+  /**
+   * Creates a job for the batch's object and operation (Salesforce `POST /jobs/ingest`); `purge`
+   * asks for a delete that leaves nothing restorable (Salesforce `hardDelete`: no recycle bin).
+   * Resolves with the vendor's job id.
+   */
+  create(batch: WriteBatch, options: { purge: boolean }): Promise<string>;
+  /** Uploads the batch's records (Salesforce `PUT /jobs/ingest/{id}/batches`, CSV). Never retried by the kit. */
+  upload(jobId: string, batch: WriteBatch): Promise<void>;
+  /** Marks the upload complete, so the vendor starts processing (Salesforce `PATCH … {"state":"UploadComplete"}`). Never retried by the kit. */
+  close(jobId: string): Promise<void>;
+  /** Reads the job's state (Salesforce `GET /jobs/ingest/{id}`). */
+  status(jobId: string): Promise<BulkJobStatus>;
+  /** The rows the job processed, successful or failed (Salesforce `…/successfulResults`, `…/failedResults`), keyed by operation id. */
+  processed(jobId: string, batch: WriteBatch, which: 'successful' | 'failed'): Promise<BulkRowOutcome[]>;
+  /** Operation ids of the rows the job did not process (Salesforce `…/unprocessedrecords`). */
+  unprocessed(jobId: string, batch: WriteBatch): Promise<string[]>;
+  /** Stops a job that has not finished (Salesforce `PATCH … {"state":"Aborted"}`); the kit calls it after a failed upload or close, and after its wait ran out. */
+  abort(jobId: string): Promise<void>;
+}

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { OutboundClient } from './outbound.ts';
 import type { ClassifyContext, DestinationSession } from './destination-session.ts';
 
-export type { ClassifyContext, DestinationSession, VendorRecordResult } from './destination-session.ts';
+export type { BulkIngestSession, BulkJobStatus, BulkRowOutcome, ClassifyContext, DestinationSession, VendorRecordResult } from './destination-session.ts';
 
 /**
  * The destination half of the connector SDK: what a CRM connector (Salesforce, SAP C4C, Oracle CX,
@@ -158,6 +158,23 @@ export interface DestinationLimits {
   minTimeMs: number;
   /** Most values in one `lookup` call (Salesforce: 100 in a SOQL `IN`); default 100. */
   maxLookupValues?: number;
+  /** Bulk jobs, for a connector whose session has `bulk`; without it the client has no `writeBulk` or `purge`. */
+  bulk?: BulkLimits;
+}
+
+/**
+ * How a destination runs bulk jobs (`DestinationClient.writeBulk`, `purge`).
+ * @example { minRecords: 2_000, maxRecords: 10_000, pollIntervalMs: 2_000, maxWaitMs: 600_000 }
+ */
+export interface BulkLimits {
+  /** Fewest operations worth a job: `writeBulk` sends a smaller batch through `write` instead, in parts of `maxBatchSize`. */
+  minRecords: number;
+  /** Most operations in one job; a bigger batch is refused before sending (every operation `permanent`/`bug`). Salesforce: 150 MB of CSV per job. */
+  maxRecords: number;
+  /** Wait between two status reads of a job, ms; default 2 000. */
+  pollIntervalMs?: number;
+  /** Longest wait for a job to finish, ms; default 600 000. The kit then aborts it: rows it processed keep their results, the others come back retryable. */
+  maxWaitMs?: number;
 }
 
 /** What Parley hands a connector when it connects. */
@@ -223,6 +240,25 @@ export interface DestinationClient {
    * without it, it calls `lookup` per value. Rejects when a call fails (nothing is assumed absent).
    */
   lookupMany?(object: string, field: string, values: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Present when the connector has bulk jobs (`limits.bulk` and `session.bulk`): writes one batch
+   * as a job, and resolves like `write` with one result per operation id, never rejecting for a CRM
+   * or network failure. A batch under `limits.bulk.minRecords` goes through `write` (in parts of
+   * `maxBatchSize`; `hooks.beforeSend` may then run once per part). Every request
+   * of the job (create, upload, close, each status read, each result file) passes the limiter.
+   * Rows the CRM failed are classified by the connector's `classify` (not retried in the call);
+   * rows it did not process come back `retryable` (or with the job's classified error when the
+   * job failed); rows whose result never came back are `retryable` with `outcomeUnknown`.
+   */
+  writeBulk?(batch: WriteBatch, hooks?: WriteHooks): Promise<Map<string, WriteResult>>;
+  /**
+   * Present when the connector has bulk jobs: deletes records of `object` for good, leaving nothing
+   * restorable (Salesforce: a Bulk API 2.0 `hardDelete` job, no recycle bin), for erasures. Always a
+   * job, whatever the count (at most `limits.bulk.maxRecords` ids). Resolves with one result per
+   * record id given; a record already gone answers what the CRM says (Salesforce:
+   * ENTITY_IS_DELETED, as the connector classifies it).
+   */
+  purge?(object: string, recordIds: readonly string[], hooks?: WriteHooks): Promise<Map<string, WriteResult>>;
   /** The last quota reading, if any. */
   usage(): UsageReading | undefined;
   /**

@@ -36,6 +36,17 @@ export const SalesforceSandboxConfig = z.object({
   fieldOverrides: z.record(z.string(), z.record(z.string(), FieldPatch)).optional(),
   /** Custom fields to add, e.g. `{ SocialPost: [{ name: Parley_Key__c, type: string, length: 255, externalId: true, unique: true }] }`. */
   customFields: z.record(z.string(), z.array(FieldPatch.and(z.object({ name: z.string(), type: z.string() })))).optional(),
+  /**
+   * Bulk API 2.0 ingest jobs (reference §9). A closed job answers `InProgress` to `inProgressPolls`
+   * status reads and is processed on the next, or on the first read `completeAfterMs` after it was
+   * closed. `hardDeletePermission: false` is a user without "Bulk API Hard Delete": hardDelete jobs
+   * are refused with FEATURENOTENABLED.
+   */
+  bulk: z.object({
+    inProgressPolls: z.coerce.number().int().min(0).max(100).default(1),
+    completeAfterMs: z.coerce.number().int().min(0).optional(),
+    hardDeletePermission: z.boolean().default(true),
+  }).strict().default({ inProgressPolls: 1, hardDeletePermission: true }),
   /** Faults from the start (the same shape as `PUT /_faults`). */
   faults: z.unknown().optional(),
 }).strict();

@@ -169,6 +169,21 @@ export class SandboxOrg {
     });
   }
 
+  /**
+   * Deletes records for good (Bulk API 2.0 `hardDelete`, reference §9): as `delete` checks them, but
+   * nothing is kept in the recycle bin, so `queryAll` no longer finds them. Never all-or-none (bulk
+   * jobs are not).
+   */
+  hardDelete(ids: string[]): SaveResult[] {
+    return ids.map((id) => {
+      if (!isSalesforceId(id)) return { id, success: false, errors: [{ statusCode: 'MALFORMED_ID', message: `malformed id ${id}`, fields: [] }] };
+      const found = this.store.byId(id);
+      if (!found) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+      this.store.erase(found.object, found.record.Id);
+      return { id: found.record.Id, success: true, errors: [] };
+    });
+  }
+
   /** Live records of an object whose `key` equals `value` (case-insensitive, as External IDs are by default). */
   findByKey(describe: SObjectDescribe, key: string, value: string): SandboxRecord[] {
     if (key === 'Id') { const found = this.store.byId(value); return found && found.object === describe.name ? [found.record] : []; }

@@ -5,6 +5,8 @@ import { SandboxAuth, ORG_ID } from './auth.ts';
 import { apiVersion, CALL, type CallState, type SandboxRequest } from './call-state.ts';
 import { COMPOSITE_LIMIT, GRAPH_LIMIT, GRAPH_NODE_LIMIT, parseSubrequests, runSubrequests, type Subrequest } from './composite.ts';
 import { SalesforceSandboxConfig } from './config.ts';
+import { BulkJobs } from './bulk-jobs.ts';
+import { registerBulkRoutes } from './bulk-routes.ts';
 import { buildDescribes, describeAt, describeGlobal, limitsBody } from './describes.ts';
 import { FAULTS, LIMIT_ERROR, RULES, type CallKind } from './faults.ts';
 import { SandboxOrg } from './org.ts';
@@ -63,6 +65,8 @@ async function setupSalesforce(app: FastifyInstance, options: SandboxSetupContex
     if ((body as string).trim() === '') { done(null, undefined); return; }
     try { done(null, JSON.parse(body as string)); } catch (error) { done(Object.assign(error as Error, { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined); }
   });
+  // Bulk API 2.0 uploads (`PUT /jobs/ingest/{id}/batches`) are CSV.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => { done(null, body); });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -158,6 +162,11 @@ async function setupSalesforce(app: FastifyInstance, options: SandboxSetupContex
     });
 
     registerRecordRoutes(data, { org, random: () => kit.random() });
+    const lock = FAULTS.UNABLE_TO_LOCK_ROW!;
+    registerBulkRoutes(data, new BulkJobs({
+      org, userId: auth.defaultUserId, settings: () => config.bulk, random: () => kit.random(),
+      lockError: { statusCode: lock.errorCode, message: lock.message, fields: [] },
+    }));
 
     // -- Composite and Composite Graph (reference §5): one call, subrequests in order, references between them --
     const runAtomically = async <T>(work: () => Promise<T>): Promise<T> => {

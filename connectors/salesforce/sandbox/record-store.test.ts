@@ -54,4 +54,18 @@ describe('RecordStore journal', () => {
     expect(second.byId('003SB0000000002AAA')).toBeUndefined();
     expect(second.wasDeleted('003SB0000000001AAA')).toBe(true);
   });
+
+  it('erases for good (a Bulk API hardDelete): not live, not in the recycle bin, and still so after a crash', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sf-store-')), 'org.json');
+    const first = new RecordStore({ file, flushMs: 60_000 });
+    first.put('Contact', { Id: '003SB0000000001AAA', LastName: 'Soft' });
+    first.put('Contact', { Id: '003SB0000000002AAA', LastName: 'Hard' });
+    first.remove('Contact', '003SB0000000001AAA');
+    expect(first.erase('Contact', '003SB0000000002AAA')).toMatchObject({ LastName: 'Hard' });
+    expect(first.erase('Contact', '003SB0000000009AAA')).toBeUndefined();
+    const second = new RecordStore({ file });
+    expect(second.byId('003SB0000000002AAA')).toBeUndefined();
+    expect([...second.deleted('Contact')].map((r) => r.LastName)).toEqual(['Soft']);
+    expect(second.counts()).toEqual({ Contact: 0 });
+  });
 });

@@ -17,7 +17,7 @@ interface Snapshot {
 }
 
 /** One journalled change. */
-interface JournalEntry { op: 'put' | 'remove'; object: string; record?: SandboxRecord; id?: string; counter: number }
+interface JournalEntry { op: 'put' | 'remove' | 'erase'; object: string; record?: SandboxRecord; id?: string; counter: number }
 
 /**
  * The sandbox org's records, per object, in memory; optionally kept in a file so the demo's CRM
@@ -45,6 +45,7 @@ export class RecordStore {
     for (const entry of entries) {
       if (entry.op === 'put' && entry.record) this.#apply('put', entry.object, entry.record);
       if (entry.op === 'remove' && entry.id) this.#apply('remove', entry.object, undefined, entry.id);
+      if (entry.op === 'erase' && entry.id) this.#apply('erase', entry.object, undefined, entry.id);
       this.#counter = Math.max(this.#counter, entry.counter);
     }
     this.flush();
@@ -90,13 +91,31 @@ export class RecordStore {
     return record;
   }
 
-  #apply(op: 'put' | 'remove', object: string, record?: SandboxRecord, id?: string): SandboxRecord | undefined {
+  /**
+   * Removes a record for good, live or in the recycle bin: a Bulk API `hardDelete` (reference §9),
+   * which leaves nothing for `queryAll` to show. `remove` is the soft delete every other API does.
+   * @returns the record as it was, or undefined when there was none
+   */
+  erase(object: string, id: string): SandboxRecord | undefined {
+    const record = this.#apply('erase', object, undefined, id);
+    if (record) this.#append({ op: 'erase', object, id, counter: this.#counter });
+    return record;
+  }
+
+  #apply(op: 'put' | 'remove' | 'erase', object: string, record?: SandboxRecord, id?: string): SandboxRecord | undefined {
     if (op === 'put') {
       this.live(object).set(record!.Id.slice(0, 15), record!);
       this.#objectOfId.set(record!.Id.slice(0, 15), object);
       return record;
     }
     const key = id!.slice(0, 15);
+    if (op === 'erase') {
+      const gone = this.#live.get(object)?.get(key) ?? this.#deleted.get(object)?.get(key);
+      this.#live.get(object)?.delete(key);
+      this.#deleted.get(object)?.delete(key);
+      // The id stays known (objectOfId), so a later write names it as deleted, not as malformed.
+      return gone;
+    }
     const existing = this.#live.get(object)?.get(key);
     if (!existing) return undefined;
     this.#live.get(object)!.delete(key);

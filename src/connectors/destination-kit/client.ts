@@ -1,8 +1,9 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { DestinationSession } from '../destination-session.ts';
-import type { DestinationClient, DestinationContext, DestinationDefinition, UsageReading, VendorError, WriteBatch, WriteHooks } from '../destination.ts';
+import type { DestinationClient, DestinationContext, DestinationDefinition, UsageReading, VendorError, WriteBatch, WriteHooks, WriteResult } from '../destination.ts';
 import { DEFAULT_RETRY_POLICY, pRetryOptions, type RetryPolicy } from './retry-policy.ts';
 import { writeBatch } from './write-loop.ts';
+import { writeBulkJob } from './bulk-loop.ts';
 
 /**
  * Runs one CRM call through the destination's limiter (src/outbox/limits): `live` calls (the
@@ -20,6 +21,8 @@ export interface DestinationKitOptions {
   onUsage?: (reading: UsageReading) => void;
   /** A call refused for quota, with the wait `classify` derived (the one channel for rate limits): the destination pauses that long. */
   onRateLimited?: (retryAfterMs: number, error: VendorError) => void;
+  /** Waits between a bulk job's status reads, ms; default a timer (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Any thrown value, as the Error p-retry needs. */
@@ -81,6 +84,17 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     }
   }, pRetryOptions(retry)).catch((error: unknown) => { throw error instanceof Carried ? error.original : error; });
 
+  /** A request not safe to repeat (a bulk upload or close): once, a quota refusal signalled. */
+  const onceCall = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await call(run);
+    } catch (error) {
+      const classification = classify(error);
+      if (classification.kind === 'rate-limited') rateLimited(classification.retryAfterMs, definition.describeError(error));
+      throw error;
+    }
+  };
+
   const lookupMany = async (object: string, field: string, values: readonly string[]): Promise<Map<string, string>> => {
     const size = definition.limits.maxLookupValues ?? DEFAULT_MAX_LOOKUP_VALUES;
     const unique = [...new Set(values)];
@@ -121,6 +135,27 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     usage: () => latest ?? session.usage?.(),
     close: () => session.close(),
   };
+  const bulkLimits = definition.limits.bulk;
+  if (session.bulk && bulkLimits) {
+    const bulk = session.bulk;
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }));
+    const runJob = (batch: WriteBatch, purge: boolean, hooks: WriteHooks) => writeBulkJob(batch, { purge }, {
+      name: context.name, bulk, limits: bulkLimits, retried: readCall, once: onceCall, classify, describe: (error) => definition.describeError(error),
+      precheck: definition.precheck, beforeSend: hooks.beforeSend, sleep, logger: context.logger,
+    });
+    // Under minRecords a job costs more calls than it saves: `write` in parts of maxBatchSize, one after the other.
+    client.writeBulk = async (batch, hooks = {}) => {
+      if (batch.operations.length >= bulkLimits.minRecords) return runJob(batch, false, hooks);
+      const results = new Map<string, WriteResult>();
+      const size = definition.limits.maxBatchSize;
+      for (let i = 0; i < batch.operations.length; i += size) {
+        const part = await client.write({ ...batch, operations: batch.operations.slice(i, i + size) }, hooks);
+        for (const [id, result] of part) if (!results.has(id)) results.set(id, result);
+      }
+      return results;
+    };
+    client.purge = (object, recordIds, hooks = {}) => runJob({ object, operation: 'delete', operations: recordIds.map((id) => ({ id, recordId: id, fields: {} })) }, true, hooks);
+  }
   if (session.lookup) {
     client.lookupMany = lookupMany;
     client.lookup = async (object, field, value) => (await lookupMany(object, field, [value])).get(value);

@@ -22,7 +22,7 @@ export interface WriteLoopDeps {
 }
 
 /** A request Parley itself got wrong: the same batch would fail again, whatever the CRM. */
-const bug = (message: string): WriteResult => ({ status: 'permanent', scope: 'bug', error: { code: 'PARLEY_OUTBOX_INVALID_OPERATION', message } });
+export const bug = (message: string): WriteResult => ({ status: 'permanent', scope: 'bug', error: { code: 'PARLEY_OUTBOX_INVALID_OPERATION', message } });
 
 /**
  * Writes one batch the way every destination does (ARCHITECTURE.md, the destination kit), and
@@ -112,7 +112,7 @@ export async function writeBatch(batch: WriteBatch, deps: WriteLoopDeps): Promis
  * is dropped (its first occurrence's result answers for it), an incomplete operation is a `bug`,
  * one the connector's precheck refuses is `permanent` for the record.
  */
-function admitted(batch: WriteBatch, results: Map<string, WriteResult>, deps: WriteLoopDeps): WriteOperation[] {
+export function admitted(batch: WriteBatch, results: Map<string, WriteResult>, deps: Pick<WriteLoopDeps, 'name' | 'precheck' | 'logger'>): WriteOperation[] {
   const pending: WriteOperation[] = [];
   const seen = new Set<string>();
   for (const op of batch.operations) {
