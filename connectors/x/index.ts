@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { defineSource } from '../../src/connectors/index.ts';
 import { XSourceConfig } from './config.ts';
 import { parseXDelivery } from './delivery.ts';
+import { xPull } from './pull/index.ts';
+import { XSandboxConfig } from './sandbox/config.ts';
+import { xSandbox } from './sandbox/plugin.ts';
 import { SIGNATURE_HEADER, answerCrc, verifyDelivery } from './verify.ts';
 
 /**
@@ -30,4 +33,7 @@ export default defineSource<XSourceConfig>({
   handshake: answerCrc,
   verify: verifyDelivery,
   parse: parseXDelivery,
+  pull: xPull,
+  // X API v2 simulated at /sandbox/x (user look-ups, Posts and mentions timelines, rate limits).
+  sandbox: { configSchema: XSandboxConfig, plugin: (app, options) => xSandbox.plugin(app, options as never) },
 });

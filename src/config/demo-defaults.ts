@@ -8,6 +8,7 @@ import type { ParleyConfig } from './schema.ts';
 const DEMO_VALUES: ReadonlyArray<{ value: string; what: string }> = [
   { value: 'parley-demo-admin-key', what: 'the documented demo admin API key protects the ops API' },
   { value: 'parley-demo-x-consumer-secret', what: 'the documented demo X consumer secret verifies X deliveries' },
+  { value: 'parley-demo-x-bearer-token', what: 'the documented demo X bearer token is what pulls from X API v2 send (the X sandbox accepts it)' },
   { value: 'parley-demo-meta-app-secret', what: 'the documented demo Meta app secret verifies Facebook and Instagram deliveries' },
   { value: 'parley-demo-meta-verify-token', what: 'the documented demo Meta verify token answers Meta\'s subscription handshake' },
   { value: 'parley-demo-linkedin-client-secret', what: 'the documented demo LinkedIn client secret verifies LinkedIn deliveries' },
@@ -52,7 +53,7 @@ export function demoDefaultsInUse(config: ParleyConfig, raw: unknown): DemoDefau
     if (!block.enabled) continue;
     found.push({
       key: `sandboxes.${id}`,
-      what: `the ${id} sandbox (a simulated CRM with demo logins) is mounted at /sandbox/${id}${block.public ? ' and answers every client (public: true)' : ''}`,
+      what: `the ${id} sandbox (a simulated vendor API with demo credentials) is mounted at /sandbox/${id}${block.public ? ' and answers every client (public: true)' : ''}`,
       replaceWith: 'PARLEY_CONFIG=parley.production.yaml, or remove the block',
       fix: `use PARLEY_CONFIG=parley.production.yaml, or remove sandboxes.${id} from the config`,
     });

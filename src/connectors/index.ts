@@ -13,3 +13,4 @@ export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';
 export * from './sandbox-kit/index.ts';
 export * from './destination-kit/index.ts';
+export * from './source-pull/index.ts';

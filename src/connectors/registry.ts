@@ -52,6 +52,13 @@ const SourceDefinitionShape = z.object({
   handshake: fn.optional(),
   verify: fn,
   parse: fn,
+  pull: z.object({
+    kinds: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'kebab-case')).min(1),
+    lookupKind: z.string().optional(),
+    baseUrl: fn, request: fn, read: fn, rateLimit: fn, classify: fn, account: fn.optional(), unavailable: fn.optional(),
+    trustedDomains: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a domain such as x.com')).optional(),
+  }).refine((p) => p.lookupKind === undefined || p.kinds.includes(p.lookupKind), { message: 'lookupKind must be one of kinds', path: ['lookupKind'] }).optional(),
+  sandbox: z.object({ configSchema: z.custom((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'a zod schema'), plugin: fn }).optional(),
 });
 
 // Built-in connectors live in `connectors/<id>/` at the project root: two levels up from here,

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { ParsedEvent } from '../model/index.ts';
+import type { SandboxDefinition } from './destination.ts';
+import type { SourcePull } from './source-pull/types.ts';
 
 /** Request headers as Node gives them: lower-case names. */
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -112,6 +114,14 @@ export interface SourceDefinition<C = unknown> {
    * the `standard` source's payload profiles, cannot answer synchronously.
    */
   parse: (body: unknown, context: ParseContext<C>) => ParsedEvent[] | Promise<ParsedEvent[]>;
+  /**
+   * Optional: how to pull from the network's API (`from-source` resyncs). Vendor facts only; the
+   * source-pull kit (`pullEvents`) pages, honours rate limits, retries and cancels. Its events must
+   * carry the keys `parse` gives the same items, so the store recognises what webhooks already brought.
+   */
+  pull?: SourcePull<C>;
+  /** Optional: the network's API simulator, mounted at `/sandbox/<id>` when the config lists it under `sandboxes`. */
+  sandbox?: SandboxDefinition;
 }
 
 /**
