@@ -93,7 +93,7 @@ export const errors = {
   DESTINATION_UNREACHABLE: defineError<{ destination: string; host: string; reason: string; cause: string; sent: boolean; httpStatus?: number; vendorCode?: string }>(
     'PARLEY_DESTINATION_UNREACHABLE', 503, 'Destination "{destination}" cannot reach {host}: {reason}'),
   // Source pulls (`from-source` resyncs, src/connectors/source-pull): `source` is the source block's name.
-  PULL_UNSUPPORTED: defineError<{ source: string; kind?: string; kinds?: string[] }>('PARLEY_PULL_UNSUPPORTED', 422, 'Source "{source}" cannot pull that: its connector has no pull, or not of this kind'),
+  PULL_UNSUPPORTED: defineError<{ source: string; reason?: string; kind?: string; kinds?: string[] }>('PARLEY_PULL_UNSUPPORTED', 422, 'Source "{source}" cannot pull that (details.reason says why)'),
   PULL_BAD_REQUEST: defineError<{ source: string; reason: string }>('PARLEY_PULL_BAD_REQUEST', 400, 'The pull from source "{source}" is invalid: {reason}'),
   PULL_BAD_CURSOR: defineError<{ source: string }>('PARLEY_PULL_BAD_CURSOR', 400, 'The pull cursor is not one source "{source}" issued'),
   PULL_FAILED: defineError<{ source: string; kind: string; reason: string; httpStatus?: number; vendorCode?: string; scope?: string }>(
@@ -139,6 +139,13 @@ export const errors = {
   API_REPLAY_MAPPING_FAILED: defineError<{ id: string; mappingId: string; eventId: string; problems: Array<{ key: string; problem: string }> }>(
     'PARLEY_API_REPLAY_MAPPING_FAILED', 422, 'Dead letter {id} was not replayed: mapping {mappingId} still fails on its event'),
   API_DEAD_LETTER_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_DEAD_LETTER_NOT_FOUND', 404, 'No dead letter {id}'),
+  API_ERASURE_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_ERASURE_NOT_FOUND', 404, 'No erasure {id}'),
+  API_ERASURE_PERSON_NOT_FOUND: defineError<{ personId: string }>('PARLEY_API_ERASURE_PERSON_NOT_FOUND', 404, 'No person {personId} to erase'),
+  API_PERSON_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_PERSON_NOT_FOUND', 404, 'No person {id}'),
+  API_IDENTITY_NOT_FOUND: defineError<{ key: string }>('PARLEY_API_IDENTITY_NOT_FOUND', 404, 'No identity {key}'),
+  API_PERSON_LINK_NOT_FOUND: defineError<{ id: string; identityKey: string }>('PARLEY_API_PERSON_LINK_NOT_FOUND', 404, 'Identity {identityKey} is not linked to person {id}'),
+  API_PERSON_LAST_IDENTITY: defineError<{ id: string; identityKey: string }>('PARLEY_API_PERSON_LAST_IDENTITY', 409, 'Identity {identityKey} is the only identity of person {id}: there is nothing to unmerge'),
+  API_IDENTITY_LINK_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_IDENTITY_LINK_NOT_FOUND', 404, 'No identity link {id}'),
   API_RESYNC_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_RESYNC_NOT_FOUND', 404, 'No resync {id}'),
   API_RESYNC_INVALID: defineError<{ reason: string; destination?: string; known?: string[] }>('PARLEY_API_RESYNC_INVALID', 400, 'This resync cannot run: {reason}'),
   SANDBOX_LOOPBACK_ONLY: defineError<{ sandbox: string }>('PARLEY_SANDBOX_LOOPBACK_ONLY', 403, 'The {sandbox} sandbox answers clients on this machine only; its config block can say public: true'),

@@ -7,6 +7,9 @@ import { deadLetterRoutes } from './api/dead-letters.ts';
 import { outboxRoutes } from './api/outbox.ts';
 import { connectorRoutes } from './api/connectors.ts';
 import { resyncRoutes, type ResyncRouteOptions } from './api/resyncs.ts';
+import { peopleRoutes, type PeopleRouteOptions } from './api/people.ts';
+import { erasureRoutes } from './api/erasures.ts';
+import type { Eraser } from './erasures/eraser.ts';
 import type { DestinationStatus } from './outbox/dispatcher.ts';
 import { eventRoutes } from './api/events.ts';
 import { healthRoutes } from './api/health.ts';
@@ -45,8 +48,12 @@ export interface AppDependencies {
   mappingReplayer?: MappingReplayer;
   /** The destinations' state, for `GET /v1/connectors`. */
   connectorStatus?: () => DestinationStatus[];
+  /** Erasures (right to erasure): `POST /v1/persons/:id/erase`; absent, the routes answer 404. */
+  eraser?: Eraser;
   /** Resync jobs' routes: which destinations can be resynced, whether a scope can be pulled, and who runs the jobs. */
   resyncs?: Pick<ResyncRouteOptions, 'destinations' | 'canPull' | 'onChange' | 'newId'>;
+  /** People routes: the destinations whose records a person view shows, record addresses, and who hears of a change (the people indexer). */
+  people?: Pick<PeopleRouteOptions, 'destinations' | 'recordUrl' | 'onChange'>;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -103,7 +110,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(outboxRoutes, { store: deps.store, auth });
   await app.register(connectorRoutes, { status: deps.connectorStatus ?? (() => []), auth });
+  if (deps.eraser) await app.register(erasureRoutes, { store: deps.store, auth, now: deps.now, eraser: deps.eraser });
   await app.register(resyncRoutes, { store: deps.store, auth, now: deps.now, destinations: [], newId: randomUUID, ...deps.resyncs });
+  await app.register(peopleRoutes, { store: deps.store, auth, now: deps.now, destinations: [], ...deps.people });
   await mountSandboxes(app, deps.sandboxes ?? [], deps.dataDir ?? '.');
   return app;
 }

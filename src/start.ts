@@ -14,7 +14,11 @@ import { instanceId } from './instance-id.ts';
 import { leadGatedStore } from './instances/lead-gated-store.ts';
 import { startPresence } from './instances/presence.ts';
 import { createPlanner, type Planner } from './outbox/planner.ts';
+import { createPeopleIndexer, type PeopleIndexer } from './people/indexer.ts';
 import { createResyncRunner, type ResyncRunner } from './resyncs/runner.ts';
+import { createEraser } from './erasures/eraser.ts';
+import { createSuppression } from './erasures/suppression.ts';
+import { createSourcePuller } from './resyncs/pull-source.ts';
 import { loadCatalogCache, saveCatalog } from './mappings/catalog-cache.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
@@ -93,9 +97,14 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const planner: Planner | undefined = mappings.length > 0 && roles.includes('planner')
       ? createPlanner({ store: leadGatedStore(store, 'plan'), mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
       : undefined;
+    // People (issue 20 part 4): the identities index and its linking rules run where planning does, on the plan lead only.
+    const peopleIndexer: PeopleIndexer | undefined = roles.includes('planner')
+      ? createPeopleIndexer({ store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'people' }), now, newId: uuidv7, onQueued: () => dispatcher?.notify() })
+      : undefined;
     const deriver = createDeriver({
       store: leadGatedStore(store, 'derive'), sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
-      ...(planner ? { onEventsStored: planner.notify } : {}),
+      refuse: (events) => suppression(events),
+      onEventsStored: () => { planner?.notify(); peopleIndexer?.notify(); },
     });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
@@ -106,8 +115,20 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const served = roles.includes('intake') ? sources : [];
     let resyncRunner: ResyncRunner | undefined;
     const resyncable = [...new Set(mappings.map((m) => m.definition.target.destination))].filter((d) => destinations.some((x) => x.id === d));
-    const resyncs = { destinations: resyncable, newId: uuidv7, onChange: () => resyncRunner?.notify() };
-    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, logger: appLogger, metrics, now });
+    const suppression = createSuppression(store);
+    const puller = createSourcePuller({
+      sources, store, refuse: suppression, newId: uuidv7, now, logger: logger.child({ component: 'pulls' }),
+      sandboxUrl: (connectorId) => {
+        const mounted = sandboxes.find((s) => s.id === connectorId);
+        return mounted && app ? sandboxBaseUrl(app, mounted) : undefined;
+      },
+    });
+    const resyncs = { destinations: resyncable, newId: uuidv7, onChange: () => resyncRunner?.notify(), canPull: puller.canPull };
+    const eraser = createEraser({
+      store, newId: uuidv7, now, logger: logger.child({ component: 'erasures' }), onQueued: () => dispatcher?.notify(),
+      destinations: () => destinations.map((d) => ({ name: d.id, purge: dispatcher?.canPurge(d.id) ?? false })),
+    });
+    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), onChange: () => peopleIndexer?.notify() }, logger: appLogger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
@@ -125,15 +146,22 @@ export async function start(environment: Environment, options: { signal?: AbortS
     });
     if (roles.includes('intake')) deriver.start();
     planner?.notify();
+    peopleIndexer?.notify();
     const owner = instanceId(environment.instanceId, environment.dataDir);
     // Other instances sharing the store: this one says it is alive, reaps the silent ones' leases,
     // and acts on their wake-ups at once (polling stays the safety net: a heartbeat is also a poll).
-    const wake = { deliveries: () => deriver.poll(), events: () => planner?.notify(), operations: () => dispatcher?.notify() };
+    const wake = { deliveries: () => deriver.poll(), events: () => { planner?.notify(); peopleIndexer?.notify(); }, operations: () => dispatcher?.notify() };
     stopWakeUps = store.onWake((topic) => wake[topic]());
     stopPresence = startPresence({
       store, instance: owner.id, roles, now, logger: logger.child({ component: 'instances' }),
       onReaped: () => dispatcher?.notify(),
-      onTick: () => { if (roles.includes('intake')) deriver.poll(); planner?.notify(); },
+      onTick: () => {
+        if (roles.includes('intake')) deriver.poll();
+        planner?.notify();
+        peopleIndexer?.notify();
+        // Erasures whose deletes are over lose their last identifiers (any planner instance may; it is idempotent).
+        if (roles.includes('planner')) eraser.finishRunning().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'finishing erasures failed; will retry'));
+      },
     });
     if (mappings.length > 0 && destinations.length > 0 && roles.includes('dispatcher')) {
       // Leases are held under a stable instance id: what a crash of this instance left leased is
@@ -176,7 +204,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
     }
     // Resync jobs run where planning may (any such instance: a job is leased to one at a time).
     if (mappings.length > 0 && roles.includes('planner')) {
-      resyncRunner = createResyncRunner({ store, mappings, catalogs: () => catalogs, owner: owner.id, logger: logger.child({ component: 'resyncs' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() });
+      resyncRunner = createResyncRunner({ store, mappings, catalogs: () => catalogs, owner: owner.id, pull: puller.pull, logger: logger.child({ component: 'resyncs' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() });
       if (!options.signal?.aborted) resyncRunner.start();
     }
     const prune = setInterval(() => {
@@ -202,6 +230,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       await deriver.stop();
       await planner?.catchUp(1_000);
       await planner?.stop();
+      await peopleIndexer?.stop();
       await store.close();
     })());
     return { app: server, store, intake, deriver, destinations, mappings, planner, dispatcher: () => dispatcher, logger, address, stop };

@@ -132,3 +132,53 @@ describe('resync jobs', () => {
     expect(ops.filter((o) => ['pending', 'leased', 'waiting'].includes(o.state))).toEqual([]);
   }, 120_000);
 });
+
+describe('a resync from the source', () => {
+  it('pulls through the X sandbox, honours a 429 and its reset, and doubles nothing webhooks already brought', async () => {
+    const parley = await startParley({
+      extra: { mappingsDir: join(process.cwd(), 'mappings') },
+      x: { pull: { bearerToken: 'parley-demo-x-bearer-token', pageSize: 5 } },
+      sandboxes: { salesforce: {}, x: { rateLimits: { 'GET /2/users/:id/tweets': { limit: 1, windowSeconds: 2 }, 'GET /2/users/:id/mentions': { limit: 1, windowSeconds: 8 } } } },
+      destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },
+    });
+    running.push(parley);
+    const ids = postIds(500, 6);
+    const x = `${parley.base}/sandbox/x`;
+    const seeded = await fetch(`${x}/_seed`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        users: [{ id: '990', username: 'user990', name: 'User 990' }],
+        posts: ids.map((id, i) => ({ id, text: `hello ${500 + i}`, author_id: '990', created_at: new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString() })),
+      }),
+    });
+    expect(seeded.status).toBe(200);
+    // Three of the six came by webhook already.
+    for (let i = 0; i < 3; i++) await send(parley, tweetDelivery(500 + i, '990'));
+    const conn = await connection(parley);
+    await until('the 3 delivered posts', async () => {
+      const rows = await conn.sobject('SocialPost').find({ ExternalPostId: { $in: ids } }, ['Id']).execute();
+      return rows.length === 3 ? rows : undefined;
+    });
+    // Another client spends the mentions window: the pull's first mentions call is answered 429.
+    await fetch(`${x}/2/users/990/mentions`, { headers: { authorization: 'Bearer parley-demo-x-bearer-token' } });
+
+    const asked = await resync(parley, { scope: { identity: 'x:990' }, destinations: ['salesforce'], mode: 'from-source' });
+    expect(asked.status).toBe(202);
+    const job = await finished(parley, asked.json.id, 60_000);
+    expect(job).toMatchObject({ state: 'done', counts: { failed: 0, queued: 0 } });
+    const stats = await (await fetch(`${x}/_stats`)).json() as { errors: Record<string, number> };
+    expect(stats.errors.TooManyRequests).toBeGreaterThanOrEqual(1);
+    const posts = await conn.sobject('SocialPost').find({ ExternalPostId: { $in: ids } }, ['ExternalPostId', 'Content']).execute();
+    expect(posts.map((p) => p.ExternalPostId).sort()).toEqual(ids);
+    // Each post is one event in the store, whether a webhook or the pull brought it.
+    const events = (await listAll(parley.base, '/v1/events?source=x&kind=interaction', parley.adminKey)).filter((e) => ids.includes(e.data.networkId));
+    expect(events.map((e) => e.data.networkId).sort()).toEqual(ids);
+  }, 90_000);
+
+  it('is refused for a network no source can pull', async () => {
+    const parley = await start();
+    const refused = await resync(parley, { scope: { network: 'linkedin' }, destinations: ['salesforce'], mode: 'from-source' });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.code).toBe('PARLEY_PULL_UNSUPPORTED');
+  });
+});

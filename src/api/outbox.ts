@@ -34,6 +34,7 @@ export const OperationResource = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   resyncId: z.string().optional().describe('the resync job that queued it (GET /v1/resyncs/:id); absent for live traffic'),
+  erasureId: z.string().optional().describe('the erasure that queued this delete (GET /v1/erasures/:id)'),
 }).meta({ id: 'Operation' });
 
 const OperationsQuery = z.object({ state: OperationState.optional(), destination: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(), ...PageQuery }).strict();

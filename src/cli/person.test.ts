@@ -64,14 +64,12 @@ describe('parley person', () => {
     expect(JSON.parse(json.stdout)).toEqual(view);
   });
 
-  it('link POSTs { identityKey, reason } to /v1/persons/:id/links', async () => {
-    const { url, received } = await start(() => ({ status: 201, body: { personId: 'p-1', identityKey: 'facebook:9', evidence: 'decision' } }));
-    const run = await runParley(['person', 'link', 'p-1', 'facebook:9', '--reason', 'same person, confirmed by phone', '--url', url]);
+  it('link POSTs { identity } to /v1/persons/:id/links, as the API takes it', async () => {
+    const { url, received } = await start(() => ({ status: 200, body: { personId: 'p-1', identityKey: 'facebook:9', evidence: 'decision' } }));
+    const run = await runParley(['person', 'link', 'p-1', 'facebook:9', '--url', url]);
     expect(run.code).toBe(0);
-    expect(received[0]).toMatchObject({ method: 'POST', path: '/v1/persons/p-1/links', body: { identityKey: 'facebook:9', reason: 'same person, confirmed by phone' } });
+    expect(received[0]).toMatchObject({ method: 'POST', path: '/v1/persons/p-1/links', body: { identity: 'facebook:9' } });
     expect(run.stdout).toContain('linked facebook:9 to person p-1');
-    await runParley(['person', 'link', 'p-1', 'x:5', '--url', url]);
-    expect(received[1]!.body).toEqual({ identityKey: 'x:5' });
   });
 
   it('unlink sends DELETE /v1/persons/:id/links/:identityKey, the key encoded', async () => {

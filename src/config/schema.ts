@@ -61,6 +61,13 @@ export const DestinationCommonConfig = z.object({
   /** Most time to wait for the CRM's answer to a call, ms: a CRM that does not answer in time is `unreachable`. */
   responseTimeoutMs: numberFromText(z.number().int().min(100).max(600_000)).default(60_000),
   /**
+   * Every delete to this CRM (a post deleted at the source too, not only an erasure's) deletes for
+   * good where the connector can (`purge`: Salesforce's Bulk API 2.0 hardDelete, which needs the
+   * "Bulk API Hard Delete" permission); otherwise a deleted record stays in the CRM's recycle bin.
+   * Erasures always purge where they can.
+   */
+  purgeDeletes: booleanFromText.default(false),
+  /**
    * Retries inside one call for what the connector classifies as transient (503, a row lock, a lost
    * connection), with exponential backoff between `minDelayMs` and `maxDelayMs` (the destination kit's).
    * What still fails goes back to the outbox, whose own schedule retries it later.
@@ -71,7 +78,7 @@ export const DestinationCommonConfig = z.object({
     maxDelayMs: numberFromText(z.number().int().min(0).max(300_000)).default(4_000),
   }).strict().default({ retries: 3, minDelayMs: 500, maxDelayMs: 4_000 }),
 });
-export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs', 'retry'] as const;
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs', 'retry', 'purgeDeletes'] as const;
 
 /** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
 export const SandboxCommonConfig = z.object({

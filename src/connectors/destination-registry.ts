@@ -24,6 +24,8 @@ export interface ActiveDestination {
   outbound: OutboundPolicy;
   /** Retries inside one call (the destination kit's; `retry` in the block). */
   retry: RetryPolicy;
+  /** Every delete purges where the connector can (`purgeDeletes` in the block; erasures always do). */
+  purgeDeletes?: boolean;
 }
 
 /** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
@@ -89,7 +91,7 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
       id, definition, config: parsed.data, budgetReserve: block.budgetReserve, usageProbeMs: block.usageProbeSeconds * 1000,
       limits: { maxConcurrent: block.maxConcurrent ?? definition.limits.maxConcurrent, minTimeMs: block.minTimeMs ?? definition.limits.minTimeMs },
       outbound: { allowedHosts: block.allowedHosts, connectTimeoutMs: block.connectTimeoutMs, responseTimeoutMs: block.responseTimeoutMs },
-      retry: block.retry,
+      retry: block.retry, purgeDeletes: block.purgeDeletes,
     });
   }
   return active;

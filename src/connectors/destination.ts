@@ -210,6 +210,11 @@ export interface WriteHooks {
    * Not called when no operation is sent (every one refused before sending).
    */
   beforeSend?: () => Promise<void>;
+  /**
+   * What the write is for, on the destination's limiter: `live` (default) goes before `resync`
+   * waiting on the same limiter, so a resync's calls never hold up fresh posts' in the queue.
+   */
+  priority?: 'live' | 'resync';
 }
 
 /**

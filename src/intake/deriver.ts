@@ -3,6 +3,7 @@ import type { ActiveSource } from '../connectors/registry.ts';
 import { deadLetterReasons } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { CanonicalData } from '../model/index.ts';
 import type { DerivedDelivery, PendingDelivery, Store } from '../store/store.ts';
 import { deadLetterKey, deriveEvents } from './derive-events.ts';
 
@@ -51,6 +52,11 @@ export interface DeriverOptions {
   retryMs?: number;
   /** Called after a step stored new events (the planner listens). */
   onEventsStored?: () => void;
+  /**
+   * The ids of events to refuse rather than store: an erased person's (src/erasures/suppression.ts).
+   * Asked once per step; a refused event is counted (`outcome="erased"`), never stored.
+   */
+  refuse?: (events: Array<{ id: string; source: string; key: string; data: CanonicalData }>) => Promise<Set<string>>;
 }
 
 /** How derivation yields to webhooks while they keep arriving. */
@@ -109,11 +115,25 @@ export function createDeriver(options: DeriverOptions): Deriver {
     };
   };
 
+  /** Drops the events of erased persons from the batch's outcomes (the delivery stays derived, with fewer events). */
+  const refuseErased = async (batch: DerivedDelivery[], refuse: NonNullable<DeriverOptions['refuse']>): Promise<void> => {
+    const candidates = batch.flatMap(({ delivery, outcome }) => (outcome.type === 'events' ? outcome.events.map((e) => ({ id: e.id, source: delivery.source, key: e.key, data: e.data })) : []));
+    const refused = await refuse(candidates);
+    if (refused.size === 0) return;
+    for (const item of batch) {
+      if (item.outcome.type !== 'events') continue;
+      for (const e of item.outcome.events) if (refused.has(e.id)) options.metrics.intakeEvents.inc({ source: item.delivery.source, kind: e.kind, outcome: 'erased' });
+      item.outcome = { type: 'events', events: item.outcome.events.filter((e) => !refused.has(e.id)) };
+    }
+    log.info({ refused: refused.size }, 'refused events of erased persons');
+  };
+
   const runStep = async (limit: number): Promise<number> => {
     const pending = await options.store.readPendingDeliveries(limit);
     if (pending.length === 0) return 0;
     lagMs = options.now().getTime() - pending[0]!.receivedAt.getTime();
     const batch = await Promise.all(pending.map(derive));
+    if (options.refuse) await refuseErased(batch, options.refuse);
     const results = await options.store.commitDerived(batch, { dedupSince: new Date(options.now().getTime() - options.dedupWindowMs) });
     results.forEach((result, i) => {
       const { delivery, outcome } = batch[i]!;

@@ -17,7 +17,7 @@ export interface CompiledMapping {
   when?: CompiledExpression;
   recordKey?: CompiledExpression;
   fields: Array<{ name: string; expression: CompiledExpression; default?: unknown; hasDefault: boolean }>;
-  references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later'; parentOf: boolean; match: Array<{ object: string; field: string; value: CompiledExpression }> }>;
+  references: Array<{ name: string; object: string; key?: CompiledExpression; firstOfIdentity: boolean; bind: 'wait' | 'later'; parentOf: boolean; match: Array<{ object: string; field: string; value: CompiledExpression }>; person?: CompiledExpression }>;
   /** The line in the file of a key such as `fields.Content`, for messages. */
   lineOf?: (key: string) => number | undefined;
 }
@@ -54,7 +54,8 @@ export function compileMapping(definition: MappingFile, file: string): { mapping
       const value = compile(`references.${name}.match.${i}.value`, m.value);
       return value ? [{ object: m.object, field: m.field, value }] : [];
     });
-    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: spec.firstOfIdentity === true, bind: spec.bind, parentOf: false, match }];
+    const person = spec.person === undefined ? undefined : compile(`references.${name}.person`, spec.person);
+    if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: spec.firstOfIdentity === true, bind: spec.bind, parentOf: false, match, ...(person ? { person } : {}) }];
     const key = compile(`references.${name}.key`, spec.key);
     return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, parentOf: spec.parentOf === true, match }] : [];
   });

@@ -39,6 +39,15 @@ export const ReferenceSpec = z.object({
    */
   match: z.array(z.object({ object: z.string().min(1), field: z.string().min(1), value: Expression }).strict()).optional(),
   /**
+   * Expression giving the identity (`key`) whose person this record belongs to. When that identity
+   * is linked into a person whose primary identity is another one, the reference resolves as it
+   * does for the primary (its matched parent, else its first record): a persona's `ParentId`
+   * follows the person's record. When the person changes (link, unmerge), Parley queues an update
+   * of this field (src/people/parent-changes.ts). E.g. `ParentId: { object: SocialPost,
+   * firstOfIdentity: true, person: key }`.
+   */
+  person: Expression.optional(),
+  /**
    * `wait` (default): hold this write until the referenced record, if planned, is written.
    * `later`: write now, and set the field once the referenced record is written.
    */
@@ -46,7 +55,8 @@ export const ReferenceSpec = z.object({
 }).strict()
   .refine((r) => !(r.key !== undefined && r.firstOfIdentity !== undefined), 'give key or firstOfIdentity: true, not both')
   .refine((r) => r.key !== undefined || r.firstOfIdentity !== undefined || (r.match !== undefined && r.match.length > 0), 'give key, firstOfIdentity: true, or match rules')
-  .refine((r) => r.match === undefined || r.key === undefined, 'match goes with firstOfIdentity: true, or alone; not with key');
+  .refine((r) => r.match === undefined || r.key === undefined, 'match goes with firstOfIdentity: true, or alone; not with key')
+  .refine((r) => r.person === undefined || r.firstOfIdentity !== undefined, 'person goes with firstOfIdentity: true (a parent that follows the person)');
 
 /**
  * One mapping file (`mappings/<destination>/<id>.yaml`): which events it takes, what it writes.

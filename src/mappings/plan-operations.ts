@@ -85,7 +85,11 @@ export async function planOperations(
           }
           // Match rules alone: with no rule value for this event there is nothing to look up; the field stays empty.
           if (!r.firstOfIdentity && match.length === 0) continue;
-          references.push({ field: r.name, object: r.object, ...(r.firstOfIdentity ? { firstOfIdentity: true } : {}), bind: r.bind, ...(match.length > 0 ? { match } : {}) });
+          const person = r.person ? await r.person.evaluate(event.data) : undefined;
+          references.push({
+            field: r.name, object: r.object, ...(r.firstOfIdentity ? { firstOfIdentity: true } : {}), bind: r.bind, ...(match.length > 0 ? { match } : {}),
+            ...(typeof person === 'string' && person !== '' ? { person } : {}),
+          });
           continue;
         }
         const key = await r.key.evaluate(event.data);

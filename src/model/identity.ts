@@ -23,6 +23,7 @@ export const Identity = z.object({
   verified: z.boolean().optional().meta({ description: 'The network marks the account as verified.', examples: [false] }),
   protected: z.boolean().optional().meta({ description: 'The account is protected/private at the network.', examples: [false] }),
   email: z.string().optional().meta({ description: 'An e-mail address, when the network shares one (X never does in webhooks).', examples: ['martin@example.com'] }),
+  emailVerified: z.boolean().optional().meta({ description: '`true` when the source vouches that the person proved they own `email` (a verified address): the evidence that links identities automatically. Absent when the source does not say.', examples: [true] }),
   location: z.string().optional().meta({ description: 'The location as the person wrote it on their profile (free text).', examples: ['Berlin'] }),
   bio: z.string().optional().meta({ description: 'The profile\'s description, entities decoded.', examples: ['Open Source professional and geek.'] }),
   createdAt: Instant.optional().meta({ description: 'When the account was created at the network.', examples: ['2010-11-26T00:19:49.000Z'] }),

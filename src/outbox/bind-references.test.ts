@@ -114,3 +114,43 @@ describe('a round\'s bindings', () => {
     expect([round.firstOf('SocialPost', 'crm:x:1'), round.firstOf('SocialPost', 'crm:x:2')]).toEqual(['0ST1', undefined]);
   });
 });
+
+describe('a parent that follows the person (`person`)', () => {
+  // x:2 is linked into a person whose primary identity is x:1: its persona is parented where x:1's is.
+  const following: OperationReference = { ...parent, person: 'x:2' };
+  const personaOf2 = (operationKind: 'upsert' | 'update' = 'upsert') => operation('persona-2', { object: 'SocialPersona', operation: operationKind, recordKey: 'x:2', orderingKey: 'crm:x:2', references: [following] });
+  const linked = (links: Record<string, string>, firsts: Record<string, string> = {}): RoundBindings => ({ ...bindings(links, firsts), primaryOf: (key) => (key === 'x:2' ? 'x:1' : undefined) });
+
+  it('takes the primary identity\'s matched parent, without a look-up and never held back', async () => {
+    const lookups = lookupsOf({ Contact: { 'ada@example.com': '0032' } });
+    const bound = await bindReferences(personaOf2(), 'create', linked({ 'SocialPersona.parent/x:1': '0031' }), lookups);
+    expect(bound).toEqual({ kind: 'bound', fields: { Content: 'post persona-2', ParentId: '0031' } });
+    expect(lookups.asked).toEqual([]);
+  });
+
+  it('else the primary identity\'s first record, also on the update that moves it', async () => {
+    expect(await bindReferences(personaOf2('update'), 'update', linked({}, { 'SocialPost/crm:x:1': '0ST1', 'SocialPost/crm:x:2': '0ST2' }), lookupsOf({})))
+      .toEqual({ kind: 'bound', fields: { Content: 'post persona-2', ParentId: '0ST1' } });
+  });
+
+  it('resolves as the identity\'s own when it is its person\'s primary, or the primary\'s parent is not known yet', async () => {
+    const own = bindings({}, { 'SocialPost/crm:x:2': '0ST2' });
+    expect(await bindReferences(personaOf2(), 'create', own, lookupsOf({}))).toMatchObject({ fields: { ParentId: '0ST2' } });
+    expect(await bindReferences(personaOf2(), 'create', linked({}, { 'SocialPost/crm:x:2': '0ST2' }), lookupsOf({}))).toMatchObject({ fields: { ParentId: '0ST2' } });
+  });
+
+  it('moves back after an unmerge: the update looks the identity\'s own match up, as a create does', async () => {
+    const lookups = lookupsOf({ Lead: { 'ada@example.com': '00Q2' } });
+    expect(await bindReferences(personaOf2('update'), 'update', bindings({}, { 'SocialPost/crm:x:2': '0ST2' }), lookups)).toMatchObject({ fields: { ParentId: '00Q2' } });
+    expect(lookups.asked).toEqual(['Contact.Email=ada@example.com', 'Lead.Email=ada@example.com']);
+  });
+
+  it('reads the primaries and their parents with the round\'s links and first records', async () => {
+    const { store } = fakeStore({ links: [{ object: 'SocialPersona.parent', key: 'x:1', crmId: '0031' }], firsts: [{ object: 'SocialPost', orderingKey: 'crm:x:1', crmId: '0ST1' }] });
+    const people = { primaries: async (keys: string[]) => keys.map((key) => ({ key, primaryKey: key === 'x:2' ? 'x:1' : key })) };
+    const round = await readRoundBindings({ readLinks: store.readLinks.bind(store), readFirstRecords: store.readFirstRecords.bind(store), people }, 'crm', [personaOf2(), persona([{ ...parent, person: 'x:1' }])]);
+    expect([round.primaryOf?.('x:2'), round.primaryOf?.('x:1')]).toEqual(['x:1', undefined]);
+    expect(round.linkOf('SocialPersona.parent', 'x:1')).toBe('0031');
+    expect(round.firstOf('SocialPost', 'crm:x:1')).toBe('0ST1');
+  });
+});

@@ -1,4 +1,5 @@
 import type { WriteBatch } from '../connectors/destination.ts';
+import type { PeopleStore } from '../store/people-store.ts';
 import type { OperationReference, Store, StoredOperation } from '../store/store.ts';
 import type { RoundLookups } from './lookups.ts';
 import { linkKeysOf } from './write-plan.ts';
@@ -14,6 +15,8 @@ export interface RoundBindings {
   linkOf(object: string, key: string | undefined): string | undefined;
   /** The CRM id of the first record of `object` written for the identity `orderingKey`, if any. */
   firstOf(object: string, orderingKey: string): string | undefined;
+  /** The primary identity of the person `identityKey` belongs to, when that is another identity (people-store.ts). */
+  primaryOf?(identityKey: string): string | undefined;
 }
 
 /** A `later` reference a write went without: set once its record is written (the store keeps it). */
@@ -31,14 +34,34 @@ export type Binding =
  * Reads the links and first records every operation of a round refers to, in two store reads.
  * @param destination the destination id the round is for
  */
-export async function readRoundBindings(store: Pick<Store, 'readLinks' | 'readFirstRecords'>, destination: string, ops: readonly StoredOperation[]): Promise<RoundBindings> {
-  const links = new Map((await store.readLinks(destination, linkKeysOf([...ops]))).map((l) => [pairKey(l.object, l.key), l.crmId]));
+export async function readRoundBindings(store: Pick<Store, 'readLinks' | 'readFirstRecords'> & { people?: Pick<PeopleStore, 'primaries'> }, destination: string, ops: readonly StoredOperation[]): Promise<RoundBindings> {
+  // References that follow the person: their person's primary identity, and what that one's parent is.
+  const following = [...new Set(ops.flatMap((op) => op.references.flatMap((r) => (r.person !== undefined ? [r.person] : []))))];
+  const primaries = new Map(following.length > 0 && store.people ? (await store.people.primaries(following)).filter((p) => p.primaryKey !== p.key).map((p) => [p.key, p.primaryKey]) : []);
+  const parentKeys = ops.flatMap((op) => op.references.flatMap((r) => {
+    const primary = r.person !== undefined ? primaries.get(r.person) : undefined;
+    return primary !== undefined ? [{ link: { object: `${op.object}.parent`, key: primary }, first: { object: r.object, orderingKey: `${destination}:${primary}` } }] : [];
+  }));
+  const links = new Map((await store.readLinks(destination, [...linkKeysOf([...ops]), ...parentKeys.map((k) => k.link)])).map((l) => [pairKey(l.object, l.key), l.crmId]));
   const firstKeys = ops.flatMap((op) => op.references.filter((r) => r.firstOfIdentity).map((r) => ({ object: r.object, orderingKey: op.orderingKey })));
-  const firsts = new Map((await store.readFirstRecords(destination, firstKeys)).map((f) => [pairKey(f.object, f.orderingKey), f.crmId]));
+  const firsts = new Map((await store.readFirstRecords(destination, [...firstKeys, ...parentKeys.map((k) => k.first)])).map((f) => [pairKey(f.object, f.orderingKey), f.crmId]));
   return {
     linkOf: (object, key) => (key === undefined ? undefined : links.get(pairKey(object, key))),
     firstOf: (object, orderingKey) => firsts.get(pairKey(object, orderingKey)),
+    primaryOf: (identityKey) => primaries.get(identityKey),
   };
+}
+
+/**
+ * Where a reference that follows the person points: the parent of the person's primary identity's
+ * record (its matched parent, else its first record), when the identity is linked into a person
+ * whose primary is another identity and that parent is known. Undefined otherwise: the reference
+ * then resolves as the identity's own.
+ */
+function personParentOf(op: StoredOperation, ref: OperationReference, bindings: RoundBindings): string | undefined {
+  const primary = ref.person !== undefined ? bindings.primaryOf?.(ref.person) : undefined;
+  if (primary === undefined) return undefined;
+  return bindings.linkOf(`${op.object}.parent`, primary) ?? bindings.firstOf(ref.object, `${op.destination}:${primary}`);
 }
 
 /**
@@ -51,27 +74,38 @@ export async function readRoundBindings(store: Pick<Store, 'readLinks' | 'readFi
  *   `<object>.parent` and the operation's record key) so the person's posts can point at it.
  * - A `firstOfIdentity` reference with no match and no first record yet is `parent-missing`:
  *   not a failure (the person has not posted yet), the caller holds the operation back.
+ * - A reference that follows the person (`person`, of an identity linked into a person whose
+ *   primary is another identity) takes the primary's parent first, when it is known: no look-up,
+ *   never held back. An `update` with such a reference (the one that moves a parent after an
+ *   unmerge) looks its `match` rules up too, as a create does.
  * - Otherwise each reference takes its match, first record or link; a `later` one with none is
  *   left out of the fields and returned in `unbound`.
  */
 export async function bindReferences(op: StoredOperation, operation: WriteBatch['operation'], bindings: RoundBindings, lookups: RoundLookups): Promise<Binding> {
   const creates = operation !== 'update' && operation !== 'delete';
+  const ofPerson = new Map<string, string>();
+  for (const ref of op.references) {
+    const parent = personParentOf(op, ref, bindings);
+    if (parent !== undefined) ofPerson.set(ref.field, parent);
+  }
   const matched = new Map<string, string>();
-  if (creates && lookups.available) {
+  if (lookups.available) {
     for (const ref of op.references) {
+      // A parent that follows the person is looked for on a create and on the update that moves it back (after an unmerge).
+      if (ofPerson.has(ref.field) || !(creates || ref.person !== undefined)) continue;
       for (const m of ref.match ?? []) {
         const found = await lookups.lookup(m.object, m.field, m.value).catch(() => undefined);
         if (found) { matched.set(ref.field, found); break; }
       }
     }
   }
-  const orphan = creates ? op.references.find((r) => r.firstOfIdentity && !matched.has(r.field) && bindings.firstOf(r.object, op.orderingKey) === undefined) : undefined;
+  const orphan = creates ? op.references.find((r) => r.firstOfIdentity && !ofPerson.has(r.field) && !matched.has(r.field) && bindings.firstOf(r.object, op.orderingKey) === undefined) : undefined;
   if (orphan) return { kind: 'parent-missing', reference: orphan };
 
   const fields = { ...op.fields };
   const unbound: UnboundReference[] = [];
   for (const ref of op.references) {
-    const crmId = matched.get(ref.field) ?? (ref.firstOfIdentity ? bindings.firstOf(ref.object, op.orderingKey) : bindings.linkOf(ref.object, ref.key));
+    const crmId = ofPerson.get(ref.field) ?? matched.get(ref.field) ?? (ref.firstOfIdentity ? bindings.firstOf(ref.object, op.orderingKey) : bindings.linkOf(ref.object, ref.key));
     if (crmId !== undefined) fields[ref.field] = crmId;
     else if (ref.bind === 'later' && ref.key !== undefined) unbound.push({ field: ref.field, object: ref.object, key: ref.key });
   }

@@ -50,6 +50,8 @@ export interface Dispatcher {
   /** One round for one destination: claim, send, record. Returns how many operations it handled. */
   dispatchOnce(destination: string): Promise<number>;
   status(): DestinationStatus[];
+  /** Whether the destination, as connected now, can delete for good (its client has `purge`: Salesforce's Bulk API 2.0 hardDelete). */
+  canPurge(destination: string): boolean;
   /**
    * Stops after the rounds in flight, which record their results; given `graceMs`, waits at most
    * that long for them. Then gives back whatever this owner still holds leased (a round cut short,

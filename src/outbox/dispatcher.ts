@@ -91,7 +91,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const { settled, writes } = planned;
 
     const sent = await sendBatches(batchWrites(writes, rt.definition.limits.maxBatchSize), {
-      client, followers: claim.followers,
+      client, followers: claim.followers, purgeDeletes: rt.destination.purgeDeletes === true,
       // Marked sent, durably, just before the call: after a crash only these are looked up (store.markSent).
       markSent: async (ids) => { await store.markSent(ids, recordOptions()); },
       onBatch: (size) => options.metrics?.dispatchBatchSize.observe({ destination: id }, size),
@@ -165,6 +165,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       for (const rt of runtimes.values()) rt.wake?.();
     },
     dispatchOnce,
+    canPurge(destination) {
+      return typeof (runtimes.get(destination)?.client as { purge?: unknown } | undefined)?.purge === 'function';
+    },
     status() {
       const at = now().getTime();
       return [...runtimes.values()].map((rt) => ({

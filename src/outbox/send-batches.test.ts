@@ -88,3 +88,40 @@ describe('what a call\'s results say of the destination', () => {
     expect(rateLimitedUntil(results({ status: 'done', recordId: 'X' }), T0)).toBeUndefined();
   });
 });
+
+describe('sending for a resync or an erasure', () => {
+  it('asks the limiter for resync priority only when every write of the batch is a resync\'s', async () => {
+    const priorities: Array<string | undefined> = [];
+    const client = { write: async (batch: WriteBatch, hooks?: { priority?: string }) => { priorities.push(hooks?.priority); return allDone(batch); } };
+    const resynced = batchOf('r1', 'r2');
+    for (const w of resynced.writes) w.op.resyncId = 'job-1';
+    const mixed = batchOf('r3', 'live');
+    mixed.writes[0]!.op.resyncId = 'job-1';
+    await sendBatches([resynced, mixed], { client, followers: new Map(), markSent: async () => undefined });
+    expect(priorities).toEqual(['resync', 'live']);
+  });
+
+  it('purges an erasure\'s deletes where the client can, a record already gone counting as done', async () => {
+    const purged: string[][] = [];
+    const marked: string[] = [];
+    const client = {
+      write: async () => { throw new Error('a purge must not go through write'); },
+      purge: async (_object: string, ids: readonly string[], hooks?: { beforeSend?: () => Promise<void> }) => {
+        await hooks?.beforeSend?.();
+        purged.push([...ids]);
+        return new Map<string, WriteResult>([
+          ['crm-1', { status: 'done', recordId: 'crm-1' }],
+          ['crm-2', { status: 'permanent', scope: 'record', error: { code: 'ENTITY_IS_DELETED', message: 'entity is deleted' } }],
+        ]);
+      },
+    };
+    const deletes: PlannedBatch = {
+      batch: { object: 'SocialPost', operation: 'delete', operations: [{ id: 'd1', fields: {}, recordId: 'crm-1' }, { id: 'd2', fields: {}, recordId: 'crm-2' }] },
+      writes: ['d1', 'd2'].map((id) => ({ op: { ...operation(id), operation: 'delete' as const, erasureId: 'er-1' }, operation: 'delete' as const, write: { id, fields: {} } })),
+    };
+    const [sent] = await sendBatches([deletes], { client, followers: new Map(), markSent: async (ids) => { marked.push(...ids); } });
+    expect(purged).toEqual([['crm-1', 'crm-2']]);
+    expect(marked).toEqual(['d1', 'd2']);
+    expect(Object.fromEntries([...sent!.results!].map(([id, r]) => [id, r.status]))).toEqual({ d1: 'done', d2: 'done' });
+  });
+});

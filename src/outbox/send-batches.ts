@@ -16,7 +16,9 @@ export interface SentBatch {
 
 /** What sending needs. */
 export interface SendDeps {
-  client: Pick<DestinationClient, 'write'>;
+  client: Pick<DestinationClient, 'write' | 'purge'>;
+  /** Deletes of every operation (not only erasures') purge where the client can (the destination's `purgeDeletes`). */
+  purgeDeletes?: boolean;
   /** Head id → the ids merged into it (write-plan.ts `mergeByRecord`): marked sent with their head. */
   followers: ReadonlyMap<string, readonly string[]>;
   /** Marks operations sent, durably (store.markSent): after a crash only these are looked up before being written again. */
@@ -36,12 +38,36 @@ export async function sendBatches(batches: readonly PlannedBatch[], deps: SendDe
     deps.onBatch?.(batch.operations.length);
     const sent = writes.flatMap(({ op }) => [op.id, ...(deps.followers.get(op.id) ?? [])]);
     try {
-      const results = await deps.client.write(batch, { beforeSend: () => deps.markSent(sent) });
+      const purge = deps.client.purge;
+      if (purge && batch.operation === 'delete' && writes.every(({ op }) => op.erasureId !== undefined || deps.purgeDeletes)) {
+        return { batch, writes, results: await purgeBatch(batch, (ids, hooks) => purge(batch.object, ids, hooks), () => deps.markSent(sent)) };
+      }
+      // A batch of a resync's writes only waits behind live ones on the limiter (a mixed one is live).
+      const priority = writes.every(({ op }) => op.resyncId !== undefined) ? 'resync' as const : 'live' as const;
+      const results = await deps.client.write(batch, { beforeSend: () => deps.markSent(sent), priority });
       return { batch, writes, results };
     } catch (error) {
       return { batch, writes, error };
     }
   }));
+}
+
+/**
+ * A batch of deletes sent as one purge (a delete that leaves nothing in the CRM's recycle bin:
+ * Salesforce's Bulk API 2.0 hardDelete), its results keyed back from record ids to operation ids.
+ * A record already gone (`ENTITY_IS_DELETED`: deleted, or purged by an earlier try) is done: there
+ * is nothing left to erase.
+ */
+async function purgeBatch(batch: PlannedBatch['batch'], purge: (ids: string[], hooks: { beforeSend: () => Promise<void> }) => Promise<Map<string, WriteResult>>, beforeSend: () => Promise<void>): Promise<Map<string, WriteResult>> {
+  const byRecord = new Map(batch.operations.filter((o) => o.recordId !== undefined).map((o) => [o.recordId!, o.id]));
+  const purged = await purge([...byRecord.keys()], { beforeSend });
+  const results = new Map<string, WriteResult>();
+  for (const [recordId, opId] of byRecord) {
+    const result = purged.get(recordId);
+    const gone = result?.status === 'permanent' && result.error.code === 'ENTITY_IS_DELETED';
+    results.set(opId, gone ? { status: 'done', recordId } : result ?? { status: 'retryable', error: { code: errors.DESTINATION_UNREACHABLE.code, message: 'the purge answered nothing for this record' } });
+  }
+  return results;
 }
 
 /**

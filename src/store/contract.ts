@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CanonicalData } from '../model/index.ts';
 import { instanceCases } from './contract-instances.ts';
 import { resyncCases } from './contract-resyncs.ts';
+import { erasureCases } from './contract-erasures.ts';
+import { peopleCases } from './contract-people.ts';
 import type { DerivedDelivery, NewEvent, NewOperation, PendingDelivery, Store } from './store.ts';
 
 /**
@@ -370,6 +372,8 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       await store.commitDerived([derive(d!, events)], { dedupSince: at(-1000) });
     };
     resyncCases({ fresh, at, storeNewEvents, operation });
+    erasureCases({ fresh, at, storeNewEvents, operation });
+    peopleCases({ fresh, at, storeNewEvents, operation });
 
     it('keeps what was committed across close and reopen', async () => {
       const { store, reopen } = await fresh();

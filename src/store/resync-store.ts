@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../model/index.ts';
-import type { Page, PlannedEvent } from './store.ts';
+import type { NewEvent, Page, PlannedEvent } from './store.ts';
 
 /**
  * Resync jobs as the store keeps them (ARCHITECTURE.md, "Fixed interfaces": Resyncs). A job runs
@@ -74,6 +74,13 @@ export interface ResyncStore {
   countScope(scope: ResyncScope): Promise<number>;
   /** The scope's events after `cursor` (undefined: from the start), at most `limit`. */
   readScope(scope: ResyncScope, options: { cursor?: string; limit: number }): Promise<ScopePage>;
+  /**
+   * Stores the events a pull brought (source `source`, delivery id `pull:<job>`), marked planned (the
+   * job plans them, for its destinations only), in ONE transaction. An event whose key the source
+   * already has among stored events (a webhook brought it) is not stored again: the stored one is
+   * answered in its place. @returns one stored event per event given, in order
+   */
+  storePulled(id: string, source: string, events: NewEvent[], options: { now: Date }): Promise<StoredEvent[]>;
   /**
    * In ONE transaction, if the job is still `running` and this owner's: queues the plans'
    * operations tagged with the job (the outbox's rules apply: a tombstoned record's are

@@ -17,6 +17,8 @@ export interface OperationRow {
   sent_at: number | null; lease_owner: string | null; lease_until: number | null;
   /** The resync job that queued it (migration 7 / PostgreSQL 4); absent in rows made by hand in tests. */
   resync_id?: string | null;
+  /** The erasure that queued it (a delete; migration 9 / PostgreSQL 6). */
+  erasure_id?: string | null;
 }
 export interface DeadLetterRow {
   seq: number; id: string; stage: StoredDeadLetter['stage']; source: string; delivery_id: string; reason_code: string; reason: string;
@@ -57,6 +59,7 @@ export function toStoredOperation(row: OperationRow): StoredOperation {
     ...(row.crm_id !== null ? { crmId: row.crm_id } : {}), ...(row.last_error !== null ? { lastError: JSON.parse(row.last_error) as Record<string, unknown> } : {}),
     createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
     ...(row.resync_id != null ? { resyncId: row.resync_id } : {}),
+    ...(row.erasure_id != null ? { erasureId: row.erasure_id } : {}),
   };
 }
 

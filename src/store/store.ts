@@ -111,6 +111,8 @@ export interface OperationReference {
   firstOfIdentity?: boolean;
   /** CRM records the person already is, looked up first (`Contact.Email = …`); alone (no key, no `firstOfIdentity`), the field stays empty when none is found. */
   match?: Array<{ object: string; field: string; value: string }>;
+  /** The identity whose person's primary identity this parent follows (people-store.ts; with `firstOfIdentity`). */
+  person?: string;
   /**
    * `wait`: hold the operation while the referenced record is planned but not yet written.
    * `later`: write now without it, and set the field once the record is written (breaks the
@@ -183,6 +185,8 @@ export interface StoredOperation extends NewOperation {
   updatedAt: string;
   /** The resync job that queued it; absent for live traffic. */
   resyncId?: string;
+  /** The erasure that queued it (a delete that purges where the CRM can). */
+  erasureId?: string;
 }
 
 export interface OperationQuery {
@@ -242,6 +246,10 @@ export interface Store {
   readonly appendConcurrency: number;
   /** Resync jobs (resync-store.ts). */
   readonly resyncs: ResyncStore;
+  /** Identities, persons and their links (people-store.ts). */
+  readonly people: import('./people-store.ts').PeopleStore;
+  /** Right-to-erasure requests, their audit and the suppression list (erasure-store.ts). */
+  readonly erasures: import('./erasure-store.ts').ErasureStore;
   /** Applies pending migrations in order, each in its own transaction. Idempotent. */
   migrate(): Promise<{ applied: number[] }>;
   /**

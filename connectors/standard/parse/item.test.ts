@@ -28,6 +28,14 @@ describe('reading an item with a profile', () => {
 });
 
 describe('the events of an item', () => {
+  it('an author\'s e-mail is kept with whether the sender vouches for it: only a JSON true counts; without an e-mail, no verdict', async () => {
+    const p = profile('id: id\nauthor:\n  userId: by\n  email: mail\n  emailVerified: ok\n  location: at\n');
+    const identityOf = async (item: Record<string, unknown>) => itemEvents(await readItem(p, { id: '1', by: 'u1', ...item }), scope)[0]!.data;
+    expect(await identityOf({ mail: ' ada@example.com ', ok: true, at: 'London' })).toMatchObject({ email: 'ada@example.com', emailVerified: true, location: 'London' });
+    expect(await identityOf({ mail: 'ada@example.com', ok: 'yes' })).not.toHaveProperty('emailVerified');
+    expect(await identityOf({ ok: true })).not.toHaveProperty('emailVerified');
+  });
+
   it('identity first, then the interaction; network and time fall back to the source\'s', () => {
     const events = itemEvents({ id: '1', activity: 'mention', text: 't', author: { userId: 'u1', handle: 'h', followers: 3 } }, scope).map((e) => ParsedEvent.parse(e));
     expect(events).toEqual([

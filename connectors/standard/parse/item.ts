@@ -1,6 +1,6 @@
 import { identityKey, type Activity, type Identity, type Interaction, type ParsedEvent } from '../../../src/connectors/index.ts';
 import type { CompiledExpression, Profile } from '../profile/load.ts';
-import { asActivity, asCount, asHandle, asId, asInstant, asNetwork, asSentiment, asText, asTopics, asUrl, keyPart } from './values.ts';
+import { asActivity, asCount, asFlag, asHandle, asId, asInstant, asNetwork, asSentiment, asText, asTopics, asUrl, keyPart } from './values.ts';
 
 /** What a profile read from one item, each value already usable as its canonical field. */
 export interface ItemValues {
@@ -19,7 +19,7 @@ export interface ItemValues {
   reach?: number;
   page?: string;
   sentiment?: number;
-  author: { userId?: string; handle?: string; displayName?: string; followers?: number; avatarUrl?: string; profileUrl?: string };
+  author: { userId?: string; handle?: string; displayName?: string; followers?: number; avatarUrl?: string; profileUrl?: string; email?: string; emailVerified?: boolean; location?: string };
 }
 
 /** An expression that failed on an item (a type error in JSONata): which one, and JSONata's message. */
@@ -84,6 +84,10 @@ export async function readItem(profile: Profile, item: unknown): Promise<ItemVal
       followers: asCount(await author('followers')),
       avatarUrl: asUrl(await author('avatarUrl')),
       profileUrl: asUrl(await author('profileUrl')),
+      email: asText(await author('email'))?.trim(),
+      // Only a real boolean vouches for the address: a sender's "yes" or 1 is not taken as proof.
+      emailVerified: asFlag(await author('emailVerified')),
+      location: asText(await author('location')),
     }),
   });
 }
@@ -97,11 +101,11 @@ export async function readItem(profile: Profile, item: unknown): Promise<ItemVal
 export function itemEvents(values: ItemValues, scope: { key: string; network: string; receivedAt: Date }): ParsedEvent[] {
   const network = values.network ?? scope.network;
   const occurredAt = values.occurredAt ?? scope.receivedAt.toISOString();
-  const { userId, handle, displayName, followers, avatarUrl, profileUrl } = values.author;
+  const { userId, handle, displayName, followers, avatarUrl, profileUrl, email, emailVerified, location } = values.author;
   const events: ParsedEvent[] = [];
   if (userId !== undefined) {
     const identity: Identity = defined({
-      kind: 'identity' as const, network, userId, key: identityKey(network, userId), handle, displayName, profileUrl, avatarUrl, followers, observedAt: occurredAt,
+      kind: 'identity' as const, network, userId, key: identityKey(network, userId), handle, displayName, profileUrl, avatarUrl, followers, email, emailVerified: email === undefined ? undefined : emailVerified, location, observedAt: occurredAt,
     });
     events.push({ key: `${scope.key}/identity:${keyPart(userId)}`, data: identity });
   }

@@ -104,6 +104,11 @@ export function asCount(value: unknown): number | undefined {
   return Number.isFinite(number) && number >= 0 && number <= Number.MAX_SAFE_INTEGER ? Math.round(number) : undefined;
 }
 
+/** A yes/no the sender states as a JSON boolean; anything else ("yes", 1) is not taken as one. */
+export function asFlag(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
 /** Topics: a string or a list of strings, blanks and repeats dropped; undefined when none is left. */
 export function asTopics(value: unknown): string[] | undefined {
   const list = Array.isArray(value) ? value : [value];

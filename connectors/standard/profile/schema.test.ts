@@ -9,7 +9,8 @@ describe('profile file schema', () => {
   it('knows the canonical fields and author fields, and nothing else', () => {
     expect(ProfileFile.safeParse({ fields: { text: 'a', reach: 'b', activity: 'c', page: 'd' }, author: { followers: 'f' } }).success).toBe(true);
     expect(ProfileFile.safeParse({ fields: { body: 'a' } }).success).toBe(false);
-    expect(ProfileFile.safeParse({ author: { email: 'e' } }).success).toBe(false);
+    expect(ProfileFile.safeParse({ author: { email: 'e', emailVerified: 'v', location: 'l' } }).success).toBe(true);
+    expect(ProfileFile.safeParse({ author: { phone: 'e' } }).success).toBe(false);
     expect(ProfileFile.safeParse({ fields: { text: '  ' } }).success).toBe(false);
   });
 

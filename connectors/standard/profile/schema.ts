@@ -8,7 +8,7 @@ export const FIELD_NAMES = ['networkId', 'network', 'activity', 'text', 'title',
 export type FieldName = (typeof FIELD_NAMES)[number];
 
 /** The author fields a profile may fill: the author's identity event and the interaction's `author`. */
-export const AUTHOR_FIELD_NAMES = ['userId', 'handle', 'displayName', 'followers', 'avatarUrl', 'profileUrl'] as const;
+export const AUTHOR_FIELD_NAMES = ['userId', 'handle', 'displayName', 'followers', 'avatarUrl', 'profileUrl', 'email', 'emailVerified', 'location'] as const;
 export type AuthorFieldName = (typeof AUTHOR_FIELD_NAMES)[number];
 
 const expressionsOf = <K extends string>(names: readonly K[]) =>

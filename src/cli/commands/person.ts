@@ -36,9 +36,8 @@ export function addPersonCommands(program: Command, context: CliContext): void {
 
   person.command('link').argument('<personId>', 'the person to link to').argument('<identityKey>', 'the identity to link, as network:userId (facebook:987)')
     .description('link an identity to a person: a person\'s decision, recorded as the link\'s evidence. Needs an "operate" key.')
-    .option('--reason <text>', 'why they are the same person; kept with the link')
-    .action(async (personId: string, identityKey: string, options: { reason?: string }, command: Command) => {
-      const body = { identityKey, ...(options.reason !== undefined ? { reason: options.reason } : {}) };
+    .action(async (personId: string, identityKey: string, _options: unknown, command: Command) => {
+      const body = { identity: identityKey };
       const answer = await context.client(command).request({ method: 'POST', path: `${personPath(personId)}/links`, body });
       context.print(command, answer.body ?? body, () => `linked ${cell(identityKey)} to person ${cell(personId)}\n${answer.body === undefined ? '' : describe(answer.body)}`);
     });

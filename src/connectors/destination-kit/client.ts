@@ -62,9 +62,9 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     options.onUsage?.(reading);
   };
   /** One CRM call: through the limiter, the usage its answer carried passed on, succeed or fail. */
-  const call = <T>(run: () => Promise<T>): Promise<T> => schedule(async () => {
+  const call = <T>(run: () => Promise<T>, priority?: WriteHooks['priority']): Promise<T> => schedule(async () => {
     try { return await run(); } finally { noteUsage(session.usage?.()); }
-  });
+  }, priority ? { priority } : undefined);
   const classify = (error: unknown, matchKey?: string) => definition.classify(error, { ...(matchKey ? { matchKey } : {}), config });
   const rateLimited = (waitMs: number, error: VendorError) => options.onRateLimited?.(waitMs, error);
 
@@ -125,7 +125,7 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
             hookError = undefined;
           }
           return session.send(part);
-        }),
+        }, hooks.priority),
         classify, describe: (error) => definition.describeError(error), precheck: definition.precheck,
         onRateLimited: rateLimited, logger: context.logger,
       });

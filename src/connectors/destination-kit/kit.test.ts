@@ -218,6 +218,16 @@ describe('the destination kit: limits and signals', () => {
   });
 });
 
+describe('the destination kit: priority on the limiter', () => {
+  it('schedules a write\'s calls with the priority it is given (live by default)', async () => {
+    const priorities: Array<string | undefined> = [];
+    const vendor = fakeVendor(ok, { schedule: (call, options) => { priorities.push(options?.priority); return call(); } });
+    await vendor.client.write(upsert('a'), { priority: 'resync' });
+    await vendor.client.write(upsert('b'));
+    expect(priorities).toEqual(['resync', undefined]);
+  });
+});
+
 describe('the destination kit: the catalog', () => {
   it('asks again after a transient failure (one 503 among a connect\'s describes), not after a refusal for good', async () => {
     const flaky = ['DOWN'];

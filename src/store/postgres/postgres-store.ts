@@ -1,4 +1,6 @@
 import { PostgresResyncs } from './resyncs.ts';
+import { PostgresPeople } from './people.ts';
+import { PostgresErasures } from './erasures.ts';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
@@ -45,6 +47,8 @@ export class PostgresStore implements Store {
   #schemaVersion = 0;
   #appends: Promise<unknown> = Promise.resolve();
   readonly resyncs: PostgresResyncs;
+  readonly people: PostgresPeople;
+  readonly erasures: PostgresErasures;
 
   /** @throws PARLEY_STORE_UNAVAILABLE when the schema name is not a plain identifier */
   constructor(options: PostgresStoreOptions) {
@@ -57,6 +61,8 @@ export class PostgresStore implements Store {
     this.#notifications = new Notifications(shared);
     const facet = { db: () => this.#check() };
     this.resyncs = new PostgresResyncs(facet);
+    this.people = new PostgresPeople(facet);
+    this.erasures = new PostgresErasures(facet);
   }
 
   async migrate(): Promise<{ applied: number[] }> {

@@ -1,7 +1,8 @@
 import { resyncCounts, scopeRange, toStoredResync, type ResyncRow } from '../resync-rows.ts';
 import type { NewResync, ResyncScope, ResyncStore, ScopePage, StoredResync } from '../resync-store.ts';
 import { pageOf, toStoredEvent, type EventRow } from '../rows.ts';
-import type { Page, PlannedEvent } from '../store.ts';
+import type { NewEvent, Page, PlannedEvent } from '../store.ts';
+import type { StoredEvent } from '../../model/index.ts';
 import type { Database } from './database.ts';
 import type { PostgresFacetContext } from './facet.ts';
 import { OperationQueue } from './operation-queue.ts';
@@ -91,6 +92,23 @@ export class PostgresResyncs implements ResyncStore {
     const { rows } = await this.#context.db().query<EventRow & { seq: string }>(`SELECT * FROM events WHERE seq > $1 AND ${where} ORDER BY seq LIMIT $2`,
       [options.cursor !== undefined ? Number(options.cursor) : 0, options.limit, ...params]);
     return { events: rows.map(toStoredEvent), ...(rows.length > 0 ? { cursor: String(rows.at(-1)!.seq) } : options.cursor !== undefined ? { cursor: options.cursor } : {}) };
+  }
+
+  async storePulled(id: string, source: string, events: NewEvent[], options: { now: Date }): Promise<StoredEvent[]> {
+    const now = options.now.getTime();
+    return this.#context.db().transaction(async (tx) => {
+      // One pull at a time per source and key: two jobs pulling the same item store it once.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pull:${source}`]);
+      const out: StoredEvent[] = [];
+      for (const e of events) {
+        const found = (await tx.query<EventRow>('SELECT * FROM events WHERE source = $1 AND event_key = $2 ORDER BY seq LIMIT 1', [source, e.key])).rows[0];
+        if (found) { out.push(toStoredEvent(found)); continue; }
+        const { rows } = await tx.query<EventRow>(`INSERT INTO events (id, source, kind, event_key, delivery_id, received_at, data, planned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING *`,
+          [e.id, source, e.kind, e.key, `pull:${id}`, now, JSON.stringify(e.data)]);
+        out.push(toStoredEvent(rows[0]!));
+      }
+      return out;
+    });
   }
 
   async commitPage(id: string, page: { owner: string; plans: PlannedEvent[]; events: number; cursor?: string; planningDone: boolean; now: Date; total?: number }): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { StoredEvent } from '../../model/index.ts';
 import { resyncCounts, scopeRange, toStoredResync, type ResyncRow } from '../resync-rows.ts';
 import type { NewResync, ResyncScope, ResyncStore, ScopePage, StoredResync } from '../resync-store.ts';
 import { pageOf, toStoredEvent, type EventRow } from '../rows.ts';
-import type { Page, PlannedEvent } from '../store.ts';
+import type { NewEvent, Page, PlannedEvent } from '../store.ts';
 import type { SqliteFacetContext } from './facet.ts';
 import { queueOperation } from './queue-plan.ts';
 import type { Statements } from './statements.ts';
@@ -98,6 +98,23 @@ export class SqliteResyncs implements ResyncStore {
       .all(options.cursor !== undefined ? Number(options.cursor) : 0, ...params, options.limit) as Array<EventRow & { seq: number }>;
     const events: StoredEvent[] = rows.map(toStoredEvent);
     return { events, ...(rows.length > 0 ? { cursor: String(rows.at(-1)!.seq) } : options.cursor !== undefined ? { cursor: options.cursor } : {}) };
+  }
+
+  async storePulled(id: string, source: string, events: NewEvent[], options: { now: Date }): Promise<StoredEvent[]> {
+    const now = options.now.getTime();
+    const ids = this.#context.commit(() => {
+      const db = this.#context.db();
+      const existing = db.prepare('SELECT id FROM events WHERE source = ? AND event_key = ? ORDER BY seq LIMIT 1');
+      const insert = db.prepare(`INSERT INTO events (id, source, kind, event_key, delivery_id, received_at, data, planned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+      return events.map((e) => {
+        const stored = existing.get(source, e.key) as { id: string } | undefined;
+        if (stored) return stored.id;
+        insert.run(e.id, source, e.kind, e.key, `pull:${id}`, now, JSON.stringify(e.data), now);
+        return e.id;
+      });
+    });
+    const read = this.#context.db().prepare('SELECT * FROM events WHERE id = ?');
+    return ids.map((eventId) => toStoredEvent(read.get(eventId) as EventRow));
   }
 
   async commitPage(id: string, page: { owner: string; plans: PlannedEvent[]; events: number; cursor?: string; planningDone: boolean; now: Date; total?: number }): Promise<boolean> {

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, InstanceRecord, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationReference, OperationOutcome, OperationQuery, OperationState, Page,
+  DeadLetterQuery, DeliveryWrite, InstanceRecord, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { ensureWritableFolder } from './data-folder.ts';
@@ -17,7 +17,9 @@ import { applyOutcomes, releaseLeasesOf } from './record-outcomes.ts';
 import { listInstances, reapInstance, recordHeartbeat, silentInstances } from './instances.ts';
 import { readFirstRecords, readLinks } from './links.ts';
 import { SqliteResyncs } from './resyncs.ts';
-import { selectClaims, unknownOnClaim, waitsFor, type WaitFacts } from '../../outbox/rules/index.ts';
+import { SqlitePeople } from './people.ts';
+import { SqliteErasures } from './erasures.ts';
+import { claimRows } from './claim.ts';
 
 /** Options of the embedded store. */
 export interface SqliteStoreOptions {
@@ -50,6 +52,8 @@ export class SqliteStore implements Store {
   // Whether commits succeed, for status(); every write transaction goes through it.
   readonly #health: CommitHealth;
   readonly resyncs: SqliteResyncs;
+  readonly people: SqlitePeople;
+  readonly erasures: SqliteErasures;
 
   /** @throws PARLEY_STORE_DATA_DIR_UNWRITABLE when the database's folder or file cannot be written */
   constructor(options: SqliteStoreOptions) {
@@ -79,6 +83,8 @@ export class SqliteStore implements Store {
     }));
     const facet = { db: () => { this.#ready(); return db; }, statements: () => this.#ready(), commit: <T>(work: () => T): T => this.#commit(db.transaction(work)) };
     this.resyncs = new SqliteResyncs(facet);
+    this.people = new SqlitePeople(facet);
+    this.erasures = new SqliteErasures(facet);
   }
 
   #commit<T>(transaction: () => T, options: { tookRoom?: boolean } = {}): T {
@@ -243,29 +249,8 @@ export class SqliteStore implements Store {
 
   async claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]> {
     const s = this.#ready();
-    const now = options.now.getTime();
-    const run = this.#db.transaction(() => {
-      const candidate = (row: OperationRow) => Object.assign(row, { recordKey: row.record_key });
-      const claimed = selectClaims({
-        due: mapIterable(s.due.iterate(destination, now, now) as Iterable<OperationRow>, candidate),
-        laterOnRecord: (row) => mapIterable(s.laterOnRecord.iterate(destination, row.object, row.record_key, row.seq, now) as Iterable<OperationRow>, candidate),
-        held: (row) => (JSON.parse(row.refs) as OperationReference[]).some((ref) => waitsFor(ref, this.#waitFacts(s, destination, row, ref))),
-      }, options.limit);
-      const unknown = (row: OperationRow) => (unknownOnClaim({ state: row.state, sentAt: row.sent_at, outcomeUnknown: row.outcome_unknown === 1 }) ? 1 : 0);
-      for (const row of claimed) s.lease.run(options.owner, now + options.leaseMs, unknown(row), now, row.id);
-      return claimed.map((row) => ({ ...row, state: 'leased' as const, outcome_unknown: unknown(row), sent_at: null }));
-    });
+    const run = this.#db.transaction(() => claimRows(s, destination, { ...options, now: options.now.getTime() }));
     return this.#commit(run).map(toStoredOperation);
-  }
-
-  /** What `waitsFor` asks about one reference of `row`, each answered by one indexed query when asked. */
-  #waitFacts(s: Statements, destination: string, row: OperationRow, ref: OperationReference): WaitFacts {
-    return {
-      firstRecordWritten: () => s.firstRecord.get(destination, row.ordering_key, ref.object) !== undefined,
-      identityHasPendingWrite: () => s.pendingOfIdentity.get(destination, row.ordering_key, ref.object, row.seq) !== undefined,
-      recordHasPendingWrite: () => s.pendingWriteOf.get(destination, ref.object, ref.key, row.seq) !== undefined,
-      recordLinked: () => s.getLink.get(destination, ref.object, ref.key) !== undefined,
-    };
   }
 
   async readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>> {
@@ -399,6 +384,3 @@ export class SqliteStore implements Store {
 }
 
 /** A lazily mapped iterable: claim selection stops reading rows as soon as it has enough. */
-function* mapIterable<T, U>(rows: Iterable<T>, map: (row: T) => U): Iterable<U> {
-  for (const row of rows) yield map(row);
-}

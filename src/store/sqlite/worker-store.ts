@@ -1,6 +1,8 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { ParleyError, errors } from '../../errors.ts';
 import type { ResyncStore } from '../resync-store.ts';
+import type { PeopleStore } from '../people-store.ts';
+import type { ErasureStore } from '../erasure-store.ts';
 import type { Store } from '../store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
 import { packDeliveries } from './packed-deliveries.ts';
@@ -69,6 +71,8 @@ export class WorkerSqliteStore implements Store {
   }
 
   readonly resyncs: ResyncStore = this.#facet<ResyncStore>('resyncs');
+  readonly people: PeopleStore = this.#facet<PeopleStore>('people');
+  readonly erasures: ErasureStore = this.#facet<ErasureStore>('erasures');
 
   #send<T>(call: StoreCall, transfer: TransferListItem[] = []): Promise<T> {
     if (this.#failure) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: this.#failure.message }));

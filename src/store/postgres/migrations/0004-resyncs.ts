@@ -24,6 +24,9 @@ CREATE TABLE resyncs (
 );
 CREATE INDEX resyncs_claimable ON resyncs (state, seq);
 
+-- A pulled item is looked up by its key among the stored events, whatever the dedup window kept.
+CREATE INDEX events_by_key ON events (source, event_key);
+
 CREATE INDEX events_by_subject ON events ((CASE kind
   WHEN 'identity' THEN data::jsonb ->> 'key'
   WHEN 'interaction' THEN data::jsonb -> 'author' ->> 'key'

@@ -29,6 +29,9 @@ CREATE TABLE resyncs (
 );
 CREATE INDEX resyncs_claimable ON resyncs (state, seq);
 
+-- A pulled item is looked up by its key among the stored events, whatever the dedup window kept.
+CREATE INDEX events_by_key ON events (source, event_key);
+
 CREATE INDEX events_by_subject ON events ((CASE kind
   WHEN 'identity' THEN json_extract(data, '$.key')
   WHEN 'interaction' THEN json_extract(data, '$.author.key')

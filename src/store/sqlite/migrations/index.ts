@@ -5,6 +5,8 @@ import { sql as sentMarker } from './0004-sent-marker.ts';
 import { sql as deferredPlans } from './0005-deferred-plans.ts';
 import { sql as instances } from './0006-instances.ts';
 import { sql as resyncs } from './0007-resyncs.ts';
+import { sql as people } from './0008-people.ts';
+import { sql as erasures } from './0009-erasures.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -15,4 +17,6 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 5, name: 'deferred-plans', sql: deferredPlans },
   { version: 6, name: 'instances', sql: instances },
   { version: 7, name: 'resyncs', sql: resyncs },
+  { version: 8, name: 'people', sql: people },
+  { version: 9, name: 'erasures', sql: erasures },
 ];

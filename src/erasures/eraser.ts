@@ -1,0 +1,65 @@
+import type { Logger } from '../logging/logger.ts';
+import type { StoredErasure } from '../store/erasure-store.ts';
+import type { Store } from '../store/store.ts';
+import { eventHash, identityHash } from './hashes.ts';
+import { planDeletes } from './plan-deletes.ts';
+
+export interface EraserOptions {
+  store: Store;
+  /** Every configured destination, and whether it can delete for good (a `purge`: Salesforce's Bulk API 2.0 hardDelete). */
+  destinations: () => ReadonlyArray<{ name: string; purge: boolean }>;
+  newId: () => string;
+  now: () => Date;
+  logger: Logger;
+  /** Called once the deletes are queued (the dispatcher listens). */
+  onQueued?: () => void;
+}
+
+/** Right-to-erasure requests: `erase` starts one, `finishRunning` ends those whose deletes are over. */
+export interface Eraser {
+  /**
+   * Erases a person: refuses their later deliveries (salted hashes of their identities and event
+   * keys), removes them from Parley's store, and queues a delete of every CRM record Parley wrote
+   * for them, in ONE transaction; then forgets their identities and person. The audit holds no
+   * personal data. @returns undefined for an unknown person
+   */
+  erase(personId: string, options: { requestedBy: string }): Promise<StoredErasure | undefined>;
+  /** Ends the running erasures whose deletes have all ended (their last identifiers removed). @returns the ids ended */
+  finishRunning(): Promise<string[]>;
+}
+
+export function createEraser(options: EraserOptions): Eraser {
+  const { store } = options;
+  return {
+    async erase(personId, { requestedBy }) {
+      const identities = await store.people.identitiesOf(personId);
+      if (identities.length === 0) return undefined;
+      const destinations = options.destinations();
+      const orderingKeys = destinations.flatMap((d) => identities.map((identity) => `${d.name}:${identity}`));
+      const id = options.newId();
+      const records = await store.erasures.recordsOf(orderingKeys);
+      const salt = await store.erasures.salt();
+      const keys = await store.erasures.eventKeysOf(identities);
+      const hashes = [...identities.map((k) => identityHash(salt, k)), ...keys.map((k) => eventHash(salt, k.source, k.key))];
+      const erasure = await store.erasures.commit({
+        id, personId, requestedBy, identities: identities.length, identityKeys: identities, orderingKeys, hashes,
+        purge: Object.fromEntries(destinations.map((d) => [d.name, d.purge ? 'hard' : 'soft'])),
+        deletes: planDeletes(id, records, options.newId),
+      }, { now: options.now() });
+      await store.people.forget(identities, { now: options.now() });
+      options.logger.info({ erasureId: id, deletes: records.length, removed: erasure.removed }, 'erasure started: the person is gone from the store, their CRM records are being deleted');
+      options.onQueued?.();
+      return (await store.erasures.get(id)) ?? erasure;
+    },
+    async finishRunning() {
+      const ended: string[] = [];
+      for (const id of await store.erasures.running()) {
+        if (await store.erasures.finish(id, { now: options.now() })) {
+          ended.push(id);
+          options.logger.info({ erasureId: id }, 'erasure done');
+        }
+      }
+      return ended;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import type { ObjectCatalog } from '../connectors/destination.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import type { Store } from '../store/store.ts';
+import { proposeLinks } from './linking-rules.ts';
+import { observationsOf } from './observations.ts';
+import { parentUpdates } from './parent-changes.ts';
+
+/**
+ * The people index: keeps the identities table up to date from stored events (profiles and
+ * interaction authors), in store order from its cursor, applies the linking rules to what changed,
+ * and turns person changes (links, unmerges) into CRM updates of the records' parents. Runs where
+ * the planner does, and only while this instance holds the `plan` lead: one indexer at a time keeps
+ * event order, as planning does.
+ */
+export interface PeopleIndexer {
+  /** New events were stored, or a person changed: index soon. */
+  notify(): void;
+  /** One step: at most `chunk` events indexed and `chunk` parent changes queued. @returns how many of both */
+  step(): Promise<number>;
+  /** Steps until nothing is left or `timeoutMs` passes; true when nothing was left. */
+  catchUp(timeoutMs: number): Promise<boolean>;
+  /** Stops scheduling; resolves once a running step has finished. */
+  stop(): Promise<void>;
+}
+
+export interface PeopleIndexerOptions {
+  store: Store;
+  /** The loaded mappings: those with a `person:` reference say which records follow the person. */
+  mappings: readonly CompiledMapping[];
+  catalogs?: () => ReadonlyMap<string, ObjectCatalog>;
+  logger: Logger;
+  now: () => Date;
+  newId: () => string;
+  /** Events (and parent changes) per transaction (default 200). */
+  chunk?: number;
+  /** Pause before retrying after a failed step, ms (default 1000). */
+  retryMs?: number;
+  /** Called after parent updates were queued (the dispatcher listens). */
+  onQueued?: () => void;
+}
+
+export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexer {
+  const chunk = options.chunk ?? 200;
+  const retryMs = options.retryMs ?? 1000;
+  const people = options.store.people;
+  let current: Promise<number> = Promise.resolve(0);
+  let scheduled = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const indexEvents = async (): Promise<number> => {
+    const { events, cursor } = await people.readIndexable(chunk);
+    if (events.length === 0) return 0;
+    const changed = await people.observe(events.flatMap((e) => observationsOf(e).map((o) => ({ ...o, seenIn: e.id }))), { now: options.now() });
+    const compared = await people.candidates(changed);
+    const proposals = compared.flatMap(({ identity, candidates }) => proposeLinks(identity, candidates));
+    await people.commitIndex({ proposals, ...(cursor !== undefined ? { cursor } : {}), now: options.now() });
+    const links = proposals.filter((p) => p.decision === 'link').length;
+    if (proposals.length > 0) options.logger.info({ events: events.length, linked: links, review: proposals.length - links }, 'identities linked by the rules, or waiting for review');
+    return events.length;
+  };
+
+  const moveParents = async (): Promise<number> => {
+    const changes = await people.readParentChanges(chunk);
+    if (changes.length === 0) return 0;
+    const catalogs = options.catalogs?.() ?? new Map<string, ObjectCatalog>();
+    const operations = [];
+    for (const change of changes) {
+      // An identity seen only as an author has no profile to map: it has no persona to move either.
+      const event = change.eventId !== undefined ? await options.store.getEvent(change.eventId) : undefined;
+      if (event) operations.push(...await parentUpdates(event, options.mappings, catalogs, options.newId));
+    }
+    await people.commitParentChanges({ throughSeq: changes.at(-1)!.seq, operations, now: options.now() });
+    if (operations.length > 0) {
+      options.logger.info({ identities: changes.length, operations: operations.length }, 'persons changed: their records\' parents are being moved');
+      options.onQueued?.();
+    }
+    return changes.length;
+  };
+
+  const runStep = async (): Promise<number> => {
+    // Only the instance leading planning indexes (an embedded store always leads).
+    if (!(await options.store.holdsLead('plan'))) return 0;
+    return (await indexEvents()) + (await moveParents());
+  };
+
+  const step = (): Promise<number> => {
+    current = current.catch(() => 0).then(runStep);
+    return current;
+  };
+
+  const schedule = (delayMs: number): void => {
+    if (stopped || scheduled) return;
+    scheduled = true;
+    const run = () => {
+      timer = undefined;
+      step().then(
+        (n) => { scheduled = false; if (n > 0) schedule(0); },
+        (err: unknown) => { scheduled = false; options.logger.warn({ err }, 'indexing people failed; retrying'); schedule(retryMs); },
+      );
+    };
+    if (delayMs > 0) timer = setTimeout(run, delayMs); else setImmediate(run);
+  };
+
+  return {
+    notify: () => schedule(0),
+    step,
+    async catchUp(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) if ((await step()) === 0) return true;
+      return false;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current.catch(() => 0);
+    },
+  };
+}
