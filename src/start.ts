@@ -99,7 +99,11 @@ export async function start(environment: Environment, options: { signal?: AbortS
       : undefined;
     // People (issue 20 part 4): the identities index and its linking rules run where planning does, on the plan lead only.
     const peopleIndexer: PeopleIndexer | undefined = roles.includes('planner')
-      ? createPeopleIndexer({ store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'people' }), now, newId: uuidv7, onQueued: () => dispatcher?.notify() })
+      ? createPeopleIndexer({
+        store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'people' }), now, newId: uuidv7, onQueued: () => dispatcher?.notify(),
+        // A revoked authorization (X user_event.revoke) erases that identity everywhere, as X's terms ask.
+        onErased: async (keys) => { await eraser.eraseIdentities(keys, { requestedBy: 'source' }); },
+      })
       : undefined;
     const deriver = createDeriver({
       store: leadGatedStore(store, 'derive'), sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
@@ -119,7 +123,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const puller = createSourcePuller({
       sources, store, refuse: suppression, newId: uuidv7, now, logger: logger.child({ component: 'pulls' }),
       sandboxUrl: (connectorId) => {
-        const mounted = sandboxes.find((s) => s.id === connectorId);
+        const mounted = sandboxes.find((s) => (s.connector ?? s.id) === connectorId);
         return mounted && app ? sandboxBaseUrl(app, mounted) : undefined;
       },
     });
@@ -175,7 +179,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
         ...(config.redis.url ? { sharedLimits: { url: config.redis.url, keyPrefix: `${config.redis.keyPrefix}:`, expirationMs: config.redis.callExpirationMs } } : {}),
         // The sandbox on this same server, at the URL it gives itself (so its instance_url is the login's own host).
         sandboxUrl: (connectorId) => {
-          const mounted = sandboxes.find((s) => s.id === connectorId);
+          const mounted = sandboxes.find((s) => (s.connector ?? s.id) === connectorId);
           return mounted && app ? sandboxBaseUrl(app, mounted) : undefined;
         },
         onCatalog: (destination, catalog) => {

@@ -98,3 +98,30 @@ describe('deletes at the source', () => {
     }, 60_000);
   }
 });
+
+describe('a revoked authorization', () => {
+  it('erases that account everywhere within seconds (X user_event.revoke), the others untouched', async () => {
+    const parley = await startParley({
+      extra: { mappingsDir: join(process.cwd(), 'mappings') },
+      sandboxes: { salesforce: {} },
+      destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
+    });
+    running.push(parley);
+    const send = async (body: string) => expect((await postX(parley.base, body, { 'x-twitter-webhooks-signature': signX(parley.secret, body) })).status).toBe(200);
+    for (const i of [800, 801]) await send(tweetDelivery(i, '790'));
+    await send(tweetDelivery(810, '791'));
+    const conn = await connection(parley);
+    await until('3 posts', async () => ((await conn.sobject('SocialPost').find({}, ['Id']).execute()).length === 3 ? true : undefined), 30_000);
+    const revokedAt = Date.now();
+    await send(JSON.stringify({ user_event: { revoke: { date_time: new Date().toISOString(), target: { app_id: '13090192' }, source: { user_id: '790' } } } }));
+    await until('the account\'s records gone, recycle bin included', async () => {
+      const all = await conn.query<{ ExternalPostId: string }>('SELECT Id, ExternalPostId FROM SocialPost', { scanAll: true });
+      const personas = await conn.query<{ ExternalId: string }>('SELECT Id, ExternalId FROM SocialPersona', { scanAll: true });
+      return all.records.length === 1 && personas.records.map((p) => p.ExternalId).join() === '791' ? true : undefined;
+    }, 60_000);
+    expect(Date.now() - revokedAt).toBeLessThan(60_000);
+    const events = JSON.stringify(await listAll(parley.base, '/v1/events', parley.adminKey));
+    expect(events).not.toContain('user790');
+    expect(events).toContain('user791');
+  }, 90_000);
+});

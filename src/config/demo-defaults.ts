@@ -9,6 +9,7 @@ const DEMO_VALUES: ReadonlyArray<{ value: string; what: string }> = [
   { value: 'parley-demo-admin-key', what: 'the documented demo admin API key protects the ops API' },
   { value: 'parley-demo-x-consumer-secret', what: 'the documented demo X consumer secret verifies X deliveries' },
   { value: 'parley-demo-x-bearer-token', what: 'the documented demo X bearer token is what pulls from X API v2 send (the X sandbox accepts it)' },
+  { value: 'parley-demo-meta-page-token', what: 'the documented demo Meta Page token is what pulls from the Graph API send (the meta sandbox accepts it)' },
   { value: 'parley-demo-meta-app-secret', what: 'the documented demo Meta app secret verifies Facebook and Instagram deliveries' },
   { value: 'parley-demo-meta-verify-token', what: 'the documented demo Meta verify token answers Meta\'s subscription handshake' },
   { value: 'parley-demo-linkedin-client-secret', what: 'the documented demo LinkedIn client secret verifies LinkedIn deliveries' },

@@ -84,6 +84,12 @@ export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budge
 export const SandboxCommonConfig = z.object({
   /** A plugin's module name or path; built-in connectors are found by the block's name. */
   module: z.string().min(1).optional(),
+  /**
+   * The built-in connector whose sandbox this is, when the block's name (its path,
+   * `/sandbox/<name>`) is another: `meta: { connector: facebook }` serves the Graph API that
+   * Facebook's and Instagram's pulls read at `/sandbox/meta`.
+   */
+  connector: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
   enabled: booleanFromText.default(true),
   /**
    * Answer clients that are not on this machine too. Off by default: a sandbox's demo login reads
@@ -96,7 +102,7 @@ export const SandboxCommonConfig = z.object({
    */
   baseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'an absolute http(s) URL').optional(),
 });
-export const SANDBOX_COMMON_KEYS = ['module', 'enabled', 'public', 'baseUrl'] as const;
+export const SANDBOX_COMMON_KEYS = ['module', 'connector', 'enabled', 'public', 'baseUrl'] as const;
 
 export const ServerConfig = z.object({
   /** Longest a client may take to send a whole request (Node `requestTimeout`), ms. */

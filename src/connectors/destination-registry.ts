@@ -30,8 +30,10 @@ export interface ActiveDestination {
 
 /** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
 export interface ActiveSandbox {
-  /** The connector id: the mount point. */
+  /** The block's name: the mount point (`/sandbox/<id>`). */
   id: string;
+  /** The connector whose sandbox it is (the block's `connector`, else its name). */
+  connector?: string;
   sandbox: SandboxDefinition<unknown>;
   config: unknown;
   /** Answers non-loopback clients too (`public: true`). */
@@ -117,7 +119,7 @@ export async function loadSandboxes(blocks: Record<string, SandboxBlock>, option
       const context = { schema: sandbox.configSchema, alsoKnown: SANDBOX_COMMON_KEYS, lineOf: options.lineOf, variableOf: options.variableOf };
       throw errors.CONFIG_INVALID({ path: options.configPath, issues: keyedIssues(parsed.error, ['sandboxes', id], context) });
     }
-    active.push({ id, sandbox, config: parsed.data, public: block.public, ...(block.baseUrl ? { baseUrl: block.baseUrl.replace(/\/+$/, '') } : {}) });
+    active.push({ id, connector: block.connector ?? id, sandbox, config: parsed.data, public: block.public, ...(block.baseUrl ? { baseUrl: block.baseUrl.replace(/\/+$/, '') } : {}) });
   }
   return active;
 }

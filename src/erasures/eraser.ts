@@ -24,15 +24,42 @@ export interface Eraser {
    * personal data. @returns undefined for an unknown person
    */
   erase(personId: string, options: { requestedBy: string }): Promise<StoredErasure | undefined>;
+  /**
+   * Erases some identities only (an account that revoked the app's authorization, or a source's
+   * erasure request for a user): as `erase`, for those identities; the rest of their person stays.
+   * @returns undefined when given no identity
+   */
+  eraseIdentities(identityKeys: string[], options: { requestedBy: string }): Promise<StoredErasure | undefined>;
   /** Ends the running erasures whose deletes have all ended (their last identifiers removed). @returns the ids ended */
   finishRunning(): Promise<string[]>;
 }
 
 export function createEraser(options: EraserOptions): Eraser {
   const { store } = options;
-  return {
+  const eraser: Eraser = {
     async erase(personId, { requestedBy }) {
-      const identities = await store.people.identitiesOf(personId);
+      return eraseKeys(personId, await store.people.identitiesOf(personId), requestedBy);
+    },
+    async eraseIdentities(identityKeys, { requestedBy }) {
+      // An identity not indexed yet (its first event is the revoke) is erased all the same.
+      const known = (await Promise.all(identityKeys.map((key) => store.people.getIdentity(key)))).filter((i) => i !== undefined);
+      return eraseKeys(known[0]?.personId ?? 'none', identityKeys, requestedBy);
+    },
+    async finishRunning() {
+      const ended: string[] = [];
+      for (const id of await store.erasures.running()) {
+        if (await store.erasures.finish(id, { now: options.now() })) {
+          ended.push(id);
+          options.logger.info({ erasureId: id }, 'erasure done');
+        }
+      }
+      return ended;
+    },
+  };
+
+  return eraser;
+
+  async function eraseKeys(personId: string, identities: string[], requestedBy: string): Promise<StoredErasure | undefined> {
       if (identities.length === 0) return undefined;
       const destinations = options.destinations();
       const orderingKeys = destinations.flatMap((d) => identities.map((identity) => `${d.name}:${identity}`));
@@ -50,16 +77,5 @@ export function createEraser(options: EraserOptions): Eraser {
       options.logger.info({ erasureId: id, deletes: records.length, removed: erasure.removed }, 'erasure started: the person is gone from the store, their CRM records are being deleted');
       options.onQueued?.();
       return (await store.erasures.get(id)) ?? erasure;
-    },
-    async finishRunning() {
-      const ended: string[] = [];
-      for (const id of await store.erasures.running()) {
-        if (await store.erasures.finish(id, { now: options.now() })) {
-          ended.push(id);
-          options.logger.info({ erasureId: id }, 'erasure done');
-        }
-      }
-      return ended;
-    },
-  };
+  }
 }

@@ -1,6 +1,7 @@
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import type { StoredEvent } from '../model/index.ts';
 import type { Store } from '../store/store.ts';
 import { proposeLinks } from './linking-rules.ts';
 import { observationsOf } from './observations.ts';
@@ -38,6 +39,11 @@ export interface PeopleIndexerOptions {
   retryMs?: number;
   /** Called after parent updates were queued (the dispatcher listens). */
   onQueued?: () => void;
+  /**
+   * Identities a source says must go (an account that revoked the app's authorization, a user
+   * erasure), met in store order before anything else of the page is indexed: the eraser.
+   */
+  onErased?: (identityKeys: string[]) => Promise<void>;
 }
 
 export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexer {
@@ -52,6 +58,9 @@ export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexe
   const indexEvents = async (): Promise<number> => {
     const { events, cursor } = await people.readIndexable(chunk);
     if (events.length === 0) return 0;
+    const erased = [...new Set(events.flatMap(erasedIdentity))];
+    // First: an erasure removes their events, which the observations below then skip.
+    if (erased.length > 0 && options.onErased) await options.onErased(erased);
     const changed = await people.observe(events.flatMap((e) => observationsOf(e).map((o) => ({ ...o, seenIn: e.id }))), { now: options.now() });
     const compared = await people.candidates(changed);
     const proposals = compared.flatMap(({ identity, candidates }) => proposeLinks(identity, candidates));
@@ -117,4 +126,12 @@ export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexe
       await current.catch(() => 0);
     },
   };
+}
+
+/** The identity an erasure event says must go: a revoked authorization's or a user erasure's (`network:userId`). Pure. */
+export function erasedIdentity(event: StoredEvent): string[] {
+  const data = event.data;
+  if (data.kind !== 'erasure') return [];
+  const subject = data.subject;
+  return (subject.type === 'authorization' || subject.type === 'user') ? [`${data.network}:${subject.userId}`] : [];
 }

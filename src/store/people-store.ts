@@ -117,7 +117,7 @@ export interface ParentChange { seq: number; identityKey: string; eventId?: stri
 export type MembershipRefusal = { refused: 'no-person' | 'no-identity' | 'not-a-member' | 'only-identity' };
 
 export interface PeopleStore {
-  /** Identity and interaction events after the indexer's cursor, in store order, at most `limit`, with the cursor after the last. */
+  /** Events after the indexer's cursor (profiles and authors to index, erasures of identities to act on), in store order, at most `limit`, with the cursor after the last. */
   readIndexable(limit: number): Promise<{ events: StoredEvent[]; cursor?: string }>;
   /**
    * Keeps what events told about identities, in ONE transaction: a new identity gets a person of

@@ -90,7 +90,7 @@ export class PostgresPeople implements PeopleStore {
   async readIndexable(limit: number): Promise<{ events: StoredEvent[]; cursor?: string }> {
     const db = this.#context.db();
     const at = Number((await db.query<{ seq: string }>('SELECT seq FROM people_cursor WHERE id = 1')).rows[0]?.seq ?? 0);
-    const { rows } = await db.query<EventRow>(`SELECT * FROM events WHERE seq > $1 AND kind IN ('identity', 'interaction') ORDER BY seq LIMIT $2`, [at, limit]);
+    const { rows } = await db.query<EventRow>(`SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [at, limit]);
     return { events: rows.map(toStoredEvent), ...(rows.length > 0 ? { cursor: String(rows.at(-1)!.seq) } : {}) };
   }
 

@@ -78,7 +78,7 @@ export class SqlitePeople implements PeopleStore {
   async readIndexable(limit: number): Promise<{ events: StoredEvent[]; cursor?: string }> {
     const db = this.#db();
     const at = (db.prepare('SELECT seq FROM people_cursor WHERE id = 1').get() as { seq: number } | undefined)?.seq ?? 0;
-    const rows = db.prepare(`SELECT * FROM events WHERE seq > ? AND kind IN ('identity', 'interaction') ORDER BY seq LIMIT ?`).all(at, limit) as EventRow[];
+    const rows = db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?`).all(at, limit) as EventRow[];
     return { events: rows.map(toStoredEvent), ...(rows.length > 0 ? { cursor: String(rows.at(-1)!.seq) } : {}) };
   }
 
