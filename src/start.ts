@@ -101,8 +101,9 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const peopleIndexer: PeopleIndexer | undefined = roles.includes('planner')
       ? createPeopleIndexer({
         store, mappings, catalogs: () => catalogs, logger: logger.child({ component: 'people' }), now, newId: uuidv7, onQueued: () => dispatcher?.notify(),
-        // A revoked authorization (X user_event.revoke) erases that identity everywhere, as X's terms ask.
-        onErased: async (keys) => { await eraser.eraseIdentities(keys, { requestedBy: 'source' }); },
+        // A revoked authorization (X user_event.revoke) or a user deletion a network asks for takes
+        // that identity's records out of every CRM, as X's terms ask; Parley's store keeps its events.
+        onErased: async (keys) => { await eraser.eraseIdentities(keys, { requestedBy: 'source', crmOnly: true }); },
       })
       : undefined;
     const deriver = createDeriver({

@@ -25,11 +25,13 @@ export interface Eraser {
    */
   erase(personId: string, options: { requestedBy: string }): Promise<StoredErasure | undefined>;
   /**
-   * Erases some identities only (an account that revoked the app's authorization, or a source's
-   * erasure request for a user): as `erase`, for those identities; the rest of their person stays.
+   * Erases some identities only, the rest of their person staying. `crmOnly` (a source's erasure:
+   * an account that revoked the app's authorization, a user deletion a network asks for): their
+   * records leave every CRM (purged where it can), Parley's own copies stay and later deliveries
+   * are taken as usual; without it, as `erase` for those identities.
    * @returns undefined when given no identity
    */
-  eraseIdentities(identityKeys: string[], options: { requestedBy: string }): Promise<StoredErasure | undefined>;
+  eraseIdentities(identityKeys: string[], options: { requestedBy: string; crmOnly?: boolean }): Promise<StoredErasure | undefined>;
   /** Ends the running erasures whose deletes have all ended (their last identifiers removed). @returns the ids ended */
   finishRunning(): Promise<string[]>;
 }
@@ -38,12 +40,12 @@ export function createEraser(options: EraserOptions): Eraser {
   const { store } = options;
   const eraser: Eraser = {
     async erase(personId, { requestedBy }) {
-      return eraseKeys(personId, await store.people.identitiesOf(personId), requestedBy);
+      return eraseKeys(personId, await store.people.identitiesOf(personId), requestedBy, false);
     },
-    async eraseIdentities(identityKeys, { requestedBy }) {
+    async eraseIdentities(identityKeys, { requestedBy, crmOnly }) {
       // An identity not indexed yet (its first event is the revoke) is erased all the same.
       const known = (await Promise.all(identityKeys.map((key) => store.people.getIdentity(key)))).filter((i) => i !== undefined);
-      return eraseKeys(known[0]?.personId ?? 'none', identityKeys, requestedBy);
+      return eraseKeys(known[0]?.personId ?? 'none', identityKeys, requestedBy, crmOnly === true);
     },
     async finishRunning() {
       const ended: string[] = [];
@@ -59,22 +61,23 @@ export function createEraser(options: EraserOptions): Eraser {
 
   return eraser;
 
-  async function eraseKeys(personId: string, identities: string[], requestedBy: string): Promise<StoredErasure | undefined> {
+  async function eraseKeys(personId: string, identities: string[], requestedBy: string, crmOnly: boolean): Promise<StoredErasure | undefined> {
       if (identities.length === 0) return undefined;
       const destinations = options.destinations();
       const orderingKeys = destinations.flatMap((d) => identities.map((identity) => `${d.name}:${identity}`));
       const id = options.newId();
       const records = await store.erasures.recordsOf(orderingKeys);
       const salt = await store.erasures.salt();
-      const keys = await store.erasures.eventKeysOf(identities);
-      const hashes = [...identities.map((k) => identityHash(salt, k)), ...keys.map((k) => eventHash(salt, k.source, k.key))];
+      const keys = crmOnly ? [] : await store.erasures.eventKeysOf(identities);
+      const hashes = crmOnly ? [] : [...identities.map((k) => identityHash(salt, k)), ...keys.map((k) => eventHash(salt, k.source, k.key))];
       const erasure = await store.erasures.commit({
         id, personId, requestedBy, identities: identities.length, identityKeys: identities, orderingKeys, hashes,
         purge: Object.fromEntries(destinations.map((d) => [d.name, d.purge ? 'hard' : 'soft'])),
-        deletes: planDeletes(id, records, options.newId),
+        deletes: planDeletes(id, records, options.newId), ...(crmOnly ? { keepStore: true } : {}),
       }, { now: options.now() });
-      await store.people.forget(identities, { now: options.now() });
-      options.logger.info({ erasureId: id, deletes: records.length, removed: erasure.removed }, 'erasure started: the person is gone from the store, their CRM records are being deleted');
+      if (!crmOnly) await store.people.forget(identities, { now: options.now() });
+      options.logger.info({ erasureId: id, deletes: records.length, removed: erasure.removed, crmOnly },
+        crmOnly ? 'erasure started: their CRM records are being deleted' : 'erasure started: the person is gone from the store, their CRM records are being deleted');
       options.onQueued?.();
       return (await store.erasures.get(id)) ?? erasure;
   }

@@ -90,4 +90,18 @@ export function erasureCases({ fresh, at, storeNewEvents, operation }: ErasureCa
     expect(await store.erasures.running()).toEqual([]);
     expect(await store.erasures.get('nope')).toBeUndefined();
   });
+
+  it('with keepStore, only queues the CRM deletes and withdraws what is unsent: the store keeps its copies', async () => {
+    const { store } = await fresh();
+    await storeNewEvents(store, [post('e1', '7')]);
+    await store.commitPlan([{ eventId: 'e1', operations: [operation('o1', 'e1', { orderingKey: 'salesforce:x:7', recordKey: 'tweet:e1', references: [] })], problems: [] }], { now: at(0) });
+    const erasure = await store.erasures.commit(commit({
+      hashes: [], keepStore: true,
+      deletes: [{ ...operation('del1', 'erasure:er1', { orderingKey: 'salesforce:x:7', recordKey: 'tweet:e1', references: [] }), operation: 'delete', mappingId: 'erasure', fields: {} }],
+    }), { now: at(1) });
+    expect(erasure).toMatchObject({ removed: { events: 0, deliveries: 0, deadLetters: 0, operations: 0 }, destinations: { salesforce: { planned: 1, queued: 1 } } });
+    expect((await store.listEvents({ limit: 10 })).items.map((e) => e.id)).toEqual(['e1']);
+    const o1 = (await store.listOperations({ limit: 10 })).items.find((o) => o.id === 'o1')!;
+    expect(o1).toMatchObject({ state: 'superseded', recordKey: 'tweet:e1' });
+  });
 }

@@ -67,6 +67,11 @@ export interface ErasureCommit extends NewErasure {
   hashes: string[];
   /** The CRM deletes, in order (posts before the personas they point at). */
   deletes: NewOperation[];
+  /**
+   * Only the CRM: Parley's own copies stay (a source's erasure, such as a revoked authorization:
+   * the store keeps the record of what happened; `POST /v1/persons/:id/erase` removes it).
+   */
+  keepStore?: boolean;
 }
 
 export interface ErasureStore {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { toStoredErasure, type ErasureRow } from '../erasure-rows.ts';
 import type { ErasureCommit, ErasureStore, StoredErasure, WrittenRecord } from '../erasure-store.ts';
+import type { Tx } from './database.ts';
 import type { PostgresFacetContext } from './facet.ts';
 import { OperationQueue } from './operation-queue.ts';
 
@@ -68,27 +69,9 @@ export class PostgresErasures implements ErasureStore {
       if (deletes.length > 0) await tx.query('UPDATE operations SET erasure_id = $1 WHERE id = ANY($2::text[])', [erasure.id, deletes.map((op) => op.id)]);
       if (queue.pending > 0) tx.wake('operations');
 
-      const { rows: events } = await tx.query<{ id: string; source: string; event_key: string; delivery_id: string }>(
-        `SELECT id, source, event_key, delivery_id FROM events WHERE ${SUBJECT_SQL} = ANY($1::text[]) FOR UPDATE`, [erasure.identityKeys]);
-      const eventIds = events.map((e) => e.id);
-      const deliveryIds = [...new Set(events.map((e) => e.delivery_id))];
-      const personOps = (await tx.query<{ id: string }>('SELECT id FROM operations WHERE ordering_key = ANY($1::text[]) AND erasure_id IS NULL', [erasure.orderingKeys])).rows.map((r) => r.id);
-      await tx.query('DELETE FROM deferred_plans WHERE event_id = ANY($1::text[])', [eventIds]);
-      await tx.query('DELETE FROM event_keys k USING unnest($1::text[], $2::text[]) AS e(source, event_key) WHERE k.source = e.source AND k.event_key = e.event_key',
-        [events.map((e) => e.source), events.map((e) => e.event_key)]);
-      const removedEvents = (await tx.query('DELETE FROM events WHERE id = ANY($1::text[])', [eventIds])).rowCount ?? 0;
-      // Only deliveries already derived: one still pending is derived later, and refused then.
-      const removedDeliveries = (await tx.query('DELETE FROM deliveries WHERE id = ANY($1::text[]) AND derived_at IS NOT NULL', [deliveryIds])).rowCount ?? 0;
-      const removedLetters = (await tx.query('DELETE FROM dead_letters WHERE delivery_id = ANY($1::text[]) OR operation_id = ANY($2::text[])', [deliveryIds, personOps])).rowCount ?? 0;
-      // Their operations stay as counts, nothing naming them: no fields, keys, references or errors.
-      const scrubbed = (await tx.query(`UPDATE operations SET fields = '{}', refs = '[]', match_value = NULL, record_key = NULL, last_error = NULL,
-        ordering_key = destination || ':erased' WHERE id = ANY($1::text[])`, [personOps])).rowCount ?? 0;
-      await tx.query('DELETE FROM pending_bindings WHERE operation_id = ANY($1::text[])', [personOps]);
-      await tx.query('UPDATE operation_attempts SET error = NULL WHERE operation_id = ANY($1::text[])', [personOps]);
-      await tx.query(`UPDATE resyncs SET scope = '{"identity":"(erased)"}' WHERE scope::jsonb ->> 'identity' = ANY($1::text[])`, [erasure.identityKeys]);
+      const removed = erasure.keepStore ? { events: 0, deliveries: 0, deadLetters: 0, operations: 0 } : await removeCopies(tx, erasure);
       await tx.query(`INSERT INTO erasures (id, person_id, requested_by, state, requested_at, identities, purge, removed) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7)`,
-        [erasure.id, erasure.personId, erasure.requestedBy, now, erasure.identities, JSON.stringify(erasure.purge),
-          JSON.stringify({ events: removedEvents, deliveries: removedDeliveries, deadLetters: removedLetters, operations: scrubbed })]);
+        [erasure.id, erasure.personId, erasure.requestedBy, now, erasure.identities, JSON.stringify(erasure.purge), JSON.stringify(removed)]);
     });
     return (await this.get(erasure.id))!;
   }
@@ -125,4 +108,27 @@ export class PostgresErasures implements ErasureStore {
       return true;
     });
   }
+}
+
+/** Removes the person from Parley's own copies, inside the erasure's transaction. @returns what was removed */
+async function removeCopies(tx: Tx, erasure: ErasureCommit): Promise<StoredErasure['removed']> {
+  const { rows: events } = await tx.query<{ id: string; source: string; event_key: string; delivery_id: string }>(
+    `SELECT id, source, event_key, delivery_id FROM events WHERE ${SUBJECT_SQL} = ANY($1::text[]) FOR UPDATE`, [erasure.identityKeys]);
+  const eventIds = events.map((e) => e.id);
+  const deliveryIds = [...new Set(events.map((e) => e.delivery_id))];
+  const personOps = (await tx.query<{ id: string }>('SELECT id FROM operations WHERE ordering_key = ANY($1::text[]) AND erasure_id IS NULL', [erasure.orderingKeys])).rows.map((r) => r.id);
+  await tx.query('DELETE FROM deferred_plans WHERE event_id = ANY($1::text[])', [eventIds]);
+  await tx.query('DELETE FROM event_keys k USING unnest($1::text[], $2::text[]) AS e(source, event_key) WHERE k.source = e.source AND k.event_key = e.event_key',
+    [events.map((e) => e.source), events.map((e) => e.event_key)]);
+  const removedEvents = (await tx.query('DELETE FROM events WHERE id = ANY($1::text[])', [eventIds])).rowCount ?? 0;
+  // Only deliveries already derived: one still pending is derived later, and refused then.
+  const removedDeliveries = (await tx.query('DELETE FROM deliveries WHERE id = ANY($1::text[]) AND derived_at IS NOT NULL', [deliveryIds])).rowCount ?? 0;
+  const removedLetters = (await tx.query('DELETE FROM dead_letters WHERE delivery_id = ANY($1::text[]) OR operation_id = ANY($2::text[])', [deliveryIds, personOps])).rowCount ?? 0;
+  // Their operations stay as counts, nothing naming them: no fields, keys, references or errors.
+  const scrubbed = (await tx.query(`UPDATE operations SET fields = '{}', refs = '[]', match_value = NULL, record_key = NULL, last_error = NULL,
+    ordering_key = destination || ':erased' WHERE id = ANY($1::text[])`, [personOps])).rowCount ?? 0;
+  await tx.query('DELETE FROM pending_bindings WHERE operation_id = ANY($1::text[])', [personOps]);
+  await tx.query('UPDATE operation_attempts SET error = NULL WHERE operation_id = ANY($1::text[])', [personOps]);
+  await tx.query(`UPDATE resyncs SET scope = '{"identity":"(erased)"}' WHERE scope::jsonb ->> 'identity' = ANY($1::text[])`, [erasure.identityKeys]);
+  return { events: removedEvents, deliveries: removedDeliveries, deadLetters: removedLetters, operations: scrubbed };
 }

@@ -54,7 +54,6 @@ export class SqliteErasures implements ErasureStore {
     this.#context.commit(() => {
       const db = this.#context.db();
       const s = this.#context.statements();
-      const identities = JSON.stringify(erasure.identityKeys);
       const ordering = JSON.stringify(erasure.orderingKeys);
       const hash = db.prepare('INSERT OR IGNORE INTO erased_hashes (hash, erased_at) VALUES (?, ?)');
       for (const h of erasure.hashes) hash.run(h, now);
@@ -70,29 +69,36 @@ export class SqliteErasures implements ErasureStore {
         queueOperation(s, { ...op, fields: {} }, now);
         tag.run(erasure.id, op.id);
       }
-      // Parley's own copies of the person.
-      const events = db.prepare(`SELECT id, source, event_key, delivery_id FROM events WHERE ${SUBJECT_SQL} IN ${LIST}`).all(identities) as Array<{ id: string; source: string; event_key: string; delivery_id: string }>;
-      const eventIds = JSON.stringify(events.map((e) => e.id));
-      const deliveryIds = JSON.stringify([...new Set(events.map((e) => e.delivery_id))]);
-      const personOps = JSON.stringify((db.prepare(`SELECT id FROM operations WHERE ordering_key IN ${LIST} AND erasure_id IS NULL`).all(ordering) as Array<{ id: string }>).map((r) => r.id));
-      db.prepare(`DELETE FROM deferred_plans WHERE event_id IN ${LIST}`).run(eventIds);
-      const dedup = db.prepare('DELETE FROM event_keys WHERE source = ? AND event_key = ?');
-      for (const e of events) dedup.run(e.source, e.event_key);
-      const removedEvents = db.prepare(`DELETE FROM events WHERE id IN ${LIST}`).run(eventIds).changes;
-      // Only deliveries already derived: one still pending is derived later, and refused then.
-      const removedDeliveries = db.prepare(`DELETE FROM deliveries WHERE id IN ${LIST} AND seq <= (SELECT last_seq FROM derive_cursor WHERE id = 1)`).run(deliveryIds).changes;
-      const removedLetters = db.prepare(`DELETE FROM dead_letters WHERE delivery_id IN ${LIST} OR operation_id IN ${LIST}`).run(deliveryIds, personOps).changes;
-      // Their operations stay as counts, nothing naming them: no fields, keys, references or errors.
-      const scrubbed = db.prepare(`UPDATE operations SET fields = '{}', refs = '[]', match_value = NULL, record_key = NULL, last_error = NULL,
-        ordering_key = destination || ':erased' WHERE id IN ${LIST}`).run(personOps).changes;
-      db.prepare(`DELETE FROM pending_bindings WHERE operation_id IN ${LIST}`).run(personOps);
-      db.prepare(`UPDATE operation_attempts SET error = NULL WHERE operation_id IN ${LIST}`).run(personOps);
-      db.prepare(`UPDATE resyncs SET scope = '{"identity":"(erased)"}' WHERE json_extract(scope, '$.identity') IN ${LIST}`).run(identities);
+      const removed = erasure.keepStore ? { events: 0, deliveries: 0, deadLetters: 0, operations: 0 } : this.#removeCopies(erasure);
       db.prepare(`INSERT INTO erasures (id, person_id, requested_by, state, requested_at, identities, purge, removed) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`)
-        .run(erasure.id, erasure.personId, erasure.requestedBy, now, erasure.identities, JSON.stringify(erasure.purge),
-          JSON.stringify({ events: removedEvents, deliveries: removedDeliveries, deadLetters: removedLetters, operations: scrubbed }));
+        .run(erasure.id, erasure.personId, erasure.requestedBy, now, erasure.identities, JSON.stringify(erasure.purge), JSON.stringify(removed));
     });
     return (await this.get(erasure.id))!;
+  }
+
+  /** Removes the person from Parley's own copies, inside the erasure's transaction. @returns what was removed */
+  #removeCopies(erasure: ErasureCommit): StoredErasure['removed'] {
+    const db = this.#context.db();
+    const identities = JSON.stringify(erasure.identityKeys);
+    const ordering = JSON.stringify(erasure.orderingKeys);
+    const events = db.prepare(`SELECT id, source, event_key, delivery_id FROM events WHERE ${SUBJECT_SQL} IN ${LIST}`).all(identities) as Array<{ id: string; source: string; event_key: string; delivery_id: string }>;
+    const eventIds = JSON.stringify(events.map((e) => e.id));
+    const deliveryIds = JSON.stringify([...new Set(events.map((e) => e.delivery_id))]);
+    const personOps = JSON.stringify((db.prepare(`SELECT id FROM operations WHERE ordering_key IN ${LIST} AND erasure_id IS NULL`).all(ordering) as Array<{ id: string }>).map((r) => r.id));
+    db.prepare(`DELETE FROM deferred_plans WHERE event_id IN ${LIST}`).run(eventIds);
+    const dedup = db.prepare('DELETE FROM event_keys WHERE source = ? AND event_key = ?');
+    for (const e of events) dedup.run(e.source, e.event_key);
+    const removedEvents = db.prepare(`DELETE FROM events WHERE id IN ${LIST}`).run(eventIds).changes;
+    // Only deliveries already derived: one still pending is derived later, and refused then.
+    const removedDeliveries = db.prepare(`DELETE FROM deliveries WHERE id IN ${LIST} AND seq <= (SELECT last_seq FROM derive_cursor WHERE id = 1)`).run(deliveryIds).changes;
+    const removedLetters = db.prepare(`DELETE FROM dead_letters WHERE delivery_id IN ${LIST} OR operation_id IN ${LIST}`).run(deliveryIds, personOps).changes;
+    // Their operations stay as counts, nothing naming them: no fields, keys, references or errors.
+    const scrubbed = db.prepare(`UPDATE operations SET fields = '{}', refs = '[]', match_value = NULL, record_key = NULL, last_error = NULL,
+      ordering_key = destination || ':erased' WHERE id IN ${LIST}`).run(personOps).changes;
+    db.prepare(`DELETE FROM pending_bindings WHERE operation_id IN ${LIST}`).run(personOps);
+    db.prepare(`UPDATE operation_attempts SET error = NULL WHERE operation_id IN ${LIST}`).run(personOps);
+    db.prepare(`UPDATE resyncs SET scope = '{"identity":"(erased)"}' WHERE json_extract(scope, '$.identity') IN ${LIST}`).run(identities);
+    return { events: removedEvents, deliveries: removedDeliveries, deadLetters: removedLetters, operations: scrubbed };
   }
 
   async get(id: string): Promise<StoredErasure | undefined> {
