@@ -57,7 +57,7 @@ describe('erasure', () => {
     const personas = await conn.query<{ ExternalId: string }>('SELECT Id, ExternalId, Name FROM SocialPersona', { scanAll: true });
     expect(personas.records.map((r) => r.ExternalId)).toEqual(['761']);
     // Nothing of theirs in Parley's store: events, operations, the person search, the audit.
-    const traces = (text: string) => ['user760', 'User 760', '760', ...ids].filter((t) => text.includes(t));
+    const traces = (text: string) => ['user760', 'User 760', 'x:760', ...ids].filter((t) => text.includes(t));
     expect(traces(JSON.stringify(await listAll(parley.base, '/v1/events', parley.adminKey)))).toEqual([]);
     expect(traces(JSON.stringify(await listAll(parley.base, '/v1/operations', parley.adminKey)))).toEqual([]);
     expect(traces(JSON.stringify(await listAll(parley.base, '/v1/dead-letters', parley.adminKey)))).toEqual([]);

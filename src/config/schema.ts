@@ -68,6 +68,14 @@ export const DestinationCommonConfig = z.object({
    */
   purgeDeletes: booleanFromText.default(false),
   /**
+   * Fewest writes of one object a resync sends as one bulk job, where the connector has bulk jobs
+   * (Salesforce: Bulk API 2.0 ingest); smaller groups go through the usual calls. Default: the
+   * connector's `limits.bulk.minRecords` (Salesforce 2,000). Above the connector's `maxRecords`,
+   * resyncs never go in bulk. Below its `minRecords`, a smaller group still goes through the usual
+   * calls (the connector's own floor: a job costs more calls than it saves).
+   */
+  bulkMinRecords: numberFromText(z.number().int().min(1)).optional(),
+  /**
    * Retries inside one call for what the connector classifies as transient (503, a row lock, a lost
    * connection), with exponential backoff between `minDelayMs` and `maxDelayMs` (the destination kit's).
    * What still fails goes back to the outbox, whose own schedule retries it later.
@@ -78,7 +86,7 @@ export const DestinationCommonConfig = z.object({
     maxDelayMs: numberFromText(z.number().int().min(0).max(300_000)).default(4_000),
   }).strict().default({ retries: 3, minDelayMs: 500, maxDelayMs: 4_000 }),
 });
-export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs', 'retry', 'purgeDeletes'] as const;
+export const DESTINATION_COMMON_KEYS = ['connector', 'module', 'enabled', 'budgetReserve', 'usageProbeSeconds', 'maxConcurrent', 'minTimeMs', 'allowedHosts', 'connectTimeoutMs', 'responseTimeoutMs', 'retry', 'purgeDeletes', 'bulkMinRecords'] as const;
 
 /** A sandbox block: the connector's own sandbox options, plus where a plugin connector comes from. */
 export const SandboxCommonConfig = z.object({

@@ -26,6 +26,8 @@ export interface ActiveDestination {
   retry: RetryPolicy;
   /** Every delete purges where the connector can (`purgeDeletes` in the block; erasures always do). */
   purgeDeletes?: boolean;
+  /** Fewest writes of one object a resync sends as a bulk job (`bulkMinRecords` in the block; default the connector's `limits.bulk.minRecords`). */
+  bulkMinRecords?: number;
 }
 
 /** A sandbox to mount at `/sandbox/<id>`, with its validated options. */
@@ -93,7 +95,7 @@ export async function loadDestinations(blocks: Record<string, DestinationBlock>,
       id, definition, config: parsed.data, budgetReserve: block.budgetReserve, usageProbeMs: block.usageProbeSeconds * 1000,
       limits: { maxConcurrent: block.maxConcurrent ?? definition.limits.maxConcurrent, minTimeMs: block.minTimeMs ?? definition.limits.minTimeMs },
       outbound: { allowedHosts: block.allowedHosts, connectTimeoutMs: block.connectTimeoutMs, responseTimeoutMs: block.responseTimeoutMs },
-      retry: block.retry, purgeDeletes: block.purgeDeletes,
+      retry: block.retry, purgeDeletes: block.purgeDeletes, ...(block.bulkMinRecords !== undefined ? { bulkMinRecords: block.bulkMinRecords } : {}),
     });
   }
   return active;

@@ -25,6 +25,9 @@ export interface ClaimDeps {
   logger: Pick<Logger, 'warn'>;
 }
 
+/** Which operations a lane claims: at most `limit` (default four batches), only `live` or `resync` ones (default both, live first). */
+export interface ClaimLane { limit?: number; only?: 'live' | 'resync' | undefined }
+
 /** A round's claim: nothing to send, or the leased operations with writes of one record merged. */
 export type ClaimedRound =
   | { kind: 'none' }
@@ -49,7 +52,8 @@ export function budgetLeft(rt: Pick<DestinationRuntime, 'usage' | 'destination'>
  * - With no budget left above the reserve by the last reading, claims nothing: the destination is
  *   `paused` for `budgetPauseMs` with `PARLEY_OUTBOX_BUDGET_RESERVED` (the rest of the quota
  *   belongs to the org's other integrations; a usage probe may end the pause early).
- * - Otherwise leases up to four batches of due operations (`limits.maxBatchSize` × 4). After a
+ * - Otherwise leases up to four batches of due operations (`limits.maxBatchSize` × 4; `lane` may
+ *   say another limit, and one kind of operations: the bulk lane's claim). After a
  *   quiet spell the reading may be stale: it is read again (usage-probe.ts `refreshIfStale`) before
  *   calls are spent on it, and when the fresh reading leaves no budget, the operations go back at
  *   once, held for the budget (no attempt spent), and the next round pauses.
@@ -57,7 +61,7 @@ export function budgetLeft(rt: Pick<DestinationRuntime, 'usage' | 'destination'>
  *
  * An `unreachable` destination stays so until a call goes through; any other becomes `ready`.
  */
-export async function claimRound(rt: DestinationRuntime, now: Date, deps: ClaimDeps): Promise<ClaimedRound> {
+export async function claimRound(rt: DestinationRuntime, now: Date, deps: ClaimDeps, lane: ClaimLane = {}): Promise<ClaimedRound> {
   const id = rt.destination.id;
   const remaining = budgetLeft(rt);
   if (remaining !== undefined && remaining <= 0) {
@@ -68,8 +72,8 @@ export async function claimRound(rt: DestinationRuntime, now: Date, deps: ClaimD
     return { kind: 'none' };
   }
   if (rt.state !== 'unreachable') rt.state = 'ready';
-  const limit = rt.definition.limits.maxBatchSize * 4;
-  const leased = await deps.store.claimOperations(id, { owner: deps.owner, now, leaseMs: deps.leaseMs, limit });
+  const limit = lane.limit ?? rt.definition.limits.maxBatchSize * 4;
+  const leased = await deps.store.claimOperations(id, { owner: deps.owner, now, leaseMs: deps.leaseMs, limit, ...(lane.only ? { only: lane.only } : {}) });
   if (leased.length === 0) return { kind: 'none' };
   if (await deps.usageProbe.refreshIfStale(rt) && (budgetLeft(rt) ?? 1) <= 0) {
     const held = { ...budgetReserved(rt), class: 'rate-limited' };

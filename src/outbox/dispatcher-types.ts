@@ -49,6 +49,14 @@ export interface Dispatcher {
   notify(): void;
   /** One round for one destination: claim, send, record. Returns how many operations it handled. */
   dispatchOnce(destination: string): Promise<number>;
+  /**
+   * One round of the destination's bulk lane (bulk-lane.ts), once `start` ran and its client has
+   * bulk jobs: claims only resync jobs' operations, a job's worth (`limits.bulk.maxRecords`) when
+   * enough are queued, else a round's, and sends groups of at least the threshold as bulk jobs.
+   * Returns how many operations it handled (0 without a lane, or while it lets a resync being
+   * planned queue more).
+   */
+  dispatchBulkOnce(destination: string): Promise<number>;
   status(): DestinationStatus[];
   /** Whether the destination, as connected now, can delete for good (its client has `purge`: Salesforce's Bulk API 2.0 hardDelete). */
   canPurge(destination: string): boolean;
@@ -102,6 +110,16 @@ export interface DispatcherOptions {
   /** How long to pause when only the reserve of the API quota is left, before looking again, ms (default 15 min). */
   budgetPauseMs?: number;
   metrics?: Metrics;
+  /**
+   * A bulk lane beside each live loop for destinations with bulk jobs (default on): resyncs go as
+   * bulk jobs there and the live loop claims only live operations. Off, resyncs share the live loop.
+   */
+  bulkLane?: boolean;
+  /**
+   * Longest time a bulk lane holds back for a resync still being planned before claiming what is
+   * queued, ms (default 30 s; bulk-lane.ts `bulkClaimTiming`).
+   */
+  bulkSettleMs?: number;
 }
 
 /** A mapping's misfit with its destination's catalog, found when the destination connects. */
@@ -136,4 +154,6 @@ export interface DestinationRuntime {
   lastError?: { code: string; message: string };
   /** Set while the destination's loop waits: ends the wait (new operations were planned). */
   wake?: () => void;
+  /** The same for its bulk lane. */
+  wakeBulk?: () => void;
 }

@@ -1,25 +1,23 @@
-import type { OperationOutcome } from '../store/store.ts';
 import { DEFAULT_RETRY_SCHEDULE } from './backoff.ts';
-import { readRoundBindings } from './bind-references.ts';
+import { bulkClaimTiming, bulkLaneOf, sendInBulk, type BulkLane } from './bulk-lane.ts';
 import { budgetLeft, claimRound } from './claim-round.ts';
-import { connect, noteWriteResults, openThroughKit, type ConnectDeps, type ConnectionPolicy } from './connection.ts';
+import { connect, openThroughKit, type ConnectDeps, type ConnectionPolicy } from './connection.ts';
 import { actionFor } from './destination-state.ts';
 import type { DestinationRuntime, Dispatcher, DispatcherOptions, MappingIssue } from './dispatcher-types.ts';
 import { createDestinationLimiter } from './limits/destination-limiter.ts';
-import { lookUpRound } from './lookups.ts';
-import { deadLetterLine, followerOutcomes, outcomeKind, outcomesOfBatch, retryOutcome, type OutcomeContext, type ResultContext } from './outcomes.ts';
-import { batchWrites, planWrites, planner } from './plan-writes.ts';
+import { batchWrites } from './plan-writes.ts';
+import { finishRound, type RoundDeps } from './round.ts';
 import { sendBatches } from './send-batches.ts';
 import { createStopping } from './stopping.ts';
-import { createUsageProbe, heldOperationWaitMs } from './usage-probe.ts';
+import { createUsageProbe } from './usage-probe.ts';
 
-import { errorSummary } from './write-plan.ts';
 export { mergeByRecord } from './write-plan.ts';
 export { DESTINATION_STATES, type DestinationState } from './destination-state.ts';
 export type { DestinationStatus, Dispatcher, DispatcherOptions } from './dispatcher-types.ts';
 
-// The dispatcher: one loop per destination, each round claim → plan → send → record. Each step is
-// a file of its own (claim-round, bind-references and plan-writes, send-batches, outcomes,
+// The dispatcher: one loop per destination, each round claim → plan → send → record; beside it, for
+// a destination with bulk jobs, a bulk lane that sends resyncs as jobs (bulk-lane.ts). Each step is
+// a file of its own (claim-round, round: bind-references, plan-writes, outcomes; send-batches,
 // connection); this file only wires them to the options and runs the loops.
 
 /** Request spacing limits how often, not how many: the limiter already bounds calls in flight. */
@@ -59,9 +57,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     mappings: options.mappings, stopping, policy,
     ...(options.onCatalog ? { onCatalog: options.onCatalog } : {}),
   };
-  /** The outcome context at this moment: outcomes are dated when they are decided. */
-  const outcomesNow = (): OutcomeContext => ({ now: now(), schedule, random });
-  const recordOptions = () => ({ owner, now: now() });
+
+  const claimDeps = { store, owner, leaseMs, budgetPauseMs: options.budgetPauseMs ?? 15 * 60_000, usageProbe, now, outcomes: { schedule, random }, logger: log };
+  const roundDeps: RoundDeps = { store, owner, now, outcomes: { schedule, random }, policy, logger: log, metrics: options.metrics };
+  const onBatch = (id: string) => (size: number) => options.metrics?.dispatchBatchSize.observe({ destination: id }, size);
+  let lanesStarted = false;
+  /** The destination's bulk lane, once the loops run and its client has bulk jobs (bulk-lane.ts). */
+  const laneOf = (rt: DestinationRuntime): BulkLane | undefined => (lanesStarted && options.bulkLane !== false ? bulkLaneOf(rt, leaseMs) : undefined);
 
   const dispatchOnce = async (id: string): Promise<number> => {
     const rt = runtimes.get(id);
@@ -70,53 +72,32 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     // A pause for budget or quota ends early when a usage probe finds budget back (usage-probe.ts).
     if (rt.pausedUntil > roundStart.getTime() && !(await usageProbe.tryResume(rt))) { if (rt.state === 'ready') rt.state = 'paused'; return 0; }
     if (!(await connect(rt, connecting))) return 0;
-    const claim = await claimRound(rt, roundStart, { store, owner, leaseMs, budgetPauseMs: options.budgetPauseMs ?? 15 * 60_000, usageProbe, now, outcomes: { schedule, random }, logger: log });
+    // With a bulk lane, resyncs are its: this loop keeps to live operations, never behind a job.
+    const claim = await claimRound(rt, roundStart, claimDeps, { only: laneOf(rt) ? 'live' : undefined });
     if (claim.kind === 'none') return 0;
-    const client = rt.client!;
+    return finishRound(rt, claim, roundDeps, (writes, { markSent }) => sendBatches(batchWrites(writes, rt.definition.limits.maxBatchSize), {
+      client: rt.client!, followers: claim.followers, purgeDeletes: rt.destination.purgeDeletes === true, markSent, onBatch: onBatch(id),
+    }));
+  };
 
-    const bindings = await readRoundBindings(store, id, claim.heads);
-    const plan = planner(rt.catalog!, bindings);
-    let planned: Awaited<ReturnType<typeof planWrites>>;
-    try {
-      // Every look-up the round needs, made together (lookups.ts); the kit puts each call through the limiter.
-      const lookups = await lookUpRound(claim.heads, plan, client);
-      planned = await planWrites(claim.heads, { plan, bindings, lookups, outcomes: outcomesNow() });
-    } catch (error) {
-      // A look-up the CRM refused fails the round before anything is sent: its operations go back to
-      // the outbox now (an unknown outcome stays unknown), not when their leases expire.
-      const failed = { ...errorSummary(error), class: 'retryable' };
-      await store.recordOutcomes(claim.leased.map((op) => retryOutcome(op, { error: failed, spendAttempt: true, outcomeUnknown: op.outcomeUnknown }, outcomesNow())), recordOptions());
-      throw error;
-    }
-    const { settled, writes } = planned;
-
-    const sent = await sendBatches(batchWrites(writes, rt.definition.limits.maxBatchSize), {
-      client, followers: claim.followers, purgeDeletes: rt.destination.purgeDeletes === true,
-      // Marked sent, durably, just before the call: after a crash only these are looked up (store.markSent).
-      markSent: async (ids) => { await store.markSent(ids, recordOptions()); },
-      onBatch: (size) => options.metrics?.dispatchBatchSize.observe({ destination: id }, size),
+  /** Since when each bulk lane holds back for a resync still being planned (bulk-lane.ts `bulkClaimTiming`). */
+  const heldSince = new Map<string, number>();
+  const dispatchBulkOnce = async (id: string): Promise<number> => {
+    const rt = runtimes.get(id);
+    const lane = rt ? laneOf(rt) : undefined;
+    // Connecting, probing a pause and reconnecting are the live loop's: this lane only runs on a connection.
+    if (!rt || !lane || !rt.catalog || rt.state === 'misconfigured' || rt.state === 'connecting' || rt.pausedUntil > now().getTime()) return 0;
+    const timing = await bulkClaimTiming(store, id, lane, {
+      nowMs: now().getTime(), heldSince: heldSince.get(id), settleMs: options.bulkSettleMs ?? 30_000, roundLimit: rt.definition.limits.maxBatchSize * 4, roundLeaseMs: leaseMs,
     });
-    // In a fixed order whatever order the calls ended in: settled, then each batch's, then followers' copies.
-    const outcomes: OperationOutcome[] = [...settled];
-    for (const batch of sent) {
-      if (batch.results) noteWriteResults(rt, batch.results, policy);
-      // A connector is not meant to reject; if one does, its operations are tried again.
-      else log.error({ err: batch.error, destination: id }, 'the connector failed a whole batch');
-      const context: ResultContext = { ...outcomesNow(), heldWaitMs: (retryAfterMs) => heldOperationWaitMs(retryAfterMs, rt) };
-      outcomes.push(...outcomesOfBatch(batch, context));
-    }
-    const objectOf = new Map(claim.heads.map((op) => [op.id, op.object]));
-    for (const outcome of outcomes) {
-      const dead = deadLetterLine(outcome, { object: objectOf.get(outcome.id) ?? '' }, id);
-      if (dead) log.warn(dead.fields, dead.message);
-    }
-    outcomes.push(...followerOutcomes(outcomes, claim.followers));
-
-    await store.recordOutcomes(outcomes, recordOptions());
-    for (const outcome of outcomes) options.metrics?.dispatchResults.inc({ destination: id, outcome: outcomeKind(outcome) });
-    // A pause the round set (quota, budget); an unreachable CRM keeps saying so while it waits.
-    if (rt.pausedUntil > now().getTime() && rt.state === 'ready') rt.state = 'paused';
-    return claim.leased.length;
+    if (timing.kind === 'wait') { heldSince.set(id, timing.heldSince); return 0; }
+    heldSince.delete(id);
+    const claim = await claimRound(rt, now(), { ...claimDeps, leaseMs: timing.leaseMs }, { limit: timing.limit, only: 'resync' });
+    if (claim.kind === 'none') return 0;
+    return finishRound(rt, claim, roundDeps, (writes, { markSent }) => sendInBulk(writes, {
+      client: rt.client!, followers: claim.followers, purgeDeletes: rt.destination.purgeDeletes === true, markSent, onBatch: onBatch(id),
+      threshold: lane.threshold, maxRecords: lane.limits.maxRecords, maxBatchSize: rt.definition.limits.maxBatchSize,
+    }));
   };
 
   const pause = (ms: number) => new Promise<void>((resolve) => { const timer = setTimeout(resolve, ms); timer.unref(); });
@@ -146,6 +127,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   };
 
+  /** The bulk lane's loop: one claim at a time, each as big as a job; idle until its destination connects with bulk jobs. */
+  const bulkLoop = async (rt: DestinationRuntime) => {
+    const id = rt.destination.id;
+    while (!stopping.stopped) {
+      let handled = 0;
+      try {
+        handled = await dispatchBulkOnce(id);
+      } catch (error) {
+        log.warn({ err: error, destination: id }, 'dispatching a resync in bulk failed; retrying');
+      }
+      if (stopping.stopped) break;
+      if (handled > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        timer.unref();
+        rt.wakeBulk = () => { clearTimeout(timer); resolve(); };
+      });
+      rt.wakeBulk = undefined;
+    }
+  };
+
   return {
     async connectAll(signal) {
       const found: Array<MappingIssue & { destination: string }> = [];
@@ -159,12 +161,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return found;
     },
     start() {
+      lanesStarted = true;
       for (const rt of runtimes.values()) loops.push(loop(rt));
+      if (options.bulkLane !== false) for (const rt of runtimes.values()) loops.push(bulkLoop(rt));
     },
     notify() {
-      for (const rt of runtimes.values()) rt.wake?.();
+      for (const rt of runtimes.values()) { rt.wake?.(); rt.wakeBulk?.(); }
     },
     dispatchOnce,
+    dispatchBulkOnce,
     canPurge(destination) {
       return typeof (runtimes.get(destination)?.client as { purge?: unknown } | undefined)?.purge === 'function';
     },
@@ -179,7 +184,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     async stop({ graceMs }: { graceMs?: number } = {}) {
       stopping.stop();
-      for (const rt of runtimes.values()) rt.wake?.();
+      for (const rt of runtimes.values()) { rt.wake?.(); rt.wakeBulk?.(); }
       const rounds = Promise.all(loops).then(() => true);
       const finished = graceMs === undefined ? await rounds : await Promise.race([rounds, pause(graceMs).then(() => false)]);
       // A round past the grace ends on its own; its late results are ignored once its leases are given back.

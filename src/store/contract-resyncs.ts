@@ -103,6 +103,25 @@ export function resyncCases({ fresh, at, storeNewEvents, operation }: ResyncCase
     expect((await store.resyncs.get('r1'))!).toMatchObject({ planningDone: true, cursor: '1', events: { done: 1 }, counts: { planned: 3, written: 1, failed: 1, skipped: 0, queued: 1 } });
   });
 
+  it('claims only live operations or only a job\'s when asked, never one operation in two claims', async () => {
+    const { store } = await fresh();
+    await storeNewEvents(store, [post('e1', '1', '2026-11-01T00:00:00.000Z'), post('e2', '1', '2026-11-02T00:00:00.000Z')]);
+    await store.resyncs.create(job('r1'), { now: at(0) });
+    await store.resyncs.claim({ owner: 'runner', now: at(0), leaseMs: 60_000 });
+    const resynced = ['r-a', 'r-b', 'r-c'].map((id) => operation(id, 'e1', { references: [], orderingKey: `salesforce:x:${id}` }));
+    await store.resyncs.commitPage('r1', { owner: 'runner', plans: [{ eventId: 'e1', operations: resynced, problems: [] }], events: 1, cursor: '1', planningDone: true, now: at(1) });
+    await store.commitPlan([{ eventId: 'e2', operations: ['l-a', 'l-b'].map((id) => operation(id, 'e2', { references: [], orderingKey: `salesforce:x:${id}` })), problems: [] }], { now: at(2) });
+    const claim = (owner: string, only: 'live' | 'resync' | undefined, limit: number) =>
+      store.claimOperations('salesforce', { owner, now: at(3), leaseMs: 600_000, limit, ...(only ? { only } : {}) }).then((ops) => ops.map((o) => o.id));
+    // The bulk lane's claim: a job's operations only, however many live ones are due before them.
+    expect(await claim('bulk', 'resync', 2)).toEqual(['r-a', 'r-b']);
+    expect(await claim('live', 'live', 10)).toEqual(['l-a', 'l-b']);
+    // What either holds is in no other claim, of any kind.
+    expect(await claim('other', undefined, 10)).toEqual(['r-c']);
+    expect(await claim('other', 'resync', 10)).toEqual([]);
+    expect(await claim('other', 'live', 10)).toEqual([]);
+  });
+
   it('cancels: what is not sent yet is withdrawn, what is leased finishes, later pages are refused', async () => {
     const { store } = await fresh();
     await storeNewEvents(store, [post('e1', '1', '2026-11-01T00:00:00.000Z')]);

@@ -196,6 +196,12 @@ export interface OperationQuery {
   after?: string;
 }
 
+/**
+ * How `claimOperations` leases: as `owner` (this instance's name), at `now`, for `leaseMs` ms,
+ * about `limit` operations; `only` picks whose operations head the claim (see `claimOperations`).
+ */
+export interface ClaimOptions { owner: string; now: Date; leaseMs: number; limit: number; only?: 'live' | 'resync' }
+
 /** How one delivery attempt of an operation ended, as the dispatcher records it. */
 export type OperationOutcome =
   /** `unbound`: `later` references the write went without; set once their records are written. */
@@ -305,9 +311,11 @@ export interface Store {
    * the CRM yet and has a planned write not yet done, whichever was planned first (a referenced
    * record already written has its id: a pending update of it changes nothing the reference needs). The due upserts and updates queued right behind a
    * claimed one for the same record come with it, in order (to be merged into one write).
-   * About `limit` operations, in ONE transaction.
+   * About `limit` operations, in ONE transaction. `only` picks the due operations that head the
+   * claim: `live` (no resync job) or `resync` (a job's); without it both, live ones first. The
+   * writes merged behind a head come whoever queued them (leases keep one operation in one claim).
    */
-  claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]>;
+  claimOperations(destination: string, options: ClaimOptions): Promise<StoredOperation[]>;
   /** The CRM id of the first record of `object` written for each identity (ordering key), when there is one. */
   readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>>;
   /** The CRM ids of records Parley wrote, by record key (`object` → `key` → id). */

@@ -79,13 +79,15 @@ export function fakeClient(options: { answer?: WriteAnswer; records?: Record<str
 export function fakeStore(options: { due?: StoredOperation[]; links?: Array<{ object: string; key: string; crmId: string }>; firsts?: Array<{ object: string; orderingKey: string; crmId: string }> } = {}) {
   const recorded: OperationOutcome[][] = [];
   const marked: string[][] = [];
-  const claims: Array<{ destination: string; owner: string; now: Date; leaseMs: number; limit: number }> = [];
+  const claims: Array<{ destination: string; owner: string; now: Date; leaseMs: number; limit: number; only?: 'live' | 'resync' }> = [];
   let due = [...(options.due ?? [])];
   const store: Pick<Store, 'claimOperations' | 'recordOutcomes' | 'markSent' | 'readLinks' | 'readFirstRecords'> = {
+    // `only` as the stores read it: live operations have no resync job.
     claimOperations: async (destination, o) => {
       claims.push({ destination, ...o });
-      const leased = due.slice(0, o.limit);
-      due = due.slice(o.limit);
+      const fits = (op: StoredOperation) => o.only === undefined || (o.only === 'live') === (op.resyncId === undefined);
+      const leased = due.filter(fits).slice(0, o.limit);
+      due = due.filter((op) => !leased.includes(op));
       return leased;
     },
     recordOutcomes: async (outcomes) => { recorded.push(outcomes); return outcomes.length; },
@@ -93,7 +95,9 @@ export function fakeStore(options: { due?: StoredOperation[]; links?: Array<{ ob
     readLinks: async (_destination, keys) => (options.links ?? []).filter((l) => keys.some((k) => k.object === l.object && k.key === l.key)),
     readFirstRecords: async (_destination, keys) => (options.firsts ?? []).filter((f) => keys.some((k) => k.object === f.object && k.orderingKey === f.orderingKey)),
   };
-  return { store, recorded, marked, claims };
+  /** Queues more due operations, as a plan committed meanwhile would. */
+  const add = (...ops: StoredOperation[]) => { due.push(...ops); };
+  return { store, recorded, marked, claims, add };
 }
 
 /** A destination runtime as the dispatcher keeps one: `crm`, batches of `maxBatchSize` (default 3), state `ready`. */

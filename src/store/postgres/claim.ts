@@ -1,5 +1,5 @@
 import { selectClaims, unknownOnClaim, waitsFor, MERGEABLE_OPERATIONS, type ClaimCandidate } from '../../outbox/rules/index.ts';
-import type { OperationReference, StoredOperation } from '../store.ts';
+import type { ClaimOptions, OperationReference, StoredOperation } from '../store.ts';
 import type { Database, Tx } from './database.ts';
 import { toStoredOperation, type OperationRow } from './rows.ts';
 
@@ -32,11 +32,12 @@ const LOCK_FREE = `SELECT o.* FROM operations o WHERE o.id = ANY($1::text[]) AND
   FOR UPDATE SKIP LOCKED`;
 
 /**
- * `claimOperations`, in ONE transaction: due rows in windows of `limit`, locked (SKIP LOCKED); the
- * facts the wait rule needs, answered for the whole window in one query; `selectClaims` picks; one
- * UPDATE leases what it picked (`unknownOnClaim`). About five round trips per window.
+ * `claimOperations`, in ONE transaction (live operations first, or only the kind `only` names):
+ * due rows in windows of `limit`, locked (SKIP LOCKED); the facts the wait rule needs, answered for
+ * the whole window in one query; `selectClaims` picks; one UPDATE leases what it picked
+ * (`unknownOnClaim`). About five round trips per window.
  */
-export async function claimOperations(db: Database, destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]> {
+export async function claimOperations(db: Database, destination: string, options: ClaimOptions): Promise<StoredOperation[]> {
   const now = options.now.getTime();
   const limit = Math.max(1, options.limit);
   return db.transaction(async (tx) => {
@@ -44,7 +45,9 @@ export async function claimOperations(db: Database, destination: string, options
     // Live operations first, then resync jobs' with what room is left: a resync never holds back a
     // fresh post for more than the calls already under way (the order on a record stays plan order:
     // a write is not due while an earlier one on its record is undelivered, whoever queued it).
-    for (const live of [true, false]) await claimWindows(tx, { destination, now, limit, live }, claimed);
+    // `only`: one kind (the dispatcher's bulk lane claims a job's operations apart from the live ones).
+    const kinds = options.only === 'live' ? [true] : options.only === 'resync' ? [false] : [true, false];
+    for (const live of kinds) await claimWindows(tx, { destination, now, limit, live }, claimed);
     if (claimed.length === 0) return [];
     const unknown = claimed.map((c) => unknownOnClaim({ state: c.row.state, sentAt: c.row.sent_at, outcomeUnknown: c.row.outcome_unknown }));
     await tx.query(`UPDATE operations o SET state = 'leased', lease_owner = $1, lease_until = $2, outcome_unknown = u.unknown, sent_at = NULL, updated_at = $3

@@ -4,7 +4,7 @@ import { PostgresErasures } from './erasures.ts';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, InstanceRecord, MappingReplay, OperationAttempt, OperationOutcome,
+  ClaimOptions, DeadLetterQuery, DeliveryWrite, DerivedDelivery, DerivedResult, EventQuery, InstanceRecord, MappingReplay, OperationAttempt, OperationOutcome,
   OperationQuery, OperationState, Page, PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation, WakeTopic,
 } from '../store.ts';
 import { claimOperations } from './claim.ts';
@@ -111,7 +111,7 @@ export class PostgresStore implements Store {
     return plan.queuePlans(this.#check(), plans, options.now.getTime(), (tx, p) => plan.admitDeferred(tx, destination, p));
   }
 
-  async claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]> {
+  async claimOperations(destination: string, options: ClaimOptions): Promise<StoredOperation[]> {
     return claimOperations(this.#check(), destination, options);
   }
   async readFirstRecords(destination: string, keys: Array<{ object: string; orderingKey: string }>): Promise<Array<{ object: string; orderingKey: string; crmId: string }>> {

@@ -5,14 +5,16 @@ import type { Statements } from './statements.ts';
 
 /**
  * `claimOperations`' work, inside the caller's transaction: the due operations in claim order
- * (live before resync jobs', each in plan order), picked by `selectClaims`, leased to `owner`.
+ * (live before resync jobs', each in plan order; only one kind given `only`), picked by
+ * `selectClaims`, leased to `owner`.
  * @returns the leased rows as they now are
  */
-export function claimRows(s: Statements, destination: string, options: { owner: string; now: number; leaseMs: number; limit: number }): OperationRow[] {
+export function claimRows(s: Statements, destination: string, options: { owner: string; now: number; leaseMs: number; limit: number; only?: 'live' | 'resync' | undefined }): OperationRow[] {
   const { now } = options;
+  const live = options.only === undefined ? null : options.only === 'live' ? 1 : 0;
   const candidate = (row: OperationRow) => Object.assign(row, { recordKey: row.record_key });
   const claimed = selectClaims({
-    due: mapIterable(s.due.iterate(destination, now, now) as Iterable<OperationRow>, candidate),
+    due: mapIterable(s.due.iterate(destination, now, now, live, live) as Iterable<OperationRow>, candidate),
     laterOnRecord: (row) => mapIterable(s.laterOnRecord.iterate(destination, row.object, row.record_key, row.seq, now) as Iterable<OperationRow>, candidate),
     held: (row) => (JSON.parse(row.refs) as OperationReference[]).some((ref) => waitsFor(ref, waitFacts(s, destination, row, ref))),
   }, options.limit);

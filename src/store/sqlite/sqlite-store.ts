@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
-  DeadLetterQuery, DeliveryWrite, InstanceRecord, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationOutcome, OperationQuery, OperationState, Page,
+  ClaimOptions, DeadLetterQuery, DeliveryWrite, InstanceRecord, DerivedDelivery, DerivedResult, EventQuery, MappingReplay, OperationAttempt, OperationOutcome, OperationQuery, OperationState, Page,
   PendingDelivery, PlannedEvent, Store, StoreStatus, StoredDeadLetter, StoredOperation,
 } from '../store.ts';
 import { ensureWritableFolder } from './data-folder.ts';
@@ -247,7 +247,7 @@ export class SqliteStore implements Store {
     return this.#commit(() => run(plans));
   }
 
-  async claimOperations(destination: string, options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredOperation[]> {
+  async claimOperations(destination: string, options: ClaimOptions): Promise<StoredOperation[]> {
     const s = this.#ready();
     const run = this.#db.transaction(() => claimRows(s, destination, { ...options, now: options.now.getTime() }));
     return this.#commit(run).map(toStoredOperation);

@@ -45,8 +45,10 @@ export function prepareStatements(db: Database.Database) {
     countOperations: db.prepare(`SELECT destination, ${SHOWN_STATE} AS state, COUNT(*) AS count FROM operations GROUP BY destination, 2 ORDER BY destination, 2`),
     // Due: pending and its time has come, or leased with an expired lease; not behind an earlier
     // operation on the same record that is still to be delivered.
+    // The last two parameters: NULL for every due operation, 1 for live ones only (no resync job), 0 for resync jobs' only.
     due: db.prepare(`SELECT o.* FROM operations o
       WHERE o.destination = ? AND ((o.state = 'pending' AND o.next_attempt_at <= ?) OR (o.state = 'leased' AND o.lease_until < ?))
+        AND (? IS NULL OR (o.resync_id IS NULL) = ?)
         AND NOT (o.record_key IS NOT NULL AND EXISTS (SELECT 1 FROM operations p WHERE p.destination = o.destination AND p.object = o.object
           AND p.record_key = o.record_key AND p.state IN ('pending', 'leased') AND p.seq < o.seq))
       ORDER BY (o.resync_id IS NOT NULL), o.seq`),
