@@ -95,6 +95,14 @@ describe('the destination kit: bulk jobs', () => {
     expect(results.size).toBe(5);
   });
 
+  it('puts every request of a job on the limiter with the write\'s priority', async () => {
+    const priorities: Array<string | undefined> = [];
+    const vendor = fakeBulkVendor({}, { schedule: (call, options) => { priorities.push(options?.priority); return call(); } });
+    await vendor.client.writeBulk!(upsert('a', 'b', 'c', 'd', 'e'), { priority: 'resync' });
+    expect(priorities.length).toBe(vendor.requests.length);
+    expect(new Set(priorities)).toEqual(new Set(['resync']));
+  });
+
   it('classifies failed rows, answers unprocessed rows retryable and rows without any answer retryable with outcome unknown', async () => {
     const vendor = fakeBulkVendor({ rows: () => ({ a: { ok: false, error: { code: 'BAD_VALUE' } }, b: { ok: false, error: { code: 'LOCKED' } }, c: 'unprocessed', d: 'lost', e: { ok: true, recordId: 'x' } }) });
     const results = await vendor.client.writeBulk!(upsert('a', 'b', 'c', 'd', 'e'));

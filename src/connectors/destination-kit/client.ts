@@ -73,9 +73,9 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
    * refusal is signalled. Rejects with what the session threw (carried through p-retry, which takes
    * only Errors).
    */
-  const readCall = <T>(run: () => Promise<T>): Promise<T> => pRetry(async () => {
+  const readCall = <T>(run: () => Promise<T>, priority?: WriteHooks['priority']): Promise<T> => pRetry(async () => {
     try {
-      return await call(run);
+      return await call(run, priority);
     } catch (error) {
       const classification = classify(error);
       if (classification.kind === 'retryable') throw new Carried(error);
@@ -85,9 +85,9 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
   }, pRetryOptions(retry)).catch((error: unknown) => { throw error instanceof Carried ? error.original : error; });
 
   /** A request not safe to repeat (a bulk upload or close): once, a quota refusal signalled. */
-  const onceCall = async <T>(run: () => Promise<T>): Promise<T> => {
+  const onceCall = async <T>(run: () => Promise<T>, priority?: WriteHooks['priority']): Promise<T> => {
     try {
-      return await call(run);
+      return await call(run, priority);
     } catch (error) {
       const classification = classify(error);
       if (classification.kind === 'rate-limited') rateLimited(classification.retryAfterMs, definition.describeError(error));
@@ -140,7 +140,9 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     const bulk = session.bulk;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }));
     const runJob = (batch: WriteBatch, purge: boolean, hooks: WriteHooks) => writeBulkJob(batch, { purge }, {
-      name: context.name, bulk, limits: bulkLimits, retried: readCall, once: onceCall, classify, describe: (error) => definition.describeError(error),
+      name: context.name, bulk, limits: bulkLimits, classify,
+      // Every request of the job waits on the limiter with the write's priority (a resync's behind live ones).
+      retried: (run) => readCall(run, hooks.priority), once: (run) => onceCall(run, hooks.priority), describe: (error) => definition.describeError(error),
       precheck: definition.precheck, beforeSend: hooks.beforeSend, sleep, logger: context.logger,
     });
     // Under minRecords a job costs more calls than it saves: `write` in parts of maxBatchSize, one after the other.
