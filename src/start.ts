@@ -133,7 +133,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       store, newId: uuidv7, now, logger: logger.child({ component: 'erasures' }), onQueued: () => dispatcher?.notify(),
       destinations: () => destinations.map((d) => ({ name: d.id, purge: dispatcher?.canPurge(d.id) ?? false })),
     });
-    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), onChange: () => peopleIndexer?.notify() }, logger: appLogger, metrics, now });
+    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), recordUrl: (d, object, id) => dispatcher?.recordUrl(d, object, id), onChange: () => peopleIndexer?.notify() }, logger: appLogger, metrics, now });
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');

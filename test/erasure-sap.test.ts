@@ -40,6 +40,13 @@ describe('erasure in every CRM', () => {
     }, 30_000);
 
     const person = await until('the person', async () => (await api(parley.base, '/v1/identities?q=user960', parley.adminKey)).json?.items?.[0]?.personId as string | undefined);
+    // The person view links each CRM record: the C4C activity's OData entity URL reads that activity back.
+    const view = (await api(parley.base, `/v1/persons/${encodeURIComponent(person)}`, parley.adminKey)).json as { records: { destination: string; object: string; recordKey: string; url?: string }[] };
+    const activity = view.records.find((r) => r.destination === 'sap-c4c' && r.object === 'SocialMediaActivity');
+    expect(activity?.url).toMatch(new RegExp(`${SERVICE}SocialMediaActivityCollection\\('[^']+'\\)$`));
+    const opened = await fetch(`${activity!.url!}?$format=json`, { headers: { authorization: BASIC } });
+    expect(opened.status).toBe(200);
+    expect(JSON.stringify(await opened.json())).toContain(activity!.recordKey);
     const asked = await api(parley.base, `/v1/persons/${encodeURIComponent(person)}/erase`, parley.adminKey, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(asked.status).toBe(202);
     const done = await until('the erasure', async () => {

@@ -73,7 +73,7 @@ describe('one person across networks', () => {
     expect(view.json.links).toEqual([expect.objectContaining({ identityKey: 'facebook:ada-fb', otherKey: 'linkedin:ada-li', state: 'linked', decidedBy: 'parley', confidence: 0.95, evidence: [{ kind: 'verified-email' }] })]);
     expect(view.json.interactions.map((i: { networkId: string }) => i.networkId).sort()).toEqual(['fb-post-1', 'li-post-1']);
     expect(view.json.records).toEqual(expect.arrayContaining([
-      expect.objectContaining({ destination: 'salesforce', object: 'SocialPost', recordKey: 'fb-post-1', crmId: adaPost, identityKey: 'facebook:ada-fb' }),
+      expect.objectContaining({ destination: 'salesforce', object: 'SocialPost', recordKey: 'fb-post-1', crmId: adaPost, identityKey: 'facebook:ada-fb', url: `${p.base}/sandbox/salesforce/${adaPost}` }),
       expect.objectContaining({ destination: 'salesforce', object: 'SocialPersona', recordKey: 'linkedin:ada-li', identityKey: 'linkedin:ada-li' }),
     ]));
     expect(view.json.lastSyncAt).toEqual(expect.any(String));

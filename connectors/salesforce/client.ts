@@ -125,6 +125,14 @@ class SalesforceSession implements DestinationSession {
     this.bulk = new SalesforceBulk(conn, (run) => this.#call(run));
   }
 
+  /**
+   * `<instance_url>/<Id>`: Salesforce redirects a record id under the instance to the record's page
+   * in the user's interface, Lightning or Classic (Salesforce Help, "Find the Salesforce ID for a Record").
+   */
+  recordUrl(_object: string, recordId: string): string | undefined {
+    return this.#conn.instanceUrl ? `${this.#conn.instanceUrl.replace(/\/$/, '')}/${encodeURIComponent(recordId)}` : undefined;
+  }
+
   /** The reading of the last answer's `Sforce-Limit-Info: api-usage=used/limit` (read by jsforce), or of `/limits`. */
   usage(): UsageReading | undefined {
     return this.#usage;

@@ -19,7 +19,7 @@ import { childPath, CHILD_NODES, TICKET_BY_ACTIVITY_MESSAGE } from './object-mod
 import { buildBatchRequest, type BatchRequestPart } from './odata/batch-request.ts';
 import { answersPerOperation, parseBatchResponse, type BatchOperationResponse } from './odata/batch-response.ts';
 import { readCollection } from './odata/json.ts';
-import { changeSetResult, parseJson, planChangeSet, type ObjectSets, type PlannedChangeSet, type ResolvedWrite } from './write-requests.ts';
+import { changeSetResult, entityUrl, parseJson, planChangeSet, type ObjectSets, type PlannedChangeSet, type ResolvedWrite } from './write-requests.ts';
 
 /** Headers of every call: JSON (else C4C answers Atom XML) and no `…CodeText` companions (reference §1, §2). */
 const ODATA_HEADERS = { accept: 'application/json', 'odata-no-codedescs': 'true' };
@@ -86,6 +86,8 @@ class SapC4cSession implements DestinationSession {
   readonly #ticketTypeCode: string;
   readonly #destination: string;
   #service: Promise<ServiceModel> | undefined;
+  /** The entity sets once `$metadata` was read (recordUrl is synchronous). */
+  #setOfType: ReadonlyMap<string, string> | undefined;
 
   /** @param authorization the `Authorization` header (Basic), or the bearer token that renews itself on 401 */
   constructor(http: OutboundClient, root: string, authorization: string | SharedCredential<string>, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
@@ -225,6 +227,12 @@ class SapC4cSession implements DestinationSession {
     }
   }
 
+  /** The record's OData entity URL (`<service root>SocialMediaActivityCollection('<ObjectID>')`), once `$metadata` named its set. */
+  recordUrl(object: string, recordId: string): string | undefined {
+    const set = this.#setOfType?.get(object);
+    return set === undefined ? undefined : `${this.#root}${entityUrl(set, recordId)}`;
+  }
+
   async close(): Promise<void> {
     await this.#http.close();
   }
@@ -266,7 +274,9 @@ class SapC4cSession implements DestinationSession {
     this.#service ??= (async () => {
       const answer = await this.#request('GET', `${this.#root}$metadata`, { headers: { accept: 'application/xml' } });
       if (answer.status !== 200) throw new C4cError(failureOf(answer));
-      return serviceModelOf(readEdmx(answer.body));
+      const service = serviceModelOf(readEdmx(answer.body));
+      this.#setOfType = service.setOfType;
+      return service;
     })().catch((error: unknown) => { this.#service = undefined; throw error; });
     return this.#service;
   }

@@ -52,7 +52,7 @@ export const PersonResource = z.object({
   })).describe('the newest interactions across its networks (up to 20)'),
   records: z.array(z.object({
     destination: z.string(), object: z.string(), recordKey: z.string(), crmId: z.string(),
-    url: z.string().optional().describe('the record in the CRM, where the destination can say (Salesforce `<instance>/<id>`)'),
+    url: z.string().optional().describe('the record in the CRM, where the destination can say (Salesforce `<instance_url>/<Id>`; SAP C4C the OData entity URL), while the destination is connected'),
     identityKey: z.string(), syncedAt: z.string(),
   })).describe('each destination\'s records Parley wrote for its identities, newest first (up to 50)'),
   lastSyncAt: z.string().nullable().describe('when a record of this person was last written to a CRM'),
@@ -66,7 +66,7 @@ export interface PeopleRouteOptions {
   /** Destinations whose records the person view shows (configured ones). */
   destinations: readonly string[];
   /** A record's address in its CRM, where the destination can build one; undefined leaves the id alone. */
-  recordUrl?: (destination: string, crmId: string) => string | undefined;
+  recordUrl?: (destination: string, object: string, crmId: string) => string | undefined;
   /** A person changed (the indexer queues the parent moves at once). */
   onChange?: () => void;
 }
@@ -97,7 +97,7 @@ async function personView(people: PeopleStore, person: StoredPerson, options: Pi
     links: person.links,
     interactions: events.flatMap(interactionView),
     records: records.map((r) => {
-      const url = options.recordUrl?.(r.destination, r.crmId);
+      const url = options.recordUrl?.(r.destination, r.object, r.crmId);
       return { ...r, ...(url !== undefined ? { url } : {}) };
     }),
     lastSyncAt: records.reduce<string | null>((last, r) => (last === null || r.syncedAt > last ? r.syncedAt : last), null),

@@ -56,6 +56,12 @@ export interface DestinationSession {
    * used while a destination is paused for its quota, so it learns the quota is back without a write.
    */
   readUsage?(): Promise<UsageReading>;
+  /**
+   * The address of a record in the CRM, for people to open (Salesforce: `<instance_url>/<Id>`,
+   * which opens the record in Lightning or Classic; SAP C4C: the record's OData entity URL).
+   * Optional and pure (no call): undefined when the session cannot say.
+   */
+  recordUrl?(object: string, recordId: string): string | undefined;
   /** Releases connections; sessions themselves simply expire. */
   close(): Promise<void>;
 }

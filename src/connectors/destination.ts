@@ -264,6 +264,8 @@ export interface DestinationClient {
    * ENTITY_IS_DELETED, as the connector classifies it).
    */
   purge?(object: string, recordIds: readonly string[], hooks?: WriteHooks): Promise<Map<string, WriteResult>>;
+  /** Where a person opens the record `recordId` of `object` in the CRM (the session's `recordUrl`); undefined when the connector cannot say. No call. */
+  recordUrl?(object: string, recordId: string): string | undefined;
   /** The last quota reading, if any. */
   usage(): UsageReading | undefined;
   /**

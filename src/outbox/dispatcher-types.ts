@@ -58,6 +58,8 @@ export interface Dispatcher {
    */
   dispatchBulkOnce(destination: string): Promise<number>;
   status(): DestinationStatus[];
+  /** Where a person opens a record in the destination's CRM (`DestinationClient.recordUrl`); undefined when not connected or the connector cannot say. */
+  recordUrl(destination: string, object: string, recordId: string): string | undefined;
   /** Whether the destination, as connected now, can delete for good (its client has `purge`: Salesforce's Bulk API 2.0 hardDelete). */
   canPurge(destination: string): boolean;
   /**

@@ -170,6 +170,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     dispatchOnce,
     dispatchBulkOnce,
+    recordUrl(destination, object, recordId) {
+      return runtimes.get(destination)?.client?.recordUrl?.(object, recordId);
+    },
     canPurge(destination) {
       return typeof (runtimes.get(destination)?.client as { purge?: unknown } | undefined)?.purge === 'function';
     },

@@ -135,6 +135,7 @@ export function createDestinationClient<C>(definition: DestinationDefinition<C>,
     usage: () => latest ?? session.usage?.(),
     close: () => session.close(),
   };
+  if (session.recordUrl) client.recordUrl = (object, recordId) => session.recordUrl!(object, recordId);
   const bulkLimits = definition.limits.bulk;
   if (session.bulk && bulkLimits) {
     const bulk = session.bulk;
