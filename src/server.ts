@@ -21,7 +21,7 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { createExpectationHandler, createRouterErrorHandler, installEarlyRefusals, MAX_PARAM_LENGTH } from './http/framework-refusals.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { createRequestRecorder, installRequestLog } from './http/request-log.ts';
-import { mountSandboxes } from './http/sandbox-mount.ts';
+import { mountSandboxes, rootPathRewriter } from './http/sandbox-mount.ts';
 import type { Deriver } from './intake/deriver.ts';
 import type { Intake } from './intake/intake-service.ts';
 import { webhookRoutes } from './intake/webhook-routes.ts';
@@ -78,6 +78,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // the router's refusals here; a missing Host and a request during shutdown in a hook instead.
     frameworkErrors: createRouterErrorHandler({ metrics: deps.metrics, record }),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A published client that sends vendor paths to the root still reaches its sandbox (jsforce's bulk2).
+    rewriteUrl: rootPathRewriter(deps.sandboxes ?? []),
     return503OnClosing: false,
     // Node's own timeouts guard against slow clients: a request must arrive whole within
     // requestTimeoutMs (else 408 and the socket is closed), its headers within headersTimeoutMs.

@@ -7,7 +7,8 @@ import { demoConnection } from './helpers/salesforce-sandbox.ts';
 
 // Bulk API 2.0 ingest against the sandbox with jsforce unchanged (`conn.bulk2`). jsforce builds
 // bulk URLs as `new URL('/services/data/…', instanceUrl)`, which drops any path of the instance
-// URL, so here the sandbox is served at the root of its own server, as Salesforce is.
+// URL, so here the sandbox is served at the root of its own server, as Salesforce is; mounted under
+// /sandbox/salesforce, its `rootPaths` bring those requests back to it (last test).
 
 type Conn = Awaited<ReturnType<typeof demoConnection>>;
 interface Server { app: FastifyInstance; base: string; conn: Conn; close(): Promise<void> }
@@ -128,5 +129,29 @@ describe('Salesforce sandbox: Bulk API 2.0 ingest with jsforce unchanged', () =>
       expect(results.failedResults.length + results.successfulResults.length).toBe(4);
       for (const failure of results.failedResults) expect(String(failure.sf__Error)).toMatch(/^UNABLE_TO_LOCK_ROW:/);
     } finally { await faults(server.base, {}); }
+  });
+});
+
+describe('Salesforce sandbox mounted at /sandbox/salesforce: Bulk API 2.0 with jsforce unchanged', () => {
+  it('reaches the mounted sandbox though jsforce sends its bulk paths to the server root', async () => {
+    const salesforce = (await import('../connectors/salesforce/index.ts')).default;
+    const { mountSandboxes, rootPathRewriter } = await import('../src/http/sandbox-mount.ts');
+    const mounted = [{ id: 'salesforce', sandbox: salesforce.sandbox!, config: SalesforceSandboxConfig.parse({}), public: false }];
+    const app = Fastify({ logger: false, rewriteUrl: rootPathRewriter(mounted) });
+    await mountSandboxes(app, mounted, '.');
+    const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const conn = await demoConnection(`${origin}/sandbox/salesforce`);
+      conn.bulk2.pollInterval = 5;
+      expect(conn.instanceUrl).toBe(`${origin}/sandbox/salesforce`);
+      const results = await conn.bulk2.loadAndWaitForResults({ object: 'SocialPost', operation: 'insert', input: [post('m-1')] });
+      expect(results.successfulResults).toEqual([expect.objectContaining({ sf__Created: 'true', ExternalPostId: 'm-1' })]);
+      const found = await conn.query<{ Id: string }>("SELECT Id FROM SocialPost WHERE ExternalPostId = 'm-1'");
+      expect(found.records[0]!.Id).toBe(results.successfulResults[0]!.sf__Id);
+      // Only the claimed paths move: anything else at the root is still not found.
+      expect((await fetch(`${origin}/services/data/v62.0/sobjects`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });

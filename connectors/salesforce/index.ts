@@ -37,5 +37,9 @@ export default defineDestination<SalesforceConfig>({
   // An update or delete of something that is not a record id would fail the whole call (reference §4).
   precheck: (_batch, op) => (op.recordId !== undefined && !isSalesforceId(op.recordId) ? { code: 'MALFORMED_ID', message: `malformed id ${op.recordId}` } : undefined),
   connect: connectSalesforce,
-  sandbox: { configSchema: SalesforceSandboxConfig, plugin: (app, options) => salesforceSandbox(app, options as never) },
+  sandbox: {
+    configSchema: SalesforceSandboxConfig, plugin: (app, options) => salesforceSandbox(app, options as never),
+    // jsforce's bulk2 builds `new URL('/services/data/v62.0/jobs/ingest', instanceUrl)`: the origin's root.
+    rootPaths: [/^\/services\/data\/v\d+\.\d+\/jobs\//],
+  },
 });

@@ -339,6 +339,13 @@ export interface SandboxDefinition<O = unknown> {
    * vendor's own shape, never Parley's.
    */
   plugin: (app: FastifyInstance, options: { config: O; baseUrl: () => string; dataDir: string }) => Promise<void>;
+  /**
+   * Paths some published clients send to the server's root rather than under the sandbox's URL
+   * (jsforce's Bulk API 2.0 resolves `/services/data/vXX.X/jobs/ingest` against the origin of
+   * `instance_url`, dropping its `/sandbox/salesforce`). A request at the root whose path matches
+   * one is served by this sandbox, when it is the only mounted sandbox that claims it.
+   */
+  rootPaths?: readonly RegExp[];
 }
 
 /**

@@ -33,6 +33,22 @@ export async function mountSandboxes(app: FastifyInstance, sandboxes: readonly A
 }
 
 /**
+ * Fastify's `rewriteUrl` for the sandboxes' `rootPaths`: a request at the server's root whose path
+ * one sandbox claims (and only one) goes to that sandbox's mount (`/sandbox/<id>/…`), so a client
+ * that resolves vendor paths against the origin (jsforce's Bulk API 2.0) reaches it unchanged.
+ * Any other URL is left as it is. The loopback rule of the mount still applies.
+ */
+export function rootPathRewriter(sandboxes: readonly Pick<ActiveSandbox, 'id' | 'sandbox'>[]): (request: { url?: string }) => string {
+  const claims = sandboxes.flatMap((s) => (s.sandbox.rootPaths ?? []).map((pattern) => ({ id: s.id, pattern })));
+  return ({ url = '/' }) => {
+    if (claims.length === 0 || url.startsWith('/sandbox/')) return url;
+    const path = url.split('?', 1)[0]!;
+    const owners = new Set(claims.filter((c) => c.pattern.test(path)).map((c) => c.id));
+    return owners.size === 1 ? `/sandbox/${[...owners][0]}${url}` : url;
+  };
+}
+
+/**
  * A mounted sandbox's own absolute URL: its block's `baseUrl`, or this server's address as seen
  * from this machine (`http://127.0.0.1:<port>/sandbox/<id>` when listening on every interface).
  * Never the request's `Host` header: any client could make the sandbox hand out its URL.

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { ActiveSandbox } from '../connectors/destination-registry.ts';
 import type { SandboxDefinition } from '../connectors/destination.ts';
 import { builtInIds, importConnector } from '../connectors/registry.ts';
-import { mountSandboxes } from '../http/sandbox-mount.ts';
+import { mountSandboxes, rootPathRewriter } from '../http/sandbox-mount.ts';
 
 /** Where and how to serve the sandboxes. */
 export interface SandboxesOptions {
@@ -56,6 +56,7 @@ export async function serveSandboxes(options: SandboxesOptions): Promise<Running
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    rewriteUrl: rootPathRewriter(active),
   });
   await mountSandboxes(app, active, options.dataDir);
   await app.listen({ host: options.host, port: options.port });
