@@ -35,6 +35,7 @@ export const OperationResource = z.object({
   updatedAt: z.string(),
   resyncId: z.string().optional().describe('the resync job that queued it (GET /v1/resyncs/:id); absent for live traffic'),
   erasureId: z.string().optional().describe('the erasure that queued this delete (GET /v1/erasures/:id)'),
+  mappingVersion: z.number().int().optional().describe('the version of the mapping that made it (GET /v1/mappings/:id/versions); absent when no stored version did'),
 }).meta({ id: 'Operation' });
 
 const OperationsQuery = z.object({ state: OperationState.optional(), destination: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(), ...PageQuery }).strict();

@@ -3,6 +3,7 @@ import type { CanonicalData } from '../model/index.ts';
 import { instanceCases } from './contract-instances.ts';
 import { resyncCases } from './contract-resyncs.ts';
 import { erasureCases } from './contract-erasures.ts';
+import { mappingCases } from './contract-mappings.ts';
 import { peopleCases } from './contract-people.ts';
 import type { DerivedDelivery, NewEvent, NewOperation, PendingDelivery, Store } from './store.ts';
 
@@ -373,6 +374,7 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     };
     resyncCases({ fresh, at, storeNewEvents, operation });
     erasureCases({ fresh, at, storeNewEvents, operation });
+    mappingCases({ fresh, at, storeNewEvents, operation });
     peopleCases({ fresh, at, storeNewEvents, operation });
 
     it('keeps what was committed across close and reopen', async () => {

@@ -19,6 +19,8 @@ export interface OperationRow {
   resync_id?: string | null;
   /** The erasure that queued it (a delete; migration 9 / PostgreSQL 6). */
   erasure_id?: string | null;
+  /** The mapping version that made it (migration 10 / PostgreSQL 7). */
+  mapping_version?: number | null;
 }
 export interface DeadLetterRow {
   seq: number; id: string; stage: StoredDeadLetter['stage']; source: string; delivery_id: string; reason_code: string; reason: string;
@@ -60,6 +62,7 @@ export function toStoredOperation(row: OperationRow): StoredOperation {
     createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
     ...(row.resync_id != null ? { resyncId: row.resync_id } : {}),
     ...(row.erasure_id != null ? { erasureId: row.erasure_id } : {}),
+    ...(row.mapping_version != null ? { mappingVersion: Number(row.mapping_version) } : {}),
   };
 }
 

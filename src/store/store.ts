@@ -100,6 +100,8 @@ export interface NewOperation {
   orderingKey: string;
   fields: Record<string, unknown>;
   references: OperationReference[];
+  /** The version of `mappingId` that made it (`Store.mappings`); absent when no stored version did (an erasure's delete, a bind-later update). */
+  mappingVersion?: number;
 }
 
 /** What planning made of one event: its operations, and the mapping problems kept as dead letters. */
@@ -219,6 +221,8 @@ export interface Store {
   readonly people: import('./people-store.ts').PeopleStore;
   /** Right-to-erasure requests, their audit and the suppression list (erasure-store.ts). */
   readonly erasures: import('./erasure-store.ts').ErasureStore;
+  /** Every version of every mapping, and which is the latest (mapping-store.ts). */
+  readonly mappings: import('./mapping-store.ts').MappingStore;
   /** Applies pending migrations in order, each in its own transaction. Idempotent. */
   migrate(): Promise<{ applied: number[] }>;
   /**

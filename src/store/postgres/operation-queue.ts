@@ -73,14 +73,15 @@ export class OperationQueue {
 export async function insertOperations(tx: Tx, batch: Array<{ op: NewOperation; state: OperationState }>, now: number, options: { ignoreExisting?: boolean } = {}): Promise<number> {
   const column = <T>(pick: (op: NewOperation) => T) => batch.map(({ op }) => pick(op));
   const result = await tx.query(`INSERT INTO operations (id, event_id, mapping_id, destination, object, operation, match_key, match_value,
-      record_key, ordering_key, fields, refs, state, next_attempt_at, created_at, updated_at)
-    SELECT id, event_id, mapping_id, destination, object, operation, match_key, match_value, record_key, ordering_key, fields, refs, state, $14, $14, $14
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-      WITH ORDINALITY AS o(id, event_id, mapping_id, destination, object, operation, match_key, match_value, record_key, ordering_key, fields, refs, state, n)
+      record_key, ordering_key, fields, refs, state, next_attempt_at, created_at, updated_at, mapping_version)
+    SELECT id, event_id, mapping_id, destination, object, operation, match_key, match_value, record_key, ordering_key, fields, refs, state, $14, $14, $14, mapping_version
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $15::integer[])
+      WITH ORDINALITY AS o(id, event_id, mapping_id, destination, object, operation, match_key, match_value, record_key, ordering_key, fields, refs, state, mapping_version, n)
     ORDER BY n${options.ignoreExisting ? ' ON CONFLICT (id) DO NOTHING' : ''}`, [
     column((op) => op.id), column((op) => op.eventId), column((op) => op.mappingId), column((op) => op.destination), column((op) => op.object),
     column((op) => op.operation), column((op) => op.matchKey ?? null), column((op) => op.matchValue ?? null), column((op) => op.recordKey ?? null),
     column((op) => op.orderingKey), column((op) => JSON.stringify(op.fields)), column((op) => JSON.stringify(op.references)), batch.map((b) => b.state), now,
+    column((op) => op.mappingVersion ?? null),
   ]);
   return result.rowCount ?? 0;
 }

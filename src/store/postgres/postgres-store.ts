@@ -1,6 +1,7 @@
 import { PostgresResyncs } from './resyncs.ts';
 import { PostgresPeople } from './people.ts';
 import { PostgresErasures } from './erasures.ts';
+import { PostgresMappings } from './mappings.ts';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
@@ -49,6 +50,7 @@ export class PostgresStore implements Store {
   readonly resyncs: PostgresResyncs;
   readonly people: PostgresPeople;
   readonly erasures: PostgresErasures;
+  readonly mappings: PostgresMappings;
 
   /** @throws PARLEY_STORE_UNAVAILABLE when the schema name is not a plain identifier */
   constructor(options: PostgresStoreOptions) {
@@ -63,6 +65,7 @@ export class PostgresStore implements Store {
     this.resyncs = new PostgresResyncs(facet);
     this.people = new PostgresPeople(facet);
     this.erasures = new PostgresErasures(facet);
+    this.mappings = new PostgresMappings(facet);
   }
 
   async migrate(): Promise<{ applied: number[] }> {

@@ -21,5 +21,5 @@ export function queueOperation(s: Statements, op: NewOperation, now: number): vo
   if (decision.supersedePending) s.supersede.run(now, op.destination, op.object, op.recordKey);
   if (decision.tombstone) s.tombstone.run(op.destination, op.object, op.recordKey, now);
   s.insertOperation.run(op.id, op.eventId, op.mappingId, op.destination, op.object, op.operation, op.matchKey ?? null, op.matchValue ?? null,
-    op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), decision.state, now, now, now);
+    op.recordKey ?? null, op.orderingKey, JSON.stringify(op.fields), JSON.stringify(op.references), decision.state, now, now, now, op.mappingVersion ?? null);
 }

@@ -19,6 +19,7 @@ import { readFirstRecords, readLinks } from './links.ts';
 import { SqliteResyncs } from './resyncs.ts';
 import { SqlitePeople } from './people.ts';
 import { SqliteErasures } from './erasures.ts';
+import { SqliteMappings } from './mappings.ts';
 import { claimRows } from './claim.ts';
 
 /** Options of the embedded store. */
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly resyncs: SqliteResyncs;
   readonly people: SqlitePeople;
   readonly erasures: SqliteErasures;
+  readonly mappings: SqliteMappings;
 
   /** @throws PARLEY_STORE_DATA_DIR_UNWRITABLE when the database's folder or file cannot be written */
   constructor(options: SqliteStoreOptions) {
@@ -85,6 +87,7 @@ export class SqliteStore implements Store {
     this.resyncs = new SqliteResyncs(facet);
     this.people = new SqlitePeople(facet);
     this.erasures = new SqliteErasures(facet);
+    this.mappings = new SqliteMappings(facet);
   }
 
   #commit<T>(transaction: () => T, options: { tookRoom?: boolean } = {}): T {

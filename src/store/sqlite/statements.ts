@@ -35,7 +35,7 @@ export function prepareStatements(db: Database.Database) {
     undefer: db.prepare('DELETE FROM deferred_plans WHERE destination = ? AND event_id = ?'),
     markPlanned: db.prepare('UPDATE events SET planned_at = ? WHERE id = ? AND planned_at IS NULL'),
     insertOperation: db.prepare(`INSERT INTO operations (id, event_id, mapping_id, destination, object, operation, match_key, match_value,
-      record_key, ordering_key, fields, refs, state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      record_key, ordering_key, fields, refs, state, next_attempt_at, created_at, updated_at, mapping_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     supersede: db.prepare(`UPDATE operations SET state = 'superseded', updated_at = ?
       WHERE destination = ? AND object = ? AND record_key = ? AND state = 'pending'`),
     tombstone: db.prepare('INSERT OR IGNORE INTO tombstones (destination, object, record_key, erased_at) VALUES (?, ?, ?, ?)'),

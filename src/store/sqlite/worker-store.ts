@@ -3,6 +3,7 @@ import { ParleyError, errors } from '../../errors.ts';
 import type { ResyncStore } from '../resync-store.ts';
 import type { PeopleStore } from '../people-store.ts';
 import type { ErasureStore } from '../erasure-store.ts';
+import type { MappingStore } from '../mapping-store.ts';
 import type { Store } from '../store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
 import { packDeliveries } from './packed-deliveries.ts';
@@ -73,6 +74,7 @@ export class WorkerSqliteStore implements Store {
   readonly resyncs: ResyncStore = this.#facet<ResyncStore>('resyncs');
   readonly people: PeopleStore = this.#facet<PeopleStore>('people');
   readonly erasures: ErasureStore = this.#facet<ErasureStore>('erasures');
+  readonly mappings: MappingStore = this.#facet<MappingStore>('mappings');
 
   #send<T>(call: StoreCall, transfer: TransferListItem[] = []): Promise<T> {
     if (this.#failure) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: this.#failure.message }));

@@ -4,6 +4,7 @@ import { sql as instances } from './0003-instances.ts';
 import { sql as resyncs } from './0004-resyncs.ts';
 import { sql as people } from './0005-people.ts';
 import { sql as erasures } from './0006-erasures.ts';
+import { sql as mappingVersions } from './0007-mapping-versions.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -13,4 +14,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 4, name: 'resyncs', sql: resyncs },
   { version: 5, name: 'people', sql: people },
   { version: 6, name: 'erasures', sql: erasures },
+  { version: 7, name: 'mapping-versions', sql: mappingVersions },
 ];

@@ -7,6 +7,7 @@ import { sql as instances } from './0006-instances.ts';
 import { sql as resyncs } from './0007-resyncs.ts';
 import { sql as people } from './0008-people.ts';
 import { sql as erasures } from './0009-erasures.ts';
+import { sql as mappingVersions } from './0010-mapping-versions.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 7, name: 'resyncs', sql: resyncs },
   { version: 8, name: 'people', sql: people },
   { version: 9, name: 'erasures', sql: erasures },
+  { version: 10, name: 'mapping-versions', sql: mappingVersions },
 ];

@@ -1,0 +1,15 @@
+import type { CanonicalData } from '../model/index.ts';
+import { scoreSentiment } from '../sentiment/index.ts';
+
+/**
+ * The event as mappings see it: the stored canonical data, with `sentiment` filled in by Parley's
+ * lexicon scorer (src/sentiment/) for an interaction whose source sent none (only listening tools
+ * send one). The stored event is never changed: the score is worked out again at each planning,
+ * preview and resync, so a better scorer applies to past events too. A score the source sent is
+ * kept as it is; a text in a language the scorer has no lexicon for stays without one.
+ */
+export function mappingInput(data: CanonicalData): CanonicalData {
+  if (data.kind !== 'interaction' || data.sentiment !== undefined || data.text === undefined) return data;
+  const sentiment = scoreSentiment(data.text, data.language);
+  return sentiment === undefined ? data : { ...data, sentiment };
+}
