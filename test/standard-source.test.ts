@@ -126,7 +126,7 @@ describe('Standard Webhooks source, in the service', () => {
     expect(stored[0]!.data).toEqual({ kind: 'identity', network: 'mastodon', userId: 'u-7', key: 'mastodon:u-7', displayName: 'Ann', followers: 31, observedAt: '2026-02-01T08:30:00.000Z' });
     expect(stored[1]!.data).toEqual({
       kind: 'interaction', network: 'mastodon', networkId: 'h-1', activity: 'mention', direction: 'inbound',
-      author: { key: 'mastodon:u-7', userId: 'u-7' }, text: 'Parley is neat', occurredAt: '2026-02-01T08:30:00.000Z', sentiment: 0.8, reach: 1200,
+      author: { key: 'mastodon:u-7', userId: 'u-7', followers: 31 }, text: 'Parley is neat', occurredAt: '2026-02-01T08:30:00.000Z', sentiment: 0.8, reach: 1200,
     });
     expect(stored[2]!.data).toEqual({
       kind: 'interaction', network: 'hackernews', networkId: 'h-2', activity: 'mention', direction: 'inbound',

@@ -29,7 +29,7 @@ describe('X Activity API deliveries on POST /webhooks/x', () => {
     const byKey = (key: string) => all.filter((event) => event.key === key);
 
     expect(byKey('tweet:2080761390344937796').map((event) => event.data)).toEqual([expect.objectContaining({
-      kind: 'interaction', activity: 'post', direction: 'outbound', text: 'Hello from the Activity API', author: { key: `x:${BRAND}`, userId: BRAND, handle: 'ExampleUser' },
+      kind: 'interaction', activity: 'post', direction: 'outbound', text: 'Hello from the Activity API', author: { key: `x:${BRAND}`, userId: BRAND, handle: 'ExampleUser', followers: 5502 },
     })]);
     expect(byKey('tweet:2090000000000000001')[0]?.data).toMatchObject({ activity: 'reply', direction: 'inbound', inReplyTo: { networkId: '2080761390344937796' } });
     expect(byKey('tweet:2090000000000000002')[0]?.data).toMatchObject({ activity: 'quote', subject: { networkId: '2080761390344937796' } });

@@ -25,6 +25,9 @@ export const PersonRef = z.object({
   key: IdentityKey.meta({ description: 'The person\'s identity key, `network:userId`: the `key` of their identity event.', examples: ['x:219826253'] }),
   userId: NetworkId.meta({ description: 'The person\'s user id at the network, unchanged.', examples: ['219826253'] }),
   handle: z.string().optional().meta({ description: 'Their @handle without the `@`, when the network has one.', examples: ['medenhofer'] }),
+  // Here as well as on the identity event so a mapping's `when` can weigh an author's reach (an
+  // escalation threshold) from the interaction alone, as of this activity.
+  followers: z.number().int().nonnegative().optional().meta({ description: 'How many accounts follow the person, as the network sent it with this activity (X `user.followers_count`); absent when the activity does not carry it.', examples: [310] }),
 });
 export type PersonRef = z.infer<typeof PersonRef>;
 
@@ -65,7 +68,7 @@ export const Interaction = z.object({
   hashtags: z.array(z.string()).optional().meta({ description: 'The hashtags in the text, without the `#`.', examples: [['zammad']] }),
   attachments: z.array(Attachment).optional().describe('Media and links attached, in order.'),
   language: z.string().optional().meta({ description: 'The text\'s language as the network or a listening tool detected it (a BCP 47 tag such as `en`).', examples: ['en'] }),
-  sentiment: z.number().min(-1).max(1).optional().meta({ description: '−1 (negative) … 1 (positive), when a listening tool sends one (its own scale mapped onto this one by the payload profile).', examples: [-0.6] }),
+  sentiment: z.number().min(-1).max(1).optional().meta({ description: '−1 (negative) … 1 (positive): a listening tool\'s own score where it sends one (its scale mapped onto this one by the payload profile); otherwise, as mappings see the event, Parley\'s built-in English lexicon scorer fills it in at planning (docs/mappings.md, "Sentiment"). Stored events keep only what the source sent.', examples: [-0.6] }),
   topics: z.array(z.string()).optional().meta({ description: 'Topics or categories a listening tool or the network assigned (Talkwalker `post_type`, X news `topics`).', examples: [['Technology']] }),
   reach: z.number().int().nonnegative().optional().meta({ description: 'How many people the item could reach, as a listening tool estimates it (Brandwatch `reachEstimate`).', examples: [1200] }),
   context: z.object({

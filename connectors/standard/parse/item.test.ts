@@ -44,7 +44,7 @@ describe('the events of an item', () => {
         key: 'p:1',
         data: {
           kind: 'interaction', network: 'web', networkId: '1', activity: 'mention', direction: 'inbound',
-          author: { key: 'web:u1', userId: 'u1', handle: 'h' }, text: 't', occurredAt: '2026-03-01T12:00:00.000Z',
+          author: { key: 'web:u1', userId: 'u1', handle: 'h', followers: 3 }, text: 't', occurredAt: '2026-03-01T12:00:00.000Z',
         },
       },
     ]);

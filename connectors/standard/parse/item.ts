@@ -117,7 +117,7 @@ export function itemEvents(values: ItemValues, scope: { key: string; network: st
       networkId,
       activity: values.activity,
       direction: 'inbound' as const,
-      author: userId === undefined ? undefined : defined({ key: identityKey(network, userId), userId, handle }),
+      author: userId === undefined ? undefined : defined({ key: identityKey(network, userId), userId, handle, followers }),
       text: values.text,
       title: values.title,
       url: values.url,

@@ -24,7 +24,7 @@ describe('post.create: the brand\'s own posts', () => {
       key: 'tweet:2080761390344937796',
       data: {
         kind: 'interaction', network: 'x', networkId: '2080761390344937796', activity: 'post', direction: 'outbound',
-        author: { key: `x:${BRAND}`, userId: BRAND, handle: 'ExampleUser' },
+        author: { key: `x:${BRAND}`, userId: BRAND, handle: 'ExampleUser', followers: 5502 },
         text: 'Hello from the Activity API',
         url: 'https://x.com/ExampleUser/status/2080761390344937796',
         occurredAt: '2026-07-24T21:05:48.000Z',
@@ -83,7 +83,8 @@ describe('post.mention.create, post.reply.create, post.quote.create: others\' po
     expect(events.map((event) => event.key)).toEqual(['tweet:2080765813578191303/identity:2222222222222222222', 'tweet:2080765813578191303']);
     expect(interactionOf(events)).toEqual({
       kind: 'interaction', network: 'x', networkId: '2080765813578191303', activity: 'mention', direction: 'inbound',
-      author: { key: 'x:2222222222222222222', userId: '2222222222222222222', handle: 'OtherUser' },
+      // followers: includes.users[].public_metrics.followers_count, as of this post
+      author: { key: 'x:2222222222222222222', userId: '2222222222222222222', handle: 'OtherUser', followers: 97 },
       text: 'hey @ExampleUser',
       url: 'https://x.com/OtherUser/status/2080765813578191303',
       occurredAt: '2026-07-24T21:23:23.000Z',

@@ -2,7 +2,7 @@ import type { Interaction, ParsedEvent } from '../../../src/connectors/index.ts'
 import { accountContext, activityEvents } from '../parse/activity.ts';
 import { NETWORK, compact, nonEmpty, personRef } from '../parse/shared.ts';
 import { fromIsoDateTime } from '../parse/time.ts';
-import type { XUser } from '../parse/user.ts';
+import { authorRef, type XUser } from '../parse/user.ts';
 import { readPayload, type ActivityEvent } from './envelope.ts';
 import { attachmentsOf } from './includes.ts';
 import {
@@ -93,7 +93,7 @@ export function parsePostEvent(event: ActivityEvent): ParsedEvent[] {
     activity,
     // post.create is the filtered user's own post; every other post event is "a user other than the filtered user".
     direction: event.eventType === 'post.create' ? 'outbound' as const : 'inbound' as const,
-    author: authorId ? personRef(authorId, author?.screen_name) : undefined,
+    author: author ? authorRef(author) : authorId ? personRef(authorId) : undefined,
     // A repost's own text is the truncated `RT @user: …` stub: the canonical text is what was shared, in full.
     text: shared ? shared.text : postText(post),
     url: postUrl(post.id, author),

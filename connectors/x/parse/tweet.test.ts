@@ -39,7 +39,7 @@ describe('tweet_create_events: fixtures', () => {
       networkId: '1063212927510081536',
       activity: 'post',
       direction: 'outbound',
-      author: { key: 'x:123', userId: '123', handle: 'zammadhq' },
+      author: { key: 'x:123', userId: '123', handle: 'zammadhq', followers: 427 },
       text: 'Hey @medenhofer !  #hello1234 https://t.co/f1kffFlwpN',
       url: 'https://x.com/zammadhq/status/1063212927510081536',
       occurredAt: '2018-11-15T23:31:30.116Z',
@@ -196,6 +196,28 @@ describe('tweet_create_events: fields', () => {
       { type: 'animated_gif', url: 'https://pbs.twimg.com/g.jpg', networkId: '2' },
       { type: 'other', networkId: '3' },
     ]);
+  });
+
+  it("gives the author's follower count as the tweet's user object sent it, and no one else's", () => {
+    const quoted = tweet({ id_str: '7000000000000000001', user: { ...other, followers_count: 50_000 } });
+    const interaction = interactionOf(deliver(tweet({
+      user: { ...customer, followers_count: 50_000 }, is_quote_status: true, quoted_status: quoted,
+      in_reply_to_user_id_str: '300', in_reply_to_screen_name: 'other', entities: { user_mentions: [{ id_str: '300', screen_name: 'other' }] },
+    })));
+    expect(interaction.author).toEqual({ key: 'x:200', userId: '200', handle: 'customer', followers: 50_000 });
+    // Only the author's: the quoted post's author has their count on their identity event; the person
+    // answered and those mentioned come as bare ids and handles.
+    expect(interaction.subject?.author?.followers).toBeUndefined();
+    expect(interaction.inReplyTo?.author?.followers).toBeUndefined();
+    expect(interaction.mentions?.[0]?.followers).toBeUndefined();
+  });
+
+  it('leaves followers out when the user object has no usable count', () => {
+    for (const followers_count of [undefined, null, -1, 1.5, 2 ** 53]) {
+      expect(interactionOf(deliver(tweet({ user: { ...customer, followers_count } }))).author, String(followers_count))
+        .toEqual({ key: 'x:200', userId: '200', handle: 'customer' });
+    }
+    expect(interactionOf(deliver(tweet({ user: { ...customer, followers_count: 0 } }))).author?.followers).toBe(0);
   });
 
   it('emits one identity per person even when they appear twice', () => {

@@ -3,6 +3,7 @@ import { accountContext, activityEvents, directionOf } from './activity.ts';
 import { NETWORK, compact, nonEmpty, personRef, type Scope } from './shared.ts';
 import { entitiesOf, fullText, mediaOf, statusSubject, statusUrl, toAttachments, type XTweet } from './status.ts';
 import { firstTime, fromEpochMs, fromXDate } from './time.ts';
+import { authorRef } from './user.ts';
 
 /** What kind of post a tweet is: retweet, then reply, quote, brand mention, plain post. */
 function activityOf(tweet: XTweet, mentionsBrand: boolean): Interaction['activity'] {
@@ -57,7 +58,7 @@ export function parseTweet(tweet: XTweet, scope: Scope): ParsedEvent[] {
     networkId: tweet.id_str,
     activity: activityOf(tweet, mentionsBrand),
     direction: directionOf(tweet.user.userId, scope.brand),
-    author: personRef(tweet.user.userId, tweet.user.screen_name),
+    author: authorRef(tweet.user),
     // A retweet's own `text` is the truncated `RT @user: …` stub: the canonical text is what was shared, in full.
     text: fullText(tweet.retweeted_status ?? tweet),
     url: statusUrl(tweet),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NetworkId, identityKey, type Identity } from '../../../src/connectors/index.ts';
-import { NETWORK, compact, nonEmpty, profileUrl, validUrl } from './shared.ts';
+import { NetworkId, identityKey, type Identity, type PersonRef } from '../../../src/connectors/index.ts';
+import { NETWORK, compact, nonEmpty, personRef, profileUrl, validUrl } from './shared.ts';
 import { EpochMs, fromEpochMs, fromXDate } from './time.ts';
 
 const Count = z.number().nullish();
@@ -45,6 +45,14 @@ function createdAt(user: XUser): string | undefined {
   if (typeof user.created_at === 'string') return fromXDate(user.created_at);
   const ms = EpochMs.safeParse(user.created_timestamp);
   return ms.success ? fromEpochMs(ms.data) : undefined;
+}
+
+/**
+ * A reference to the user an X user object describes, with their follower count as the payload
+ * sent it: for an activity's author, so a mapping can weigh their reach from the interaction alone.
+ */
+export function authorRef(user: XUser): PersonRef {
+  return compact({ ...personRef(user.userId, user.screen_name), followers: count(user.followers_count) });
 }
 
 /** The identity an X user object describes, observed at `observedAt` (the activity's time). */
