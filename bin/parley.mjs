@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
 // What the CLI imports: its own folder and the error catalogue.
-const sources = [join(root, 'src', 'cli'), join(root, 'src', 'errors.ts')];
+const sources = [join(root, 'src', 'cli'), join(root, 'src', 'errors.ts'), join(root, 'src', 'mappings'), join(root, 'src', 'config'), join(root, 'src', 'model')];
 
 /** The newest modification time of the .ts files under `path` (0 when it does not exist). */
 function newestMtime(path) {

@@ -100,8 +100,12 @@ export const errors = {
     'PARLEY_PULL_FAILED', 502, 'Pulling {kind} from source "{source}" failed: {reason}'),
   PULL_RATE_LIMITED: defineError<{ source: string; kind: string; waits: number }>('PARLEY_PULL_RATE_LIMITED', 429, 'Source "{source}" refused {kind} for its rate limit {waits} times in a row, each after its reset'),
   PULL_CANCELLED: defineError<{ source: string }>('PARLEY_PULL_CANCELLED', 409, 'The pull from source "{source}" was cancelled'),
-  MAPPING_INVALID: defineError<{ file: string; issues: Array<{ key: string; problem: string; line?: number }> }>(
-    'PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
+  // `problems`: each located for a person (`parley mappings check` prints them as file:line:column);
+  // `issues`: the older shape, kept for what reads it (`key`, `problem`, `line`).
+  MAPPING_INVALID: defineError<{
+    file: string; issues: Array<{ key: string; problem: string; line?: number }>;
+    problems?: Array<{ file: string; line?: number; column?: number; mappingId: string; field?: string; key: string; message: string }>;
+  }>('PARLEY_MAPPING_INVALID', 500, 'Mapping file {file} is invalid'),
   SERVER_LISTEN_FAILED: defineError<{ host: string; port: number; reason: string }>('PARLEY_SERVER_LISTEN_FAILED', 500, 'Cannot listen on {host}:{port}: {reason}'),
   // Outbox conditions: never an HTTP answer, but the `lastError.code` of an operation (GET /v1/operations).
   // `object` is the parent's CRM object, `field` the reference that waits for it.
@@ -147,6 +151,12 @@ export const errors = {
   API_PERSON_LAST_IDENTITY: defineError<{ id: string; identityKey: string }>('PARLEY_API_PERSON_LAST_IDENTITY', 409, 'Identity {identityKey} is the only identity of person {id}: there is nothing to unmerge'),
   API_IDENTITY_LINK_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_IDENTITY_LINK_NOT_FOUND', 404, 'No identity link {id}'),
   API_RESYNC_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_RESYNC_NOT_FOUND', 404, 'No resync {id}'),
+  API_MAPPING_NOT_FOUND: defineError<{ id: string; version?: number }>('PARLEY_API_MAPPING_NOT_FOUND', 404, 'No mapping {id} is in force'),
+  API_MAPPING_REFUSED: defineError<{ id: string; problems: Array<{ file: string; line?: number; column?: number; mappingId: string; field?: string; key: string; message: string }> }>(
+    'PARLEY_API_MAPPING_REFUSED', 422, 'Mapping {id} was not saved: it does not pass its checks (details.problems); the version in force, if any, stays'),
+  API_MAPPING_VERSION_MISMATCH: defineError<{ id: string; ifMatch: string; current: string | null }>(
+    'PARLEY_API_MAPPING_VERSION_MISMATCH', 412, 'Mapping {id} changed since version {ifMatch} (now {current}): read it again and apply your change to that version'),
+  API_MAPPING_BODY_INVALID: defineError<{ reason: string }>('PARLEY_API_MAPPING_BODY_INVALID', 400, 'The mapping body cannot be read: {reason}'),
   API_RESYNC_INVALID: defineError<{ reason: string; destination?: string; known?: string[] }>('PARLEY_API_RESYNC_INVALID', 400, 'This resync cannot run: {reason}'),
   SANDBOX_LOOPBACK_ONLY: defineError<{ sandbox: string }>('PARLEY_SANDBOX_LOOPBACK_ONLY', 403, 'The {sandbox} sandbox answers clients on this machine only; its config block can say public: true'),
   HTTP_NOT_FOUND: defineError<{ method: string; url: string }>('PARLEY_HTTP_NOT_FOUND', 404, 'No route {method} {url}'),

@@ -8,6 +8,7 @@ import { outboxRoutes } from './api/outbox.ts';
 import { connectorRoutes } from './api/connectors.ts';
 import { resyncRoutes, type ResyncRouteOptions } from './api/resyncs.ts';
 import { peopleRoutes, type PeopleRouteOptions } from './api/people.ts';
+import { mappingRoutes, type MappingRouteOptions } from './api/mappings.ts';
 import { erasureRoutes } from './api/erasures.ts';
 import type { Eraser } from './erasures/eraser.ts';
 import type { DestinationStatus } from './outbox/dispatcher.ts';
@@ -54,6 +55,8 @@ export interface AppDependencies {
   resyncs?: Pick<ResyncRouteOptions, 'destinations' | 'canPull' | 'onChange' | 'newId'>;
   /** People routes: the destinations whose records a person view shows, record addresses, and who hears of a change (the people indexer). */
   people?: Pick<PeopleRouteOptions, 'destinations' | 'recordUrl' | 'onChange'>;
+  /** The mapping registry and the catalogs edits and previews are checked against; without it, no /v1/mappings routes. */
+  mappings?: Pick<MappingRouteOptions, 'registry' | 'catalogs'>;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -115,6 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.eraser) await app.register(erasureRoutes, { store: deps.store, auth, now: deps.now, eraser: deps.eraser });
   await app.register(resyncRoutes, { store: deps.store, auth, now: deps.now, destinations: [], newId: randomUUID, ...deps.resyncs });
   await app.register(peopleRoutes, { store: deps.store, auth, now: deps.now, destinations: [], ...deps.people });
+  if (deps.mappings) await app.register(mappingRoutes, { store: deps.store, auth, ...deps.mappings });
   await mountSandboxes(app, deps.sandboxes ?? [], deps.dataDir ?? '.');
   return app;
 }

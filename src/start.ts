@@ -23,7 +23,7 @@ import { loadCatalogCache, saveCatalog } from './mappings/catalog-cache.ts';
 import type { ObjectCatalog } from './connectors/destination.ts';
 import { createIntake, type Intake } from './intake/intake-service.ts';
 import type { CompiledMapping } from './mappings/compiled-mapping.ts';
-import { loadMappings } from './mappings/load-mappings.ts';
+import { createMappingRegistry, type MappingRegistry } from './mappings/registry.ts';
 import { createLogger, withRedactedHeaders, type Logger } from './logging/logger.ts';
 import { createMetrics, trackOutbox, trackPending } from './metrics/metrics.ts';
 import { sandboxBaseUrl } from './http/sandbox-mount.ts';
@@ -39,8 +39,10 @@ export interface RunningParley {
   deriver: Deriver;
   /** Configured CRMs (validated, not yet connected). */
   destinations: ActiveDestination[];
-  /** The mappings, compiled; checked against the destinations' catalogs once those connect. */
-  mappings: CompiledMapping[];
+  /** The mappings in force now, compiled; checked against the destinations' catalogs once those connect. */
+  mappings: readonly CompiledMapping[];
+  /** The mappings in force and their versions (API edits, reloads). */
+  registry: MappingRegistry;
   /** Runs the mappings on stored events; absent when there are no mappings. */
   planner: Planner | undefined;
   /** Sends planned operations to the destinations; absent without mappings or destinations. */
@@ -75,26 +77,27 @@ export async function start(environment: Environment, options: { signal?: AbortS
     const destinations = await loadDestinations(config.destinations, registryOptions);
     const sandboxes = await loadSandboxes(config.sandboxes, registryOptions);
     const mappingsDir = resolveMappingsDir(loaded);
+    // The catalogs destinations last answered: planning waits for each (catalog-cache.ts).
+    const catalogs: Map<string, ObjectCatalog> = loadCatalogCache(environment.dataDir, logger);
     // Mappings ship for every built-in CRM (mappings/<destination>/): a folder for a destination this
     // config does not have is not loaded, one warning line each, so a Salesforce-only deployment
-    // starts with the shipped SAP mappings beside it. Its mappings' names and count say what was left.
-    const allMappings = loadMappings(mappingsDir);
-    const mappings = allMappings.filter((m) => destinations.some((d) => d.id === m.definition.target.destination));
-    const unconfigured = new Map<string, string[]>();
-    for (const m of allMappings) if (!mappings.includes(m)) unconfigured.set(m.definition.target.destination, [...(unconfigured.get(m.definition.target.destination) ?? []), m.definition.id]);
-    for (const [destination, skipped] of unconfigured) {
-      logger.warn({ destination, mappings: skipped, configured: destinations.map((d) => d.id) }, `mappings for "${destination}" not loaded: it is not a destination in ${environment.configPath}`);
-    }
+    // starts with the shipped SAP mappings beside it. The files become versions in the store; edits
+    // over the API and to the files (watched) replace the set in force while Parley runs.
+    let planner: Planner | undefined;
+    const registry = createMappingRegistry({
+      store, dir: mappingsDir, destinations: destinations.map((d) => d.id), catalogs: () => catalogs,
+      logger: logger.child({ component: 'mappings' }), now: () => new Date(), onChange: () => planner?.notify(),
+    });
+    await registry.load();
+    const mappings = registry.current;
     // An empty or mis-mounted config file would otherwise start a service that takes nothing in and writes nowhere, /health green.
     if (sources.length === 0 && destinations.length === 0) throw errors.CONFIG_NOTHING_TO_DO({ path: environment.configPath });
     const metrics = createMetrics();
     const now = () => new Date();
     const dedupWindowMs = config.intake.dedupWindowHours * HOUR_MS;
     // No mappings, no planning: events stay unplanned until mappings exist.
-    // The catalogs destinations last answered: planning waits for each (catalog-cache.ts).
-    const catalogs: Map<string, ObjectCatalog> = loadCatalogCache(environment.dataDir, logger);
     let dispatcher: Dispatcher | undefined;
-    const planner: Planner | undefined = mappings.length > 0 && roles.includes('planner')
+    planner = mappings().length > 0 && roles.includes('planner')
       ? createPlanner({ store: leadGatedStore(store, 'plan'), mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
       : undefined;
     // People (issue 20 part 4): the identities index and its linking rules run where planning does, on the plan lead only.
@@ -119,7 +122,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
     // An instance without the intake role takes no webhooks: keep it out of the webhook pool.
     const served = roles.includes('intake') ? sources : [];
     let resyncRunner: ResyncRunner | undefined;
-    const resyncable = [...new Set(mappings.map((m) => m.definition.target.destination))].filter((d) => destinations.some((x) => x.id === d));
+    const resyncable = [...new Set(mappings().map((m) => m.definition.target.destination))].filter((d) => destinations.some((x) => x.id === d));
     const suppression = createSuppression(store);
     const puller = createSourcePuller({
       sources, store, refuse: suppression, newId: uuidv7, now, logger: logger.child({ component: 'pulls' }),
@@ -133,7 +136,9 @@ export async function start(environment: Environment, options: { signal?: AbortS
       store, newId: uuidv7, now, logger: logger.child({ component: 'erasures' }), onQueued: () => dispatcher?.notify(),
       destinations: () => destinations.map((d) => ({ name: d.id, purge: dispatcher?.canPurge(d.id) ?? false })),
     });
-    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), recordUrl: (d, object, id) => dispatcher?.recordUrl(d, object, id), onChange: () => peopleIndexer?.notify() }, logger: appLogger, metrics, now });
+    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), recordUrl: (d, object, id) => dispatcher?.recordUrl(d, object, id), onChange: () => peopleIndexer?.notify() }, mappings: { registry, catalogs: () => catalogs }, logger: appLogger, metrics, now });
+    // Edited mapping files and other instances' API edits come into force without a restart.
+    const stopWatchingMappings = registry.watch();
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
     if (sources.length === 0) logger.warn({ config: environment.configPath }, 'no enabled sources in the config: no webhook can be taken in');
     if (config.apiKeys.length === 0) logger.warn({ config: environment.configPath }, 'no API keys in the config: the /v1 API refuses every request');
@@ -168,7 +173,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
         if (roles.includes('planner')) eraser.finishRunning().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'finishing erasures failed; will retry'));
       },
     });
-    if (mappings.length > 0 && destinations.length > 0 && roles.includes('dispatcher')) {
+    if (mappings().length > 0 && destinations.length > 0 && roles.includes('dispatcher')) {
       // Leases are held under a stable instance id: what a crash of this instance left leased is
       // given back now, not after the lease time (only writes marked sent are looked up first).
       const released = await store.releaseLeases(owner.id, { now: now() });
@@ -198,17 +203,17 @@ export async function start(environment: Environment, options: { signal?: AbortS
       const misfits = await dispatcher.connectAll(options.signal);
       if (misfits.length > 0) {
         const files = [...new Set(misfits.map((m) => m.file))];
-        const lineOf = (m: (typeof misfits)[number]) => mappings.find((c) => c.definition.id === m.mapping)?.lineOf?.(m.key);
-        throw errors.MAPPING_INVALID({ file: files.join(', '), issues: misfits.map((m) => {
-          const line = lineOf(m);
-          return { key: `${files.length > 1 ? `${m.file} ` : ''}${m.mapping}: ${m.key}`, problem: m.problem, ...(line ? { line } : {}) };
-        }) });
+        throw errors.MAPPING_INVALID({
+          file: files.join(', '),
+          issues: misfits.map((m) => ({ key: `${files.length > 1 ? `${m.file} ` : ''}${m.mapping}: ${m.key}`, problem: m.problem, ...(m.line ? { line: m.line } : {}) })),
+          problems: misfits.map((m) => ({ file: m.file, line: m.line ?? 1, column: m.column ?? 1, mappingId: m.mapping, ...(m.field !== undefined ? { field: m.field } : {}), key: m.key, message: m.problem })),
+        });
       }
       // Asked to stop during start-up: nothing more to begin.
       if (!options.signal?.aborted) dispatcher.start();
     }
     // Resync jobs run where planning may (any such instance: a job is leased to one at a time).
-    if (mappings.length > 0 && roles.includes('planner')) {
+    if (mappings().length > 0 && roles.includes('planner')) {
       resyncRunner = createResyncRunner({ store, mappings, catalogs: () => catalogs, owner: owner.id, pull: puller.pull, logger: logger.child({ component: 'resyncs' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() });
       if (!options.signal?.aborted) resyncRunner.start();
     }
@@ -216,7 +221,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
     prune.unref();
-    logger.info({ address, roles, store: store.driver, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings.length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
+    logger.info({ address, roles, store: store.driver, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings().length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
 
     const server = app;
     let stopping: Promise<void> | undefined;
@@ -224,6 +229,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       clearInterval(prune);
       stopPresence?.();
       stopWakeUps?.();
+      stopWatchingMappings();
       await resyncRunner?.stop();
       // First stop sending: the built-in sandbox the dispatcher may be calling is served by this app.
       // The waits add up to about 8 s, inside main.ts's 10 s deadline: a round still sending after
@@ -238,7 +244,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       await peopleIndexer?.stop();
       await store.close();
     })());
-    return { app: server, store, intake, deriver, destinations, mappings, planner, dispatcher: () => dispatcher, logger, address, stop };
+    return { app: server, store, intake, deriver, destinations, get mappings() { return mappings(); }, registry, planner, dispatcher: () => dispatcher, logger, address, stop };
   } catch (error) {
     stopPresence?.();
     stopWakeUps?.();

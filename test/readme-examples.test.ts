@@ -341,7 +341,7 @@ describe('the examples of the README and the setup guides', () => {
     const guide = read('docs/setup-salesforce.md');
     const mappings = loadMappings(join(ROOT, 'mappings')).filter((m) => m.definition.target.destination === 'salesforce');
     const objects = [...new Set(mappings.map((m) => m.definition.target.object))];
-    expect(objects.sort()).toEqual(['SocialPersona', 'SocialPost']);
+    expect(objects.sort()).toEqual(['Case', 'SocialPersona', 'SocialPost']);
     for (const object of objects) {
       const row = guide.split('\n').find((line) => line.startsWith(`| \`${object}\` |`));
       expect(row, `a row for ${object}`).toBeDefined();

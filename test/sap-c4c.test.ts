@@ -28,6 +28,7 @@ id: hitId
 fields:
   network: '"x"'
   text: body
+  reach: audience
 sentiment:
   value: mood
   scale: [-1, 1]
@@ -359,10 +360,10 @@ describe('SAP C4C, end to end', () => {
     await expectOnceEach(ids);
   }, 40_000);
 
-  it('5. escalation: a listening tool\'s root mention with sentiment <= -0.5 ends with its ticket urgent (ServicePriorityCode "2"); a milder one stays normal', async () => {
+  it('5. escalation: a listening tool\'s negative root mention reaching 25,000 people ends with its ticket urgent (ServicePriorityCode "2"); a milder one stays normal', async () => {
     await sendStandard([
-      { hitId: 'listen-angry', body: 'worst service ever', mood: -0.8, who: 'angry_ann' },
-      { hitId: 'listen-meh', body: 'a bit slow today', mood: -0.2, who: 'calm_carl' },
+      { hitId: 'listen-angry', body: 'worst service ever', mood: -0.8, who: 'angry_ann', audience: 25_000 },
+      { hitId: 'listen-meh', body: 'a bit slow today', mood: -0.2, who: 'calm_carl', audience: 25_000 },
     ]);
     const written = await delivered(['listen-angry', 'listen-meh']);
     const ticketOf = async (id: string) => {

@@ -102,13 +102,19 @@ describe('shipped SAP C4C mappings', () => {
     expect(operations).toEqual([expect.objectContaining({ mappingId: 'sap-social-profile-delete', object: 'SocialMediaUserProfile', operation: 'delete', recordKey: 'x:7', matchValue: '7' })]);
   });
 
-  it('escalation sets the priority of the ticket C4C opened, found by the activity\'s message id, only for a negative root post', async () => {
-    const { byMapping } = await plan([interaction({ sentiment: -0.8 }), interaction({ networkId: '200', sentiment: 0.4 }), interaction({ networkId: '300', sentiment: -0.9, activity: 'reply', inReplyTo: { networkId: '100' } })]);
-    expect(byMapping('sap-escalate-ticket')).toEqual([expect.objectContaining({
+  it('escalation sets the priority of the ticket C4C opened, found by the activity\'s message id, only for a negative root post from a big account or a DM about a refund', async () => {
+    const big = { key: 'x:7', userId: '7', handle: 'ada', followers: 50_000 };
+    const { byMapping } = await plan([
+      interaction({ sentiment: -0.8, author: big }), interaction({ networkId: '200', sentiment: 0.4, author: big }), interaction({ networkId: '300', sentiment: -0.9, activity: 'reply', inReplyTo: { networkId: '100' }, author: big }),
+      interaction({ networkId: '400', sentiment: -0.8, author: { ...big, followers: 200 } }),
+      interaction({ networkId: '500', activity: 'message', text: 'I want to CANCEL my order' }), interaction({ networkId: '600', activity: 'message', text: 'thanks!' }),
+    ]);
+    expect(byMapping('sap-escalate-ticket').map((o) => o.matchValue)).toEqual(['100', '500']);
+    expect(byMapping('sap-escalate-ticket')[0]).toEqual(expect.objectContaining({
       object: 'ServiceRequest', operation: 'update', matchKey: 'SocialMediaActivity/SocialMediaMessageID', matchValue: '100',
       fields: { 'SocialMediaActivity/SocialMediaMessageID': '100', ServicePriorityCode: '2', ProcessingTypeCode: 'SRRQ' },
       // Held until the activity is written: before that, C4C has opened no ticket to find.
       references: [{ field: 'SocialMediaActivity', object: 'SocialMediaActivity', key: '100', bind: 'wait' }],
-    })]);
+    }));
   });
 });

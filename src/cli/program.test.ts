@@ -32,6 +32,7 @@ describe('--help', () => {
       'resync', 'resync create', 'resync list', 'resync show', 'resync cancel',
       'person', 'person search', 'person show', 'person link', 'person unlink',
       'erase', 'erasure', 'erasure show',
+      'mappings', 'mappings check',
     ]);
   });
 

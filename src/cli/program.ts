@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { addEraseCommands } from './commands/erase.ts';
+import { addMappingsCommands, isLocalCommand } from './commands/mappings.ts';
 import { addPersonCommands } from './commands/person.ts';
 import { addResyncCommands } from './commands/resync.ts';
 import { CliContext, DEFAULT_URL, type GlobalOptions } from './context.ts';
@@ -12,8 +13,9 @@ Environment:
   PARLEY_API_KEY  the API key when --api-key is not given; prefer it to --api-key,
                   which other users of this machine can see in the process list
 
-Exit status: 0 done; 1 the API refused or could not be reached, or a followed job
-did not end done; 2 a usage error (or erase without --yes and without a terminal).
+Exit status: 0 done; 1 the API refused or could not be reached, a followed job
+did not end done, or mappings check found a problem; 2 a usage error (or erase
+without --yes and without a terminal).
 `;
 
 /**
@@ -23,7 +25,7 @@ did not end done; 2 a usage error (or erase without --yes and without a terminal
 export function buildProgram(context: CliContext): Command {
   const { io } = context;
   const program = new Command('parley')
-    .description('Operate Parley over its API: resyncs, people across networks, erasure.')
+    .description('Operate Parley over its API: resyncs, people across networks, erasure; and check mapping files offline.')
     // Set before the subcommands are added: commander copies these settings into each one.
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
@@ -34,6 +36,8 @@ export function buildProgram(context: CliContext): Command {
     .option('--json', 'print the API\'s JSON instead of tables and summaries')
     .addHelpText('after', ENVIRONMENT_HELP)
     .hook('preAction', (_program, action) => {
+      // A local command (mappings check) never calls the API: a bad PARLEY_URL is not its concern.
+      if (isLocalCommand(action)) return;
       const url = context.url(action);
       if (!isHttpUrl(url)) {
         const from = action.optsWithGlobals<GlobalOptions>().url !== undefined ? '--url' : 'PARLEY_URL';
@@ -43,6 +47,7 @@ export function buildProgram(context: CliContext): Command {
   addResyncCommands(program, context);
   addPersonCommands(program, context);
   addEraseCommands(program, context);
+  addMappingsCommands(program, context);
   return program;
 }
 

@@ -88,7 +88,7 @@ function objectsOf(schema: unknown, depth = 0): Def[] {
  * The keys the object at `path` in `schema` knows. Empty when the schema is not zod 4 (a plugin
  * may bring another version): then there is no suggestion, which is no worse than before.
  */
-function knownKeysAt(schema: unknown, path: ReadonlyArray<PropertyKey>): string[] {
+export function knownKeysAt(schema: unknown, path: ReadonlyArray<PropertyKey>): string[] {
   let current = objectsOf(schema);
   for (const segment of path) {
     current = current.flatMap((def) => {

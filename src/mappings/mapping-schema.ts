@@ -1,17 +1,43 @@
 import { z } from 'zod';
+import type { WriteOperationKind } from '../connectors/destination.ts';
 
 /** A JSONata expression over the canonical event (`networkId`, `author.userId`, `'"Twitter"'`). */
 const Expression = z.string().min(1, 'an expression cannot be empty');
 
-/** A target field's value: an expression, or one with a default used when it yields nothing. */
-export const FieldSpec = z.union([
-  Expression,
-  z.object({
-    expr: Expression,
-    /** Used when the expression yields nothing (undefined). */
-    default: z.unknown().optional(),
-  }).strict(),
-]);
+/** A JSON scalar written as itself in YAML (`Twitter`, `true`, `42`, `null`): what a literal, a map's value or a default may be. */
+const Literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/**
+ * A target field's value written out (docs/mappings.md): an expression (`expr`) or a literal
+ * (`value`), and what to do with its result. The order a value goes through: the expression,
+ * `default` when it yields nothing, `map`, conversion to the catalog field's type, `tooLong`.
+ */
+export const FieldObject = z.object({
+  /** The expression giving the value. */
+  expr: Expression.optional(),
+  /** Instead of `expr`: a literal, written as itself (`value: Twitter`, no JSONata quoting). */
+  value: Literal.optional(),
+  /** Used when the expression yields nothing (undefined). */
+  default: z.unknown().optional(),
+  /** The expression's result looked up (as text): `{ x: Twitter, facebook: Facebook }`. */
+  map: z.record(z.string(), Literal).refine((m) => Object.keys(m).length > 0, 'give at least one entry').optional(),
+  /** The value when the result is not a key of `map`; without it, that is a problem for the event. */
+  mapDefault: Literal.optional(),
+  /** Text longer than the catalog field's length: `error` (default) reports a problem, `truncate` cuts it. */
+  tooLong: z.enum(['error', 'truncate']).optional(),
+  /** Personal data (consent rules may leave it out of CRM writes): listed on every operation as `personal`. */
+  personal: z.boolean().optional(),
+}).strict().superRefine((spec, ctx) => {
+  const hasValue = 'value' in spec;
+  if (spec.expr === undefined && !hasValue) ctx.addIssue({ code: 'custom', path: [], message: 'give expr (an expression) or value (a literal)' });
+  if (spec.expr !== undefined && hasValue) ctx.addIssue({ code: 'custom', path: ['value'], message: 'give expr or value, not both' });
+  if (hasValue && 'default' in spec) ctx.addIssue({ code: 'custom', path: ['default'], message: 'a value is always there: it needs no default' });
+  if (hasValue && spec.map !== undefined) ctx.addIssue({ code: 'custom', path: ['map'], message: 'a map looks up what expr gives: write the value you want instead' });
+  if ('mapDefault' in spec && spec.map === undefined) ctx.addIssue({ code: 'custom', path: ['mapDefault'], message: 'goes with map: the value when the result is not one of its keys' });
+});
+
+/** A target field's value: an expression, or the written-out form (`FieldObject`). */
+export const FieldSpec = z.union([Expression, FieldObject]);
 export type FieldSpec = z.infer<typeof FieldSpec>;
 
 /**
@@ -77,7 +103,11 @@ export const MappingFile = z.object({
     /** The destination's name in `parley.yaml` (`salesforce`). */
     destination: z.string().regex(/^[a-z][a-z0-9-]*$/),
     object: z.string().min(1),
-    operation: z.enum(['create', 'update', 'upsert', 'delete']),
+    /**
+     * `upsert`, `create-only`, `update-only` or `delete`; `create` and `update` are the older names
+     * of the two `-only` modes. Read as `create`/`update`, the operation kinds every destination knows.
+     */
+    operation: z.enum(['create', 'update', 'upsert', 'delete', 'create-only', 'update-only']).transform(operationKind),
     /** The field that identifies the record in the CRM (`ExternalPostId`): an upsert's key, or the natural key looked up. */
     matchKey: z.string().min(1).optional(),
     /** Expression giving the record's key among Parley's links (default: the match key's value). */
@@ -98,3 +128,8 @@ export const MappingFile = z.object({
   }
 });
 export type MappingFile = z.infer<typeof MappingFile>;
+
+/** An operation mode as written → the kind of write it is (`create-only` → `create`). */
+function operationKind(mode: 'create' | 'update' | 'upsert' | 'delete' | 'create-only' | 'update-only'): WriteOperationKind {
+  return mode === 'create-only' ? 'create' : mode === 'update-only' ? 'update' : mode;
+}

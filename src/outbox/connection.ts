@@ -3,8 +3,8 @@ import { connectDestination } from '../connectors/destination-kit/index.ts';
 import { createOutboundClient } from '../connectors/outbound.ts';
 import { errors, isParleyError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
-import { checkAgainstCatalog } from '../mappings/catalog-check.ts';
-import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import { checkMappingAgainstCatalog } from '../mappings/catalog-check.ts';
+import { mappingsNow, type MappingsSource } from '../mappings/mapping-set.ts';
 import type { DestinationState } from './destination-state.ts';
 import type { DestinationRuntime } from './dispatcher-types.ts';
 import { rateLimitedUntil, unreachableCut } from './send-batches.ts';
@@ -84,7 +84,7 @@ export interface ConnectDeps {
   /** Opens a client for the destination (openThroughKit in the service; a fake in tests). */
   open(rt: DestinationRuntime): Promise<DestinationClient>;
   /** Every mapping: those targeting this destination are checked against its catalog. */
-  mappings: readonly CompiledMapping[];
+  mappings: MappingsSource;
   /** Told the catalog once the destination is connected and its mappings fit. */
   onCatalog?: (destination: string, catalog: ObjectCatalog) => void;
   stopping: Stopping;
@@ -118,8 +118,10 @@ export async function connect(rt: DestinationRuntime, deps: ConnectDeps): Promis
     return false;
   }
   const catalog = rt.catalog;
-  const issues = deps.mappings.filter((m) => m.definition.target.destination === id)
-    .flatMap((m) => checkAgainstCatalog(m, catalog).map((issue) => ({ file: m.file, mapping: m.definition.id, ...issue })));
+  const issues = mappingsNow(deps.mappings)().filter((m) => m.definition.target.destination === id)
+    .flatMap((m) => checkMappingAgainstCatalog(m, catalog).map((p) => ({
+      file: p.file, mapping: p.mappingId, key: p.key, problem: p.message, line: p.line, column: p.column, ...(p.field !== undefined ? { field: p.field } : {}),
+    })));
   rt.mappingIssues = issues;
   if (issues.length > 0) {
     rt.state = 'misconfigured';

@@ -2,7 +2,7 @@ import type { DestinationLimiter, SharedLimitsOptions } from './limits/destinati
 import type { DestinationClient, DestinationDefinition, ObjectCatalog, UsageReading } from '../connectors/destination.ts';
 import type { ActiveDestination } from '../connectors/destination-registry.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import type { MappingsSource } from '../mappings/mapping-set.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { RetrySchedule } from './backoff.ts';
@@ -73,7 +73,8 @@ export interface Dispatcher {
 export interface DispatcherOptions {
   store: Store;
   destinations: ActiveDestination[];
-  mappings: readonly CompiledMapping[];
+  /** The mappings (a fixed list, or the registry's live set): those of a destination are checked against its catalog when it connects. */
+  mappings: MappingsSource;
   logger: Logger;
   now: () => Date;
   random: () => number;
@@ -125,7 +126,8 @@ export interface DispatcherOptions {
 }
 
 /** A mapping's misfit with its destination's catalog, found when the destination connects. */
-export interface MappingIssue { file: string; mapping: string; key: string; problem: string }
+/** A mapping that does not fit its destination's catalog, located in its file (line and column 1-based). */
+export interface MappingIssue { file: string; mapping: string; key: string; problem: string; line?: number; column?: number; field?: string }
 
 /**
  * The dispatcher's view of one destination, changed by its rounds: the connection, the state an

@@ -1,6 +1,7 @@
+import { mappingInput } from '../mappings/enrich-event.ts';
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import { mappingsNow, versionsOf, type MappingsSource } from '../mappings/mapping-set.ts';
 import { planOperations, type PlannedOperation } from '../mappings/plan-operations.ts';
 import type { CanonicalData } from '../model/index.ts';
 import type { MappingReplay, NewOperation, PlannedEvent, Store, StoredDeadLetter } from '../store/store.ts';
@@ -46,7 +47,8 @@ export interface Planner extends MappingReplayer {
 
 export interface PlannerOptions {
   store: Store;
-  mappings: readonly CompiledMapping[];
+  /** The mappings to run: a fixed list, or the registry's live set (read again for every page). */
+  mappings: MappingsSource;
   /**
    * The destinations' catalogs known so far (from their last connect, kept in the data folder), to
    * coerce values to field types. A destination's mappings are never run without its catalog (never
@@ -87,7 +89,7 @@ export function createPlanner(options: PlannerOptions): Planner {
   const chunk = options.chunk ?? 100;
   const retryMs = options.retryMs ?? 1000;
   const catalogs = options.catalogs ?? (() => new Map());
-  const targets = [...new Set(options.mappings.map((m) => m.definition.target.destination))];
+  const mappingsOf = mappingsNow(options.mappings);
   /** Destinations whose catalog planning waits for; each logged once per wait. */
   const waitedFor = new Set<string>();
   const noteMissing = (missing: string[]) => {
@@ -102,7 +104,11 @@ export function createPlanner(options: PlannerOptions): Planner {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
-  const queued = (op: PlannedOperation, data: CanonicalData): NewOperation => ({ ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(data)}` });
+  /** A planned operation as queued, naming the version of the mapping that made it. */
+  const queued = (op: PlannedOperation, data: CanonicalData, versions: ReadonlyMap<string, number>): NewOperation => {
+    const mappingVersion = versions.get(op.mappingId);
+    return { ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(data)}`, ...(mappingVersion !== undefined ? { mappingVersion } : {}) };
+  };
 
   /** The mappings' problems as dead letters' rows, logged once each. */
   const problemsOf = (problems: Awaited<ReturnType<typeof planOperations>>['problems']) => {
@@ -118,6 +124,9 @@ export function createPlanner(options: PlannerOptions): Planner {
    */
   const runStep = async (limit: number): Promise<number> => {
     const known = catalogs();
+    const all = mappingsOf();
+    const versions = versionsOf(all);
+    const targets = [...new Set(all.map((m) => m.definition.target.destination))];
     const deferring = new Set(await options.store.deferredDestinations());
     const missing = targets.filter((d) => !known.has(d));
     noteMissing(missing);
@@ -125,11 +134,11 @@ export function createPlanner(options: PlannerOptions): Planner {
       if (!known.has(destination)) continue;
       const events = await options.store.readDeferredEvents(destination, limit);
       if (events.length === 0) continue;
-      const mappings = options.mappings.filter((m) => m.definition.target.destination === destination);
+      const mappings = all.filter((m) => m.definition.target.destination === destination);
       const plans: PlannedEvent[] = [];
       for (const event of events) {
-        const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: event.data }, known);
-        plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data)), problems: problemsOf(problems) });
+        const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: mappingInput(event.data) }, known);
+        plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data, versions)), problems: problemsOf(problems) });
       }
       await options.store.commitDeferredPlan(destination, plans, { now: options.now() });
       if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
@@ -139,11 +148,11 @@ export function createPlanner(options: PlannerOptions): Planner {
     if (events.length === 0) return missing.some((d) => deferring.has(d)) ? -1 : 0;
     // A destination with events still deferred is deferred again: its operations keep event order.
     const deferred = targets.filter((d) => !known.has(d) || deferring.has(d));
-    const mappings = options.mappings.filter((m) => !deferred.includes(m.definition.target.destination));
+    const mappings = all.filter((m) => !deferred.includes(m.definition.target.destination));
     const plans: PlannedEvent[] = [];
     for (const event of events) {
-      const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: event.data }, known);
-      plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data)), problems: problemsOf(problems), ...(deferred.length > 0 ? { deferred } : {}) });
+      const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: mappingInput(event.data) }, known);
+      plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data, versions)), problems: problemsOf(problems), ...(deferred.length > 0 ? { deferred } : {}) });
     }
     await options.store.commitPlan(plans, { now: options.now() });
     if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
@@ -176,7 +185,7 @@ export function createPlanner(options: PlannerOptions): Planner {
       const mappingId = String(letter.details.mappingId ?? '');
       const eventId = String(letter.details.eventId ?? '');
       const fail = (reason: string, problems?: Array<{ key: string; problem: string }>) => failed.push({ id: letter.id, mappingId, eventId, reason, ...(problems ? { problems } : {}) });
-      const mapping = options.mappings.find((m) => m.definition.id === mappingId);
+      const mapping = mappingsOf().find((m) => m.definition.id === mappingId);
       if (letter.stage !== 'mapping') { fail(`it is of stage ${letter.stage}, not mapping`); continue; }
       if (!mapping) { fail(`no mapping ${mappingId} is loaded (renamed or removed?): restore it, or leave the letter`); continue; }
       // Without its catalog a value is not checked against its field's type, the usual reason a mapping failed.
@@ -184,13 +193,13 @@ export function createPlanner(options: PlannerOptions): Planner {
       if (!catalogs().has(destination)) { fail(`${destination} is not connected yet (its catalog checks the values): retry once GET /v1/connectors shows it ready`); continue; }
       const event = await options.store.getEvent(eventId);
       if (!event) { fail(`its event ${eventId} is not stored`); continue; }
-      const { operations, problems } = await planOperations([mapping], { id: event.id, source: event.source, data: event.data }, catalogs());
+      const { operations, problems } = await planOperations([mapping], { id: event.id, source: event.source, data: mappingInput(event.data) }, catalogs());
       if (problems.length > 0) {
         options.logger.warn({ mappingId, eventId, deadLetterId: letter.id, problems }, 'a replayed mapping still fails; the dead letter is kept');
         fail(`mapping ${mappingId} still fails on its event`, problems.map((p) => ({ key: p.key, problem: p.problem })));
         continue;
       }
-      replays.push({ id: letter.id, operations: operations.map((op) => queued(op, event.data)) });
+      replays.push({ id: letter.id, operations: operations.map((op) => queued(op, event.data, versionsOf([mapping]))) });
     }
     const replayed = replays.length > 0 ? await options.store.replayMappingDeadLetters(replays, { now: options.now() }) : [];
     if (replayed.length > 0) options.logger.info({ deadLetters: replayed }, 'mappings ran again on dead letters\' events; their operations are queued');
@@ -199,7 +208,7 @@ export function createPlanner(options: PlannerOptions): Planner {
 
   return {
     replay,
-    mappingsWritingTo: (destination) => options.mappings.filter((m) => m.definition.target.destination === destination).map((m) => m.definition.id),
+    mappingsWritingTo: (destination) => mappingsOf().filter((m) => m.definition.target.destination === destination).map((m) => m.definition.id),
     notify: () => schedule(0),
     step,
     async catchUp(timeoutMs) {

@@ -1,6 +1,6 @@
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import { mappingsNow, type MappingsSource } from '../mappings/mapping-set.ts';
 import type { StoredEvent } from '../model/index.ts';
 import type { Store } from '../store/store.ts';
 import { proposeLinks } from './linking-rules.ts';
@@ -28,7 +28,7 @@ export interface PeopleIndexer {
 export interface PeopleIndexerOptions {
   store: Store;
   /** The loaded mappings: those with a `person:` reference say which records follow the person. */
-  mappings: readonly CompiledMapping[];
+  mappings: MappingsSource;
   catalogs?: () => ReadonlyMap<string, ObjectCatalog>;
   logger: Logger;
   now: () => Date;
@@ -78,7 +78,7 @@ export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexe
     for (const change of changes) {
       // An identity seen only as an author has no profile to map: it has no persona to move either.
       const event = change.eventId !== undefined ? await options.store.getEvent(change.eventId) : undefined;
-      if (event) operations.push(...await parentUpdates(event, options.mappings, catalogs, options.newId));
+      if (event) operations.push(...await parentUpdates(event, mappingsNow(options.mappings)(), catalogs, options.newId));
     }
     await people.commitParentChanges({ throughSeq: changes.at(-1)!.seq, operations, now: options.now() });
     if (operations.length > 0) {

@@ -1,3 +1,4 @@
+import { mappingInput } from '../mappings/enrich-event.ts';
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
 import { planOperations } from '../mappings/plan-operations.ts';
@@ -23,7 +24,7 @@ export function personFollowing(mappings: readonly CompiledMapping[]): CompiledM
  * apply to the event gives nothing. Pure but for the mappings' expressions.
  */
 export async function parentUpdates(event: StoredEvent, mappings: readonly CompiledMapping[], catalogs: ReadonlyMap<string, ObjectCatalog>, newId: () => string): Promise<NewOperation[]> {
-  const { operations } = await planOperations(personFollowing(mappings), { id: event.id, source: event.source, data: event.data }, catalogs);
+  const { operations } = await planOperations(personFollowing(mappings), { id: event.id, source: event.source, data: mappingInput(event.data) }, catalogs);
   return operations.flatMap((op) => {
     const references = op.references.filter((r) => r.person !== undefined);
     if (references.length === 0 || op.recordKey === undefined) return [];

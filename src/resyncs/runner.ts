@@ -1,6 +1,8 @@
+import { mappingInput } from '../mappings/enrich-event.ts';
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
+import { mappingsNow, versionsOf, type MappingsSource } from '../mappings/mapping-set.ts';
 import { planOperations } from '../mappings/plan-operations.ts';
 import type { StoredEvent } from '../model/index.ts';
 import { identityOf } from '../outbox/planner.ts';
@@ -15,7 +17,8 @@ export type ResyncPuller = (job: StoredResync, cursor: string | undefined, signa
 
 export interface ResyncRunnerOptions {
   store: Store;
-  mappings: readonly CompiledMapping[];
+  /** The mappings, read when a job (re)starts: a job runs the set of the moment it began, or resumed. */
+  mappings: MappingsSource;
   /** The destinations' catalogs: a job's mappings never run without theirs (values are coerced to field types). */
   catalogs: () => ReadonlyMap<string, ObjectCatalog>;
   /** This instance's id: the owner of the jobs it runs. */
@@ -72,9 +75,13 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
   /** The page's events through the job's mappings: operations as the planner makes them. */
   const planPage = async (events: StoredEvent[], mappings: readonly CompiledMapping[], catalogs: ReadonlyMap<string, ObjectCatalog>): Promise<PlannedEvent[]> => {
     const plans: PlannedEvent[] = [];
+    const versions = versionsOf(mappings);
     for (const event of events) {
-      const { operations } = await planOperations(mappings, { id: event.id, source: event.source, data: event.data }, catalogs);
-      plans.push({ eventId: event.id, problems: [], operations: operations.map((op) => ({ ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(event.data)}` })) });
+      const { operations } = await planOperations(mappings, { id: event.id, source: event.source, data: mappingInput(event.data) }, catalogs);
+      plans.push({ eventId: event.id, problems: [], operations: operations.map((op) => {
+        const mappingVersion = versions.get(op.mappingId);
+        return { ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(event.data)}`, ...(mappingVersion !== undefined ? { mappingVersion } : {}) };
+      }) });
     }
     return plans;
   };
@@ -149,7 +156,7 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
   const runJob = async (job: StoredResync): Promise<void> => {
     current = job;
     log.info({ resyncId: job.id, mode: job.mode, destinations: job.destinations, resumedFrom: job.cursor ?? null }, job.cursor === undefined ? 'resync started' : 'resync resumed');
-    const mappings = options.mappings.filter((m) => job.destinations.includes(m.definition.target.destination));
+    const mappings = mappingsNow(options.mappings)().filter((m) => job.destinations.includes(m.definition.target.destination));
     if (!job.planningDone) {
       const catalogs = await catalogsFor(job);
       if (!catalogs) return;

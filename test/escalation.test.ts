@@ -1,0 +1,90 @@
+import jsforce from 'jsforce';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, postX, signX, startParley, type TestParley } from './helpers/parley.ts';
+import { until } from './helpers/wait.ts';
+
+// The shipped escalation mappings (mappings/salesforce/sf-escalate-*.yaml) end to end: signed X
+// deliveries → Cases in the Salesforce sandbox, read back with jsforce. A negative reply from an
+// account many people follow opens a High-priority Case linked to its SocialPost; the same reply
+// from a small account does not; a direct message asking for a refund opens one too.
+const running: TestParley[] = [];
+afterEach(async () => { for (const p of running.splice(0)) await p.stop(); });
+
+const BRAND = '2244994945';
+/** A reply to the brand's post, by an account with `followers` followers. */
+function reply(id: string, followers: number, text: string): string {
+  return JSON.stringify({ for_user_id: BRAND, tweet_create_events: [{
+    created_at: 'Mon Nov 23 10:00:00 +0000 2026', id_str: id, text, truncated: false,
+    in_reply_to_status_id_str: '1860000000000000001', in_reply_to_user_id_str: BRAND, in_reply_to_screen_name: 'brand',
+    user: { id_str: String(700_000_000 + followers), name: 'Escalation Test', screen_name: `esc_${followers}`, followers_count: followers, friends_count: 10, verified: false },
+    entities: { hashtags: [], urls: [], user_mentions: [{ screen_name: 'brand', id_str: BRAND }] }, lang: 'en',
+  }] });
+}
+/** A direct message to the brand (X Account Activity API's message_create, as in test/fixtures/x). */
+function directMessage(id: string, text: string): string {
+  const fixture = JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/x/docs-dm-message-create.json'), 'utf8'));
+  fixture.direct_message_events[0].id = id;
+  fixture.direct_message_events[0].message_create.message_data.text = text;
+  return JSON.stringify(fixture);
+}
+
+async function start() {
+  const parley = await startParley({
+    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    sandboxes: { salesforce: {} },
+    destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
+  });
+  running.push(parley);
+  const base = `${parley.base}/sandbox/salesforce`;
+  const conn = new jsforce.Connection({ version: '62.0', loginUrl: base, oauth2: { loginUrl: base, clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } });
+  await conn.login('demo@parley.local', 'demo');
+  const send = async (body: string) => expect((await postX(parley.base, body, { 'x-twitter-webhooks-signature': signX(parley.secret, body) })).status).toBe(200);
+  /** Every operation ended (written or dead-lettered): what will be in the CRM is there. */
+  const settled = () => until('every operation to end', async () => {
+    const ops = (await api(parley.base, '/v1/operations?limit=500', parley.adminKey)).json.items as Array<{ state: string }>;
+    return ops.length > 0 && ops.every((o) => ['done', 'dead', 'skipped'].includes(o.state)) ? true : undefined;
+  }, 30_000);
+  return { parley, conn, send, settled };
+}
+
+type Row = Record<string, string | null>;
+
+describe('escalation rules shipped for Salesforce', () => {
+  it('a negative reply from a 50k-follower account opens a High Case linked to its SocialPost; the same reply from a 200-follower account does not', async () => {
+    const { conn, send, settled } = await start();
+    const text = '@brand this is terrible, the worst service ever, I am furious';
+    await send(reply('1861111111111111111', 50_000, text));
+    await send(reply('1861111111111111112', 200, text));
+    await settled();
+    const post = async (id: string) => (await conn.query<Row>(`SELECT Id, ParentId, PostUrl FROM SocialPost WHERE ExternalPostId = '${id}'`)).records[0] as Row | undefined;
+    const big = await until('the 50k reply linked to a Case', async () => { const p = await post('1861111111111111111'); return p?.ParentId ? p : undefined; }, 20_000);
+    const cases = (await conn.query<Row>('SELECT Id, Subject, Description, Priority, Status FROM Case')).records;
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ Id: big.ParentId, Priority: 'High', Status: 'New', Subject: 'Negative reply from @esc_50000 (50,000 followers)' });
+    expect(cases[0]!.Description).toContain(text);
+    expect(cases[0]!.Description).toContain(big.PostUrl!);
+    const small = await post('1861111111111111112');
+    expect(small).toBeDefined();
+    expect(small!.ParentId).toBeNull();
+  });
+
+  it('a direct message asking for a refund opens a Case; a thank-you does not', async () => {
+    const { conn, send, settled } = await start();
+    await send(directMessage('954491830116155001', 'Hi, I was charged twice, I want a refund please'));
+    await send(directMessage('954491830116155002', 'Thanks for the quick help yesterday!'));
+    await settled();
+    const cases = (await conn.query<Row>('SELECT Id, Subject, Priority FROM Case')).records;
+    expect(cases).toEqual([expect.objectContaining({ Priority: 'High', Subject: expect.stringMatching(/^Direct message from @furiouscamper: Hi, I was charged twice/) })]);
+    const dm = (await conn.query<Row>("SELECT ParentId FROM SocialPost WHERE ExternalPostId = '954491830116155001'")).records[0] as Row | undefined;
+    expect(dm?.ParentId).toBe(cases[0]!.Id);
+  });
+
+  it('each Case mapping and its link mapping escalate on the same condition', () => {
+    const whenOf = (id: string) => (parse(readFileSync(join(process.cwd(), 'mappings/salesforce', `${id}.yaml`), 'utf8')) as { when: string }).when;
+    expect(whenOf('sf-escalate-link')).toBe(whenOf('sf-escalate-case'));
+    expect(whenOf('sf-escalate-dm-link')).toBe(whenOf('sf-escalate-dm-case'));
+  });
+});
