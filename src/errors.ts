@@ -156,6 +156,7 @@ export const errors = {
     'PARLEY_API_MAPPING_REFUSED', 422, 'Mapping {id} was not saved: it does not pass its checks (details.problems); the version in force, if any, stays'),
   API_MAPPING_VERSION_MISMATCH: defineError<{ id: string; ifMatch: string; current: string | null }>(
     'PARLEY_API_MAPPING_VERSION_MISMATCH', 412, 'Mapping {id} changed since version {ifMatch} (now {current}): read it again and apply your change to that version'),
+  API_MAPPING_CATALOG_UNKNOWN: defineError<{ id: string; destination: string }>('PARLEY_API_MAPPING_CATALOG_UNKNOWN', 409, 'Mapping {id} cannot be checked yet: {destination} has not connected since Parley started, and its catalog is needed to check the mapping; try again once GET /v1/connectors shows it ready'),
   API_MAPPING_BODY_INVALID: defineError<{ reason: string }>('PARLEY_API_MAPPING_BODY_INVALID', 400, 'The mapping body cannot be read: {reason}'),
   API_RESYNC_INVALID: defineError<{ reason: string; destination?: string; known?: string[] }>('PARLEY_API_RESYNC_INVALID', 400, 'This resync cannot run: {reason}'),
   SANDBOX_LOOPBACK_ONLY: defineError<{ sandbox: string }>('PARLEY_SANDBOX_LOOPBACK_ONLY', 403, 'The {sandbox} sandbox answers clients on this machine only; its config block can say public: true'),

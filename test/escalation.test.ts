@@ -1,4 +1,5 @@
 import jsforce from 'jsforce';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -31,9 +32,20 @@ function directMessage(id: string, text: string): string {
   return JSON.stringify(fixture);
 }
 
+const standardSecret = 'whsec_' + randomBytes(24).toString('base64');
+/** A Standard Webhooks `post.created` (a listening tool's mention), signed as the spec says. */
+async function postCreated(base: string, postId: string, text: string, author: Record<string, unknown>) {
+  const body = Buffer.from(JSON.stringify({ type: 'post.created', timestamp: '2026-11-20T10:00:00.000Z', data: { id: postId, network: 'facebook', text, createdAt: '2026-11-20T10:00:00.000Z', author } }));
+  const id = `msg_${postId}`, timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = 'v1,' + createHmac('sha256', Buffer.from(standardSecret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.`).update(body).digest('base64');
+  const response = await fetch(`${base}/webhooks/standard`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature } });
+  expect(response.status).toBe(200);
+}
+
 async function start() {
   const parley = await startParley({
     extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    sources: { standard: { connector: 'standard', secret: standardSecret } },
     sandboxes: { salesforce: {} },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
   });
@@ -47,7 +59,7 @@ async function start() {
     const ops = (await api(parley.base, '/v1/operations?limit=500', parley.adminKey)).json.items as Array<{ state: string }>;
     return ops.length > 0 && ops.every((o) => ['done', 'dead', 'skipped'].includes(o.state)) ? true : undefined;
   }, 30_000);
-  return { parley, conn, send, settled };
+  return { parley, conn, send, settled, postCreated: (postId: string, text: string, author: Record<string, unknown>) => postCreated(parley.base, postId, text, author) };
 }
 
 type Row = Record<string, string | null>;
@@ -80,6 +92,21 @@ describe('escalation rules shipped for Salesforce', () => {
     expect(cases).toEqual([expect.objectContaining({ Priority: 'High', Subject: expect.stringMatching(/^Direct message from @furiouscamper: Hi, I was charged twice/) })]);
     const dm = (await conn.query<Row>("SELECT ParentId FROM SocialPost WHERE ExternalPostId = '954491830116155001'")).records[0] as Row | undefined;
     expect(dm?.ParentId).toBe(cases[0]!.Id);
+  });
+
+  it('the Case of a person the org knows as a Contact names that Contact; a person known only as a Lead gets no ContactId', async () => {
+    const { conn, settled, postCreated } = await start();
+    const contact = await conn.sobject('Contact').create({ LastName: 'Lovelace', Email: 'ada@example.com' }) as { id: string };
+    await conn.sobject('Lead').create({ LastName: 'Byron', Company: 'Poets', Email: 'byron@example.com' });
+    await postCreated('fb-angry-1', 'This is terrible, the worst service ever', { id: 'ada-fb', handle: 'ada.fb', name: 'Ada Lovelace', email: 'ada@example.com', followers: 20_000 });
+    await postCreated('fb-angry-2', 'This is terrible, the worst service ever', { id: 'byron-fb', handle: 'byron.fb', name: 'Lord Byron', email: 'byron@example.com', followers: 20_000 });
+    await settled();
+    const cases = await until('both Cases, Ada\'s with her Contact', async () => {
+      const rows = (await conn.query<Row>('SELECT Id, Subject, ContactId FROM Case')).records;
+      return rows.length === 2 && rows.some((c) => c.ContactId) ? rows : undefined;
+    }, 20_000);
+    expect(cases.find((c) => c.Subject!.includes('@ada.fb'))!.ContactId).toBe(contact.id);
+    expect(cases.find((c) => c.Subject!.includes('@byron.fb'))!.ContactId).toBeNull();
   });
 
   it('each Case mapping and its link mapping escalate on the same condition', () => {

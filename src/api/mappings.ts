@@ -154,8 +154,8 @@ export async function mappingRoutes(app: FastifyInstance, options: MappingRouteO
     onRequest: admin,
     schema: {
       summary: 'Create or change a mapping', tags, security: [{ bearer: [] }], params: Params,
-      description: 'The body is the mapping as `application/yaml` or `application/json`. It is checked as a file is (schema, expressions, event paths, the destination\'s catalog when known): a mapping with problems is refused with 422 and `details.problems[]` (file, line, column, mapping, field, message), and the version in force stays. `If-Match: "<version>"` saves only over that version (412 otherwise); without it the PUT saves over whatever is in force. Answers 201 for a new mapping, 200 for a change, with the new `ETag`.',
-      response: { 200: MappingResource, 201: MappingResource, 412: ErrorBody, 422: ErrorBody, ...errorsByStatus },
+      description: 'The body is the mapping as `application/yaml` or `application/json`. It is checked as a file is (schema, expressions, event paths, the destination\'s catalog when known): a mapping with problems is refused with 422 and `details.problems[]` (file, line, column, mapping, field, message), and the version in force stays; 409 while its destination has not connected (its catalog is needed for the checks). `If-Match: "<version>"` saves only over that version (412 otherwise); without it the PUT saves over whatever is in force. Answers 201 for a new mapping, 200 for a change, with the new `ETag`.',
+      response: { 200: MappingResource, 201: MappingResource, 409: ErrorBody, 412: ErrorBody, 422: ErrorBody, ...errorsByStatus },
     },
   }, async (request, reply) => {
     const id = request.params.id;

@@ -14,7 +14,7 @@ export interface CatalogCheckView {
   target: { destination: string; object: string; operation?: string | undefined; matchKey?: string | undefined };
   /** `source`: the expression's text, for a literal's type; undefined when not known. */
   fields: ReadonlyArray<{ name: string; source?: string | undefined }>;
-  references: ReadonlyArray<{ name: string; object: string; parentOf: boolean; match: ReadonlyArray<{ object: string; field: string }> }>;
+  references: ReadonlyArray<{ name: string; object: string; parentOf: boolean; parentObject?: string; match: ReadonlyArray<{ object: string; field: string }> }>;
 }
 
 /**
@@ -46,7 +46,7 @@ export function catalogViewOf(mapping: CompiledMapping): CatalogCheckView {
     target: mapping.definition.target,
     // A mapped field writes the map's values, not its expression's: no literal to check.
     fields: mapping.fields.map((f) => ({ name: f.name, source: (f as { map?: unknown }).map === undefined ? f.expression.source : undefined })),
-    references: mapping.references.map((r) => ({ name: r.name, object: r.object, parentOf: r.parentOf, match: r.match })),
+    references: mapping.references.map((r) => ({ name: r.name, object: r.object, parentOf: r.parentOf, ...(r.parentObject ? { parentObject: r.parentObject } : {}), match: r.match })),
   };
 }
 
@@ -105,6 +105,7 @@ function referenceProblems(reference: CatalogCheckView['references'][number], ob
   if (!catalog.objects.some((o) => o.name === reference.object)) return [...problems, { key: `${key}.object`, at: 'value', ...unknownObject(view.target.destination, reference.object, catalog) }];
   if (reference.parentOf) {
     if (f.valueType !== 'reference') problems.push({ key, message: `${object.name}.${reference.name} is not a reference field` });
+    else if (reference.parentObject && !(f.referenceTo ?? []).includes(reference.parentObject)) problems.push({ key: `${key}.parentOf`, at: 'value', message: `${object.name}.${reference.name} does not refer to ${reference.parentObject} (it refers to ${(f.referenceTo ?? []).join(', ')})` });
     return problems;
   }
   if (f.valueType !== 'reference' || !(f.referenceTo ?? []).includes(reference.object)) {

@@ -156,7 +156,7 @@ function catalogView(definition: MappingFile): CatalogCheckView {
     target: { destination: target.destination, object: target.object, operation: target.operation as string | undefined, matchKey: target.matchKey },
     fields: Object.entries(definition.fields).map(([name, spec]) => ({ name, source: literalSource(spec) })),
     references: Object.entries(definition.references).map(([name, spec]) => ({
-      name, object: spec.object, parentOf: spec.parentOf === true, match: (spec.match ?? []).map((m) => ({ object: m.object, field: m.field })),
+      name, object: spec.object, parentOf: spec.parentOf !== undefined, ...(typeof spec.parentOf === 'string' ? { parentObject: spec.parentOf } : {}), match: (spec.match ?? []).map((m) => ({ object: m.object, field: m.field })),
     })),
   };
 }

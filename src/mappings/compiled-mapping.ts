@@ -41,6 +41,8 @@ export interface CompiledReference {
   firstOfIdentity: boolean;
   bind: 'wait' | 'later';
   parentOf: boolean;
+  /** With `parentOf: <Object>`: the parent only when a match rule on that object found it. */
+  parentObject?: string;
   match: Array<{ object: string; field: string; value: CompiledExpression }>;
   person?: CompiledExpression;
 }
@@ -108,7 +110,7 @@ export function compileMapping(definition: MappingFile, file: string): { mapping
     const person = spec.person === undefined ? undefined : compile(`references.${name}.person`, spec.person);
     if (spec.key === undefined) return [{ name, object: spec.object, firstOfIdentity: spec.firstOfIdentity === true, bind: spec.bind, parentOf: false, match, ...(person ? { person } : {}) }];
     const key = compile(`references.${name}.key`, spec.key);
-    return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, parentOf: spec.parentOf === true, match }] : [];
+    return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, parentOf: spec.parentOf !== undefined, ...(typeof spec.parentOf === 'string' ? { parentObject: spec.parentOf } : {}), match }] : [];
   });
   if (issues.length > 0) return { issues };
   const personalFields = fields.filter((f) => f.personal).map((f) => f.name);

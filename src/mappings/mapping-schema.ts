@@ -50,9 +50,10 @@ export const ReferenceSpec = z.object({
   /**
    * Instead of the record itself: the CRM record it was matched to as its parent (a persona's Contact
    * or Lead), e.g. `WhoId: { object: SocialPersona, key: author.key, parentOf: true, bind: later }`.
-   * Empty when the persona was parented to a post instead.
+   * Empty when the persona was parented to a post instead. `parentOf: Contact` takes the parent only
+   * when a match rule on that object found it (a Case's `ContactId` must not get a Lead's id).
    */
-  parentOf: z.literal(true).optional(),
+  parentOf: z.union([z.literal(true), z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an object name such as Contact')]).optional(),
   /** Expression giving the referenced record's key, as that record's mapping declares it (`author.key`). */
   key: Expression.optional(),
   /** Instead of `key`: the first record of `object` written for the same identity (a persona's first post). */

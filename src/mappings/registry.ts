@@ -63,6 +63,7 @@ export interface MappingRegistry {
    * (0: only when the id has none in force).
    * @throws PARLEY_API_MAPPING_REFUSED (422) with `details.problems[]` when it does not pass its checks
    * @throws PARLEY_API_MAPPING_VERSION_MISMATCH (412) when `ifVersion` is not the latest version
+   * @throws PARLEY_API_MAPPING_CATALOG_UNKNOWN (409) when its destination has not answered its catalog yet
    */
   put(id: string, text: string, format: 'yaml' | 'json', by: { author: string; ifVersion?: number }): Promise<LiveMapping>;
   /**
@@ -193,6 +194,8 @@ export function createMappingRegistry(options: MappingRegistryOptions): MappingR
         checked.problems.push({ file: `PUT /v1/mappings/${id}`, line: 1, column: 1, ...checked.mapping?.locate('target.destination', { at: 'value' }), mappingId: id, key: 'target.destination', message: `"${destination}" is not a configured destination (${options.destinations.join(', ') || 'none'})` });
       }
       if (!checked.mapping || checked.problems.length > 0) throw errors.API_MAPPING_REFUSED({ id, problems: checked.problems });
+      // Unchecked against its CRM, a mapping that does not fit would stop the destination when it connects.
+      if (!options.catalogs().has(checked.mapping.definition.target.destination)) throw errors.API_MAPPING_CATALOG_UNKNOWN({ id, destination: checked.mapping.definition.target.destination });
       const saved = await facet.save({ mappingId: id, body: text, format, deleted: false, author: by.author, origin: 'api', digest: digestOf(text) },
         { now: options.now(), ...(by.ifVersion !== undefined ? { ifVersion: by.ifVersion } : {}) });
       if (saved.conflict) throw mismatch(id, saved.latest, by.ifVersion ?? 0);

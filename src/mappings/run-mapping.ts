@@ -170,7 +170,7 @@ async function planReference(r: CompiledReference, data: unknown): Promise<{ ref
   if (r.key) {
     const key = await r.key.evaluate(data);
     // The matched parent of a record is linked under `<object>.parent` (see the dispatcher).
-    const reference = key === undefined || key === null ? undefined : { field: r.name, object: r.parentOf ? `${r.object}.parent` : r.object, key: String(key), bind: r.bind };
+    const reference = key === undefined || key === null ? undefined : { field: r.name, object: r.parentOf ? `${r.object}.parent${r.parentObject ? `.${r.parentObject}` : ''}` : r.object, key: String(key), bind: r.bind };
     return { ...(reference ? { reference } : {}), result: plainResult(key) };
   }
   const match: Array<{ object: string; field: string; value: string }> = [];

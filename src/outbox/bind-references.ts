@@ -89,13 +89,15 @@ export async function bindReferences(op: StoredOperation, operation: WriteBatch[
     if (parent !== undefined) ofPerson.set(ref.field, parent);
   }
   const matched = new Map<string, string>();
+  /** The object of the match rule that found each matched parent (Contact, Lead). */
+  const matchedObject = new Map<string, string>();
   if (lookups.available) {
     for (const ref of op.references) {
       // A parent that follows the person is looked for on a create and on the update that moves it back (after an unmerge).
       if (ofPerson.has(ref.field) || !(creates || ref.person !== undefined)) continue;
       for (const m of ref.match ?? []) {
         const found = await lookups.lookup(m.object, m.field, m.value).catch(() => undefined);
-        if (found) { matched.set(ref.field, found); break; }
+        if (found) { matched.set(ref.field, found); matchedObject.set(ref.field, m.object); break; }
       }
     }
   }
@@ -109,8 +111,11 @@ export async function bindReferences(op: StoredOperation, operation: WriteBatch[
     if (crmId !== undefined) fields[ref.field] = crmId;
     else if (ref.bind === 'later' && ref.key !== undefined) unbound.push({ field: ref.field, object: ref.object, key: ref.key });
   }
-  const parent = [...matched.values()][0];
-  const links = parent !== undefined && op.recordKey !== undefined ? [{ object: `${op.object}.parent`, key: op.recordKey, crmId: parent }] : undefined;
+  const [parentField, parent] = [...matched.entries()][0] ?? [];
+  // The parent, and the parent as that object (`SocialPersona.parent.Contact`) for `parentOf: Contact`.
+  const links = parent !== undefined && op.recordKey !== undefined
+    ? [{ object: `${op.object}.parent`, key: op.recordKey, crmId: parent }, { object: `${op.object}.parent.${matchedObject.get(parentField!)}`, key: op.recordKey, crmId: parent }]
+    : undefined;
   return { kind: 'bound', fields, ...(unbound.length > 0 ? { unbound } : {}), ...(links ? { links } : {}) };
 }
 
