@@ -33,10 +33,10 @@ const persona = (refs: OperationReference[] = [parent]) => operation('persona', 
 const authorRef: OperationReference = { field: 'PersonaId', object: 'SocialPersona', key: 'x:1', bind: 'later' };
 
 describe('binding a record about to be created', () => {
-  it('parents it to the first CRM record a match rule finds, and remembers that parent for the identity', async () => {
+  it('parents it to the first CRM record a match rule finds, and remembers that parent for the identity, also as that object (parentOf: Lead)', async () => {
     const lookups = lookupsOf({ Lead: { 'ada@example.com': '00Q1' } });
     const bound = await bindReferences(persona(), 'create', none, lookups);
-    expect(bound).toEqual({ kind: 'bound', fields: { Content: 'post persona', ParentId: '00Q1' }, links: [{ object: 'SocialPersona.parent', key: 'x:1', crmId: '00Q1' }] });
+    expect(bound).toEqual({ kind: 'bound', fields: { Content: 'post persona', ParentId: '00Q1' }, links: [{ object: 'SocialPersona.parent', key: 'x:1', crmId: '00Q1' }, { object: 'SocialPersona.parent.Lead', key: 'x:1', crmId: '00Q1' }] });
     expect(lookups.asked).toEqual(['Contact.Email=ada@example.com', 'Lead.Email=ada@example.com']);
   });
 
