@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PoliciesConfig } from '../policies/policy-schema.ts';
 
 // YAML and `${VAR}` substitution both produce strings; accept "3000" where a number is meant.
 const numberFromText = (schema: z.ZodNumber) =>
@@ -233,6 +234,8 @@ export const ParleyConfig = z.object({
   outbox: OutboxConfig.default(OutboxConfig.parse({})),
   /** The mapping files' folder (`<dir>/<destination>/<id>.yaml`), relative to the config file. */
   mappingsDir: z.string().min(1).default('mappings'),
+  /** Crisis rules (`<id>.yaml`), relative to the config file unless absolute; a missing folder means no rules. */
+  rulesDir: z.string().min(1).default('rules'),
   /**
    * What a documented demo value (the demo admin key, X secret, OAuth client; a mounted sandbox)
    * does at start-up: `warn` (one line each) or `refuse` (start-up stops listing them; what
@@ -248,6 +251,8 @@ export const ParleyConfig = z.object({
   /** Vendor simulators to mount at `/sandbox/<connector id>` (an empty block takes the defaults). */
   sandboxes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a sandbox is named by its connector id'),
     z.preprocess((v) => v ?? {}, SandboxCommonConfig.catchall(z.unknown()))).default({}),
+  /** Data-gathering policies: fields dropped at intake, retention, consent (src/policies/policy-schema.ts). */
+  policies: PoliciesConfig.default(PoliciesConfig.parse({})),
 }).strict();
 export type ParleyConfig = z.infer<typeof ParleyConfig>;
 export type SourceBlock = ParleyConfig['sources'][string];

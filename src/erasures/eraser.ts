@@ -75,7 +75,11 @@ export function createEraser(options: EraserOptions): Eraser {
         purge: Object.fromEntries(destinations.map((d) => [d.name, d.purge ? 'hard' : 'soft'])),
         deletes: planDeletes(id, records, options.newId), ...(crmOnly ? { keepStore: true } : {}),
       }, { now: options.now() });
-      if (!crmOnly) await store.people.forget(identities, { now: options.now() });
+      if (!crmOnly) {
+        await store.people.forget(identities, { now: options.now() });
+        // A consent answer names the identity: it goes with the rest of what Parley knew of the person.
+        await store.consents.forget(identities);
+      }
       options.logger.info({ erasureId: id, deletes: records.length, removed: erasure.removed, crmOnly },
         crmOnly ? 'erasure started: their CRM records are being deleted' : 'erasure started: the person is gone from the store, their CRM records are being deleted');
       options.onQueued?.();

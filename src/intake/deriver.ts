@@ -57,6 +57,11 @@ export interface DeriverOptions {
    * Asked once per step; a refused event is counted (`outcome="erased"`), never stored.
    */
   refuse?: (events: Array<{ id: string; source: string; key: string; data: CanonicalData }>) => Promise<Set<string>>;
+  /**
+   * The data-gathering policy's intake drops (src/policies/intake-drops.ts): each parsed event's
+   * data as it may be stored, so a dropped field never reaches the store. Applied before `refuse`.
+   */
+  dropFields?: (source: string, data: CanonicalData) => CanonicalData;
 }
 
 /** How derivation yields to webhooks while they keep arriving. */
@@ -106,7 +111,8 @@ export function createDeriver(options: DeriverOptions): Deriver {
       ? await deriveEvents(source, delivery.body, delivery.receivedAt, delivery.headers)
       : { ok: false as const, reasonCode: deadLetterReasons.PARSER_FAILED.code, reason: `source "${delivery.source}" is no longer configured`, details: {} };
     if (outcome.ok) {
-      return { delivery, outcome: { type: 'events', events: outcome.events.map((e) => ({ id: options.newId(), kind: e.data.kind, key: e.key, data: e.data })) } };
+      const drop = options.dropFields;
+      return { delivery, outcome: { type: 'events', events: outcome.events.map((e) => ({ id: options.newId(), kind: e.data.kind, key: e.key, data: drop ? drop(delivery.source, e.data) : e.data })) } };
     }
     if (outcome.reasonCode === deadLetterReasons.PARSER_FAILED.code) log.error({ err: outcome.cause, source: delivery.source, deliveryId: delivery.id }, outcome.reason);
     return {

@@ -4,6 +4,8 @@ import { instanceCases } from './contract-instances.ts';
 import { resyncCases } from './contract-resyncs.ts';
 import { erasureCases } from './contract-erasures.ts';
 import { mappingCases } from './contract-mappings.ts';
+import { policyCases } from './contract-policies.ts';
+import { incidentCases } from './contract-incidents.ts';
 import { peopleCases } from './contract-people.ts';
 import type { DerivedDelivery, NewEvent, NewOperation, PendingDelivery, Store } from './store.ts';
 
@@ -375,6 +377,8 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
     resyncCases({ fresh, at, storeNewEvents, operation });
     erasureCases({ fresh, at, storeNewEvents, operation });
     mappingCases({ fresh, at, storeNewEvents, operation });
+    policyCases({ fresh, at, storeNewEvents, operation });
+    incidentCases({ fresh, at, storeNewEvents, operation });
     peopleCases({ fresh, at, storeNewEvents, operation });
 
     it('keeps what was committed across close and reopen', async () => {

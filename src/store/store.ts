@@ -223,6 +223,14 @@ export interface Store {
   readonly erasures: import('./erasure-store.ts').ErasureStore;
   /** Every version of every mapping, and which is the latest (mapping-store.ts). */
   readonly mappings: import('./mapping-store.ts').MappingStore;
+  /** Consent per identity, for the consent policy (consent-store.ts). */
+  readonly consents: import('./consent-store.ts').ConsentStore;
+  /** What the retention job reads and removes (retention-store.ts). */
+  readonly retention: import('./retention-store.ts').RetentionStore;
+  /** Which operations wrote a CRM record (provenance-store.ts). */
+  readonly provenance: import('./provenance-store.ts').ProvenanceStore;
+  /** Crisis incidents, the crisis engine's windows and cursor (incident-store.ts). */
+  readonly incidents: import('./incident-store.ts').IncidentStore;
   /** Applies pending migrations in order, each in its own transaction. Idempotent. */
   migrate(): Promise<{ applied: number[] }>;
   /**

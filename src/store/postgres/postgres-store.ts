@@ -2,6 +2,10 @@ import { PostgresResyncs } from './resyncs.ts';
 import { PostgresPeople } from './people.ts';
 import { PostgresErasures } from './erasures.ts';
 import { PostgresMappings } from './mappings.ts';
+import { PostgresConsents } from './consents.ts';
+import { PostgresRetention } from './retention.ts';
+import { PostgresProvenance } from './provenance.ts';
+import { PostgresIncidents } from './incidents.ts';
 import { errors } from '../../errors.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import type {
@@ -51,6 +55,10 @@ export class PostgresStore implements Store {
   readonly people: PostgresPeople;
   readonly erasures: PostgresErasures;
   readonly mappings: PostgresMappings;
+  readonly consents: PostgresConsents;
+  readonly retention: PostgresRetention;
+  readonly provenance: PostgresProvenance;
+  readonly incidents: PostgresIncidents;
 
   /** @throws PARLEY_STORE_UNAVAILABLE when the schema name is not a plain identifier */
   constructor(options: PostgresStoreOptions) {
@@ -66,6 +74,10 @@ export class PostgresStore implements Store {
     this.people = new PostgresPeople(facet);
     this.erasures = new PostgresErasures(facet);
     this.mappings = new PostgresMappings(facet);
+    this.consents = new PostgresConsents(facet);
+    this.retention = new PostgresRetention(facet);
+    this.provenance = new PostgresProvenance(facet);
+    this.incidents = new PostgresIncidents(facet);
   }
 
   async migrate(): Promise<{ applied: number[] }> {

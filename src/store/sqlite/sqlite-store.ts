@@ -20,6 +20,10 @@ import { SqliteResyncs } from './resyncs.ts';
 import { SqlitePeople } from './people.ts';
 import { SqliteErasures } from './erasures.ts';
 import { SqliteMappings } from './mappings.ts';
+import { SqliteConsents } from './consents.ts';
+import { SqliteRetention } from './retention.ts';
+import { SqliteProvenance } from './provenance.ts';
+import { SqliteIncidents } from './incidents.ts';
 import { claimRows } from './claim.ts';
 
 /** Options of the embedded store. */
@@ -35,13 +39,11 @@ export interface SqliteStoreOptions {
   maxPageCount?: number;
 }
 
-
 /**
  * The embedded store: better-sqlite3 in WAL mode. Calls are synchronous underneath, so a commit
  * holds the event loop for its fsync; intake's group commit amortises that over every delivery
  * that arrived in the same event-loop turn, and derivation commits a run of deliveries at once.
  */
-
 export class SqliteStore implements Store {
   readonly driver = 'sqlite';
   // Synchronous: a second outstanding commit could not start before the first ended anyway.
@@ -56,6 +58,10 @@ export class SqliteStore implements Store {
   readonly people: SqlitePeople;
   readonly erasures: SqliteErasures;
   readonly mappings: SqliteMappings;
+  readonly consents: SqliteConsents;
+  readonly retention: SqliteRetention;
+  readonly provenance: SqliteProvenance;
+  readonly incidents: SqliteIncidents;
 
   /** @throws PARLEY_STORE_DATA_DIR_UNWRITABLE when the database's folder or file cannot be written */
   constructor(options: SqliteStoreOptions) {
@@ -88,6 +94,10 @@ export class SqliteStore implements Store {
     this.people = new SqlitePeople(facet);
     this.erasures = new SqliteErasures(facet);
     this.mappings = new SqliteMappings(facet);
+    this.consents = new SqliteConsents(facet);
+    this.retention = new SqliteRetention(facet);
+    this.provenance = new SqliteProvenance(facet);
+    this.incidents = new SqliteIncidents(facet);
   }
 
   #commit<T>(transaction: () => T, options: { tookRoom?: boolean } = {}): T {

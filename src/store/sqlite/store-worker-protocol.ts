@@ -7,7 +7,7 @@
 export interface StoreCall { id: number; method: string; args: unknown[] }
 
 /** The store's facets (sub-objects of `Store` kept in files of their own): a call names `<facet>.<method>`. */
-export const FACETS = ['resyncs', 'people', 'erasures', 'mappings'] as const;
+export const FACETS = ['resyncs', 'people', 'erasures', 'mappings', 'incidents', 'consents', 'retention', 'provenance'] as const;
 export type FacetName = typeof FACETS[number];
 export type StoreReply =
   | { id: number; ok: true; value: unknown }

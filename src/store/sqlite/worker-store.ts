@@ -4,6 +4,10 @@ import type { ResyncStore } from '../resync-store.ts';
 import type { PeopleStore } from '../people-store.ts';
 import type { ErasureStore } from '../erasure-store.ts';
 import type { MappingStore } from '../mapping-store.ts';
+import type { ConsentStore } from '../consent-store.ts';
+import type { RetentionStore } from '../retention-store.ts';
+import type { ProvenanceStore } from '../provenance-store.ts';
+import type { IncidentStore } from '../incident-store.ts';
 import type { Store } from '../store.ts';
 import type { SqliteStoreOptions } from './sqlite-store.ts';
 import { packDeliveries } from './packed-deliveries.ts';
@@ -75,6 +79,10 @@ export class WorkerSqliteStore implements Store {
   readonly people: PeopleStore = this.#facet<PeopleStore>('people');
   readonly erasures: ErasureStore = this.#facet<ErasureStore>('erasures');
   readonly mappings: MappingStore = this.#facet<MappingStore>('mappings');
+  readonly consents: ConsentStore = this.#facet<ConsentStore>('consents');
+  readonly retention: RetentionStore = this.#facet<RetentionStore>('retention');
+  readonly provenance: ProvenanceStore = this.#facet<ProvenanceStore>('provenance');
+  readonly incidents: IncidentStore = this.#facet<IncidentStore>('incidents');
 
   #send<T>(call: StoreCall, transfer: TransferListItem[] = []): Promise<T> {
     if (this.#failure) return Promise.reject(errors.STORE_UNAVAILABLE({ reason: this.#failure.message }));

@@ -5,6 +5,8 @@ import { sql as resyncs } from './0004-resyncs.ts';
 import { sql as people } from './0005-people.ts';
 import { sql as erasures } from './0006-erasures.ts';
 import { sql as mappingVersions } from './0007-mapping-versions.ts';
+import { sql as policies } from './0009-policies.ts';
+import { sql as incidents } from './0008-incidents.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -15,4 +17,6 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 5, name: 'people', sql: people },
   { version: 6, name: 'erasures', sql: erasures },
   { version: 7, name: 'mapping-versions', sql: mappingVersions },
+  { version: 8, name: 'incidents', sql: incidents },
+  { version: 9, name: 'policies', sql: policies },
 ];

@@ -8,6 +8,8 @@ import { sql as resyncs } from './0007-resyncs.ts';
 import { sql as people } from './0008-people.ts';
 import { sql as erasures } from './0009-erasures.ts';
 import { sql as mappingVersions } from './0010-mapping-versions.ts';
+import { sql as policies } from './0012-policies.ts';
+import { sql as incidents } from './0011-incidents.ts';
 
 /** Append-only: a released migration is never edited; a change is a new, higher version. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -21,4 +23,6 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 8, name: 'people', sql: people },
   { version: 9, name: 'erasures', sql: erasures },
   { version: 10, name: 'mapping-versions', sql: mappingVersions },
+  { version: 11, name: 'incidents', sql: incidents },
+  { version: 12, name: 'policies', sql: policies },
 ];
