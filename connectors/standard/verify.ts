@@ -1,9 +1,9 @@
-import { headerValue, hmacSha256, safeEqual, type DeliveryRequest, type VerifyResult } from '../../src/connectors/index.ts';
+import { STANDARD_WEBHOOK_HEADERS, headerValue, hmacSha256, safeEqual, type DeliveryRequest, type VerifyResult } from '../../src/connectors/index.ts';
 
 /** Standard Webhooks v1 headers (spec "Signature scheme"): lower-case, as Node gives them. */
-export const ID_HEADER = 'webhook-id';
-export const TIMESTAMP_HEADER = 'webhook-timestamp';
-export const SIGNATURE_HEADER = 'webhook-signature';
+export const ID_HEADER = STANDARD_WEBHOOK_HEADERS.id;
+export const TIMESTAMP_HEADER = STANDARD_WEBHOOK_HEADERS.timestamp;
+export const SIGNATURE_HEADER = STANDARD_WEBHOOK_HEADERS.signature;
 
 /** What verification needs of the config: the keys (current, then previous) and the allowed clock skew. */
 export interface VerifyConfig {

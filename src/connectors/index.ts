@@ -8,6 +8,7 @@ export { answerExcerpt, formValues, parseObject } from './answer-excerpt.ts';
 export { destinationConfigError, destinationUnreachableError } from './destination-errors.ts';
 export { isParleyError } from '../errors.ts';
 export * from './signature.ts';
+export * from './standard-webhooks.ts';
 export { classifyOutboundFailure, isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';
 export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';
