@@ -46,8 +46,8 @@ describe('previewMapping', () => {
     const entry = (field: string) => preview.trace.find((t) => t.field === field)!;
     expect(entry('Posted')).toEqual({ field: 'Posted', kind: 'field', expression: 'occurredAt', fast: true, inputs: { occurredAt: '2018-11-21T00:13:13.153Z' }, result: '2018-11-21T00:13:13.153Z', value: '2018-11-21T00:13:13.153Z', coercion: 'string→datetime' });
     expect(entry('Provider')).toEqual({ field: 'Provider', kind: 'field', expression: '"Twitter"', fast: true, inputs: {}, result: 'Twitter', value: 'Twitter' });
-    expect(entry('IsOutbound')).toMatchObject({ fast: false, inputs: { direction: 'inbound' }, result: false, value: false });
-    expect(entry('Name')).toMatchObject({ fast: false, inputs: { 'author.handle': 'medenhofer', activity: 'mention' } });
+    expect(entry('IsOutbound')).toMatchObject({ fast: true, inputs: { direction: 'inbound' }, result: false, value: false });
+    expect(entry('Name')).toMatchObject({ fast: true, inputs: { 'author.handle': 'medenhofer', activity: 'mention' } });
     expect(entry('Name').value).toBe(preview.operations[0]!.fields.Name);
     // Absent from the event (a reply to a user, not to a tweet): read, found nothing, so no reference.
     expect(entry('ReplyToId')).toEqual({ field: 'ReplyToId', kind: 'reference', expression: 'inReplyTo.networkId', fast: true, inputs: { 'inReplyTo.networkId': undefined }, result: undefined });

@@ -80,8 +80,9 @@ function compileNode(node: AstNode, fields: ReadonlyMap<string, EventField>, com
     const path = plainPath(node);
     return path && crossesNoList(path, fields) ? (input) => walk(input, path) : undefined;
   }
-  const allowed = KEYS[node.type];
-  if (!allowed || Object.keys(node).some((k) => !allowed.includes(k))) return undefined;
+  const allowed = Object.hasOwn(KEYS, node.type) ? KEYS[node.type] : undefined;
+  // A key left undefined by the parser (a call's `name`) says nothing.
+  if (!allowed || Object.entries(node).some(([k, v]) => v !== undefined && !allowed.includes(k))) return undefined;
   switch (node.type) {
     case 'binary': return compileBinary(node, compile);
     case 'condition': return compileCondition(node, compile);
@@ -134,7 +135,7 @@ function compileBinary(node: AstNode, compile: Compile): Closure | undefined {
     case '&': return (input) => text(lhs(input)) + text(rhs!(input));
     case 'in': {
       if (rhsValues) {
-        const set = new Set(rhsValues);
+        const set = new Set<unknown>(rhsValues);
         return (input) => {
           const l = lhs(input);
           if (l === undefined) return false;

@@ -64,9 +64,10 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
   const { source, target, id } = mapping.definition;
   const data = event.data;
   const problems: MappingProblem[] = [];
-  const problem = (key: string, text: string) => problems.push({ mappingId: id, eventId: event.id, key, problem: text });
   if (source.kind !== data.kind) return { matched: false, skipped: `other kind: it takes ${source.kind} events`, problems };
   if (source.network && source.network !== data.network) return { matched: false, skipped: `other network: it takes ${source.network} events`, problems };
+  // Made after the checks above: most mappings do not take most events, and under tsx each named closure costs a defineProperty.
+  const problem = (key: string, text: string) => problems.push({ mappingId: id, eventId: event.id, key, problem: text });
   let when: WhenTrace | undefined;
   if (mapping.when) {
     let result: unknown;
@@ -79,7 +80,6 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
     when = trace ? { expression: mapping.when.source, inputs: inputsOf(mapping.when, data), result: result === undefined ? undefined : plainResult(result), passed: result === true } : undefined;
     if (result !== true) return { matched: false, skipped: 'when false', problems, ...(when ? { when } : {}) };
   }
-  const entry = (e: TraceEntry) => trace?.push(e);
   const fields: Record<string, unknown> = {};
   let failed = false;
   for (const f of mapping.fields) {
@@ -89,7 +89,7 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
     } catch (error) {
       problem(`fields.${f.name}`, (error as Error).message);
       failed = true;
-      if (trace) entry({ ...traced(f.name, 'field', f.expression, data), result: undefined, problem: (error as Error).message });
+      if (trace) trace.push({ ...traced(f.name, 'field', f.expression, data), result: undefined, problem: (error as Error).message });
       continue;
     }
     const made = fieldValue(f, result, object ? fieldsOf(object).get(f.name) : undefined);
@@ -100,7 +100,7 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
       fields[f.name] = made.value;
     }
     if (trace) {
-      entry({
+      trace.push({
         ...traced(f.name, 'field', f.expression, data), result: plainResult(result),
         ...(made.value !== undefined ? { value: made.value } : {}), ...(made.steps.length > 0 ? { coercion: made.steps.join(', ') } : {}),
         ...(made.problem ? { problem: made.problem.text } : {}),
@@ -113,11 +113,11 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
     try {
       const { reference, result } = await planReference(r, data);
       if (reference) references.push(reference);
-      if (trace) entry({ ...tracedAll(r.name, expressions, data), result, ...(reference ? { value: reference } : {}) });
+      if (trace) trace.push({ ...tracedAll(r.name, expressions, data), result, ...(reference ? { value: reference } : {}) });
     } catch (error) {
       problem(`references.${r.name}`, (error as Error).message);
       failed = true;
-      if (trace) entry({ ...tracedAll(r.name, expressions, data), result: undefined, problem: (error as Error).message });
+      if (trace) trace.push({ ...tracedAll(r.name, expressions, data), result: undefined, problem: (error as Error).message });
     }
   }
   if (failed) return { matched: true, problems, ...(when ? { when } : {}) };
@@ -134,7 +134,7 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
     }
     recordKey = key === undefined || key === null ? undefined : String(key);
     if (trace) {
-      entry({
+      trace.push({
         ...traced('target.recordKey', 'recordKey', mapping.recordKey, data), result: plainResult(key),
         ...(recordKey !== undefined ? { value: recordKey } : {}), ...(failure !== undefined ? { problem: failure } : {}),
       });

@@ -73,13 +73,13 @@ const SURROGATE = /[\ud800-\udfff]/;
  * has as many code points as UTF-16 units, and is cut without making the array of its characters.
  */
 export function substring(text: string, start: number, length: number | undefined): string {
+  if (length !== undefined && length <= 0) return '';
   const chars = SURROGATE.test(text) ? Array.from(text) : undefined;
   const count = chars ? chars.length : text.length;
-  const slice = (from: number, to?: number) => (chars ? chars.slice(from, to).join('') : text.slice(from, to));
   const from = count + start < 0 ? 0 : start;
-  if (length === undefined) return slice(from);
-  if (length <= 0) return '';
-  return slice(from, from >= 0 ? from + length : count + from + length);
+  // Array and string `slice` read their bounds alike (negative from the end, fractions truncated), as JSONata's does.
+  const to = length === undefined ? count : from >= 0 ? from + length : count + from + length;
+  return chars ? chars.slice(from, to).join('') : text.slice(from, to);
 }
 
 function buildContains(args: readonly AstNode[], compile: Compile): Closure | undefined {
