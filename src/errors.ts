@@ -151,6 +151,11 @@ export const errors = {
   API_PERSON_LAST_IDENTITY: defineError<{ id: string; identityKey: string }>('PARLEY_API_PERSON_LAST_IDENTITY', 409, 'Identity {identityKey} is the only identity of person {id}: there is nothing to unmerge'),
   API_IDENTITY_LINK_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_IDENTITY_LINK_NOT_FOUND', 404, 'No identity link {id}'),
   API_RESYNC_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_RESYNC_NOT_FOUND', 404, 'No resync {id}'),
+  // `problems`: each located for a person, as mappings' are (`file:line:column`, the key, a message).
+  RULE_INVALID: defineError<{ file: string; problems: Array<{ file: string; line?: number; column?: number; ruleId: string; key: string; message: string }> }>(
+    'PARLEY_RULE_INVALID', 500, 'Crisis rule file {file} is invalid'),
+  API_RULE_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_RULE_NOT_FOUND', 404, 'No crisis rule {id} is loaded'),
+  API_INCIDENT_NOT_FOUND: defineError<{ id: string }>('PARLEY_API_INCIDENT_NOT_FOUND', 404, 'No incident {id}'),
   API_MAPPING_NOT_FOUND: defineError<{ id: string; version?: number }>('PARLEY_API_MAPPING_NOT_FOUND', 404, 'No mapping {id} is in force'),
   API_MAPPING_REFUSED: defineError<{ id: string; problems: Array<{ file: string; line?: number; column?: number; mappingId: string; field?: string; key: string; message: string }> }>(
     'PARLEY_API_MAPPING_REFUSED', 422, 'Mapping {id} was not saved: it does not pass its checks (details.problems); the version in force, if any, stays'),

@@ -9,7 +9,11 @@ import { connectorRoutes } from './api/connectors.ts';
 import { resyncRoutes, type ResyncRouteOptions } from './api/resyncs.ts';
 import { peopleRoutes, type PeopleRouteOptions } from './api/people.ts';
 import { mappingRoutes, type MappingRouteOptions } from './api/mappings.ts';
+import { crisisRoutes } from './api/rules.ts';
+import type { CompiledRule } from './rules/index.ts';
 import { erasureRoutes } from './api/erasures.ts';
+import { consentRoutes } from './api/consent.ts';
+import { provenanceRoutes } from './api/provenance.ts';
 import type { Eraser } from './erasures/eraser.ts';
 import type { DestinationStatus } from './outbox/dispatcher.ts';
 import { eventRoutes } from './api/events.ts';
@@ -57,6 +61,8 @@ export interface AppDependencies {
   people?: Pick<PeopleRouteOptions, 'destinations' | 'recordUrl' | 'onChange'>;
   /** The mapping registry and the catalogs edits and previews are checked against; without it, no /v1/mappings routes. */
   mappings?: Pick<MappingRouteOptions, 'registry' | 'catalogs'>;
+  /** The crisis rules loaded; the /v1/rules and /v1/incidents routes (none loaded: an empty list). */
+  rules?: () => readonly CompiledRule[];
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -118,7 +124,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.eraser) await app.register(erasureRoutes, { store: deps.store, auth, now: deps.now, eraser: deps.eraser });
   await app.register(resyncRoutes, { store: deps.store, auth, now: deps.now, destinations: [], newId: randomUUID, ...deps.resyncs });
   await app.register(peopleRoutes, { store: deps.store, auth, now: deps.now, destinations: [], ...deps.people });
+  await app.register(consentRoutes, { store: deps.store, auth, now: deps.now, policy: deps.config.policies.consent });
+  await app.register(provenanceRoutes, { store: deps.store, auth });
   if (deps.mappings) await app.register(mappingRoutes, { store: deps.store, auth, ...deps.mappings });
+  await app.register(crisisRoutes, { store: deps.store, auth, rules: deps.rules ?? (() => []) });
   await mountSandboxes(app, deps.sandboxes ?? [], deps.dataDir ?? '.');
   return app;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { demoDefaultsInUse } from './config/demo-defaults.ts';
 import { readConfig } from './config/load-config.ts';
-import { resolveMappingsDir } from './config/mappings-dir.ts';
+import { resolveFolder, resolveMappingsDir } from './config/mappings-dir.ts';
 import { errors } from './errors.ts';
 import type { Environment } from './config/environment.ts';
 import { loadDestinations, loadSandboxes, type ActiveDestination } from './connectors/destination-registry.ts';
@@ -17,6 +17,9 @@ import { createPlanner, type Planner } from './outbox/planner.ts';
 import { createPeopleIndexer, type PeopleIndexer } from './people/indexer.ts';
 import { createResyncRunner, type ResyncRunner } from './resyncs/runner.ts';
 import { createEraser } from './erasures/eraser.ts';
+import { compileIntakeDrops } from './policies/intake-drops.ts';
+import { createRetentionJob } from './policies/retention.ts';
+import { createCrisisEngine, loadRules, type CrisisEngine } from './rules/index.ts';
 import { createSuppression } from './erasures/suppression.ts';
 import { createSourcePuller } from './resyncs/pull-source.ts';
 import { loadCatalogCache, saveCatalog } from './mappings/catalog-cache.ts';
@@ -83,6 +86,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
     // config does not have is not loaded, one warning line each, so a Salesforce-only deployment
     // starts with the shipped SAP mappings beside it. The files become versions in the store; edits
     // over the API and to the files (watched) replace the set in force while Parley runs.
+    // eslint-disable-next-line prefer-const -- assigned once below; the registry's onChange, created first, reads it
     let planner: Planner | undefined;
     const registry = createMappingRegistry({
       store, dir: mappingsDir, destinations: destinations.map((d) => d.id), catalogs: () => catalogs,
@@ -98,7 +102,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
     // No mappings, no planning: events stay unplanned until mappings exist.
     let dispatcher: Dispatcher | undefined;
     planner = mappings().length > 0 && roles.includes('planner')
-      ? createPlanner({ store: leadGatedStore(store, 'plan'), mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() })
+      ? createPlanner({ store: leadGatedStore(store, 'plan'), mappings, catalogs: () => catalogs, logger: logger.child({ component: 'planner' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify(), consent: config.policies.consent })
       : undefined;
     // People (issue 20 part 4): the identities index and its linking rules run where planning does, on the plan lead only.
     const peopleIndexer: PeopleIndexer | undefined = roles.includes('planner')
@@ -109,10 +113,18 @@ export async function start(environment: Environment, options: { signal?: AbortS
         onErased: async (keys) => { await eraser.eraseIdentities(keys, { requestedBy: 'source', crmOnly: true }); },
       })
       : undefined;
+    // Crisis rules (rules/<id>.yaml): windows over the stored events, on the plan lead only.
+    // A rule's cases for a CRM this config does not have are left out (as its mappings are): nothing would send them.
+    const rules = loadRules(resolveFolder(loaded, config.rulesDir), { env: process.env })
+      .map((rule) => ({ ...rule, cases: rule.cases.filter((c) => destinations.some((d) => d.id === c.destination)) }));
+    const crisis: CrisisEngine | undefined = roles.includes('planner') && rules.length > 0
+      ? createCrisisEngine({ store, rules: () => rules, logger: logger.child({ component: 'crisis' }), now, newId: uuidv7, onQueued: () => dispatcher?.notify() })
+      : undefined;
     const deriver = createDeriver({
       store: leadGatedStore(store, 'derive'), sources, metrics, logger: logger.child({ component: 'deriver' }), now, newId: uuidv7, dedupWindowMs,
       refuse: (events) => suppression(events),
-      onEventsStored: () => { planner?.notify(); peopleIndexer?.notify(); },
+      dropFields: compileIntakeDrops(config.policies.intake),
+      onEventsStored: () => { planner?.notify(); peopleIndexer?.notify(); crisis?.notify(); },
     });
     const intake = createIntake({ store, metrics, now, newId: uuidv7, maxBatch: config.intake.maxBatchDeliveries, onCommitted: deriver.notify });
     trackPending(metrics, () => store.countPendingDeliveries());
@@ -136,7 +148,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       store, newId: uuidv7, now, logger: logger.child({ component: 'erasures' }), onQueued: () => dispatcher?.notify(),
       destinations: () => destinations.map((d) => ({ name: d.id, purge: dispatcher?.canPurge(d.id) ?? false })),
     });
-    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), recordUrl: (d, object, id) => dispatcher?.recordUrl(d, object, id), onChange: () => peopleIndexer?.notify() }, mappings: { registry, catalogs: () => catalogs }, logger: appLogger, metrics, now });
+    app = await buildApp({ config, store, intake, deriver, sources: served, sandboxes, dataDir: environment.dataDir, connectorStatus: () => dispatcher?.status() ?? [], onReplayed: () => dispatcher?.notify(), ...(planner ? { mappingReplayer: planner } : {}), resyncs, eraser, people: { destinations: destinations.map((d) => d.id), recordUrl: (d, object, id) => dispatcher?.recordUrl(d, object, id), onChange: () => peopleIndexer?.notify() }, mappings: { registry, catalogs: () => catalogs }, rules: () => rules, logger: appLogger, metrics, now });
     // Edited mapping files and other instances' API edits come into force without a restart.
     const stopWatchingMappings = registry.watch();
     // Legal, but rarely meant: say so once at start-up rather than leave the operator guessing.
@@ -157,10 +169,11 @@ export async function start(environment: Environment, options: { signal?: AbortS
     if (roles.includes('intake')) deriver.start();
     planner?.notify();
     peopleIndexer?.notify();
+    crisis?.start();
     const owner = instanceId(environment.instanceId, environment.dataDir);
     // Other instances sharing the store: this one says it is alive, reaps the silent ones' leases,
     // and acts on their wake-ups at once (polling stays the safety net: a heartbeat is also a poll).
-    const wake = { deliveries: () => deriver.poll(), events: () => { planner?.notify(); peopleIndexer?.notify(); }, operations: () => dispatcher?.notify() };
+    const wake = { deliveries: () => deriver.poll(), events: () => { planner?.notify(); peopleIndexer?.notify(); crisis?.notify(); }, operations: () => dispatcher?.notify() };
     stopWakeUps = store.onWake((topic) => wake[topic]());
     stopPresence = startPresence({
       store, instance: owner.id, roles, now, logger: logger.child({ component: 'instances' }),
@@ -169,6 +182,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
         if (roles.includes('intake')) deriver.poll();
         planner?.notify();
         peopleIndexer?.notify();
+        crisis?.notify();
         // Erasures whose deletes are over lose their last identifiers (any planner instance may; it is idempotent).
         if (roles.includes('planner')) eraser.finishRunning().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'finishing erasures failed; will retry'));
       },
@@ -214,19 +228,23 @@ export async function start(environment: Environment, options: { signal?: AbortS
     }
     // Resync jobs run where planning may (any such instance: a job is leased to one at a time).
     if (mappings().length > 0 && roles.includes('planner')) {
-      resyncRunner = createResyncRunner({ store, mappings, catalogs: () => catalogs, owner: owner.id, pull: puller.pull, logger: logger.child({ component: 'resyncs' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify() });
+      resyncRunner = createResyncRunner({ store, mappings, catalogs: () => catalogs, owner: owner.id, pull: puller.pull, logger: logger.child({ component: 'resyncs' }), now, newId: uuidv7, onPlanned: () => dispatcher?.notify(), consent: config.policies.consent });
       if (!options.signal?.aborted) resyncRunner.start();
     }
     const prune = setInterval(() => {
       store.pruneDedupKeys(new Date(now().getTime() - dedupWindowMs)).catch((err: unknown) => logger.warn({ err }, 'pruning dedup keys failed; will retry'));
     }, HOUR_MS);
     prune.unref();
+    // Retention (policies.retention) runs where planning may, on the plan lead only (it checks at each run).
+    const retention = roles.includes('planner') ? createRetentionJob({ store, policy: config.policies.retention, logger: logger.child({ component: 'retention' }), now }) : undefined;
+    retention?.start();
     logger.info({ address, roles, store: store.driver, sources: sources.map((s) => s.id), destinations: destinations.map((d) => d.id), mappings: mappings().length, sandboxes: sandboxes.map((s) => `/sandbox/${s.id}`), dataDir: environment.dataDir }, 'parley listening');
 
     const server = app;
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= (async () => {
       clearInterval(prune);
+      await retention?.stop();
       stopPresence?.();
       stopWakeUps?.();
       stopWatchingMappings();
@@ -242,6 +260,7 @@ export async function start(environment: Environment, options: { signal?: AbortS
       await planner?.catchUp(1_000);
       await planner?.stop();
       await peopleIndexer?.stop();
+      await crisis?.stop();
       await store.close();
     })());
     return { app: server, store, intake, deriver, destinations, get mappings() { return mappings(); }, registry, planner, dispatcher: () => dispatcher, logger, address, stop };

@@ -22,6 +22,11 @@ export function resolveMappingsDir(loaded: Pick<LoadedConfig, 'config' | 'path' 
   return resolved;
 }
 
+/** A folder the config names (`rulesDir`), relative to the config file unless absolute; it need not exist. */
+export function resolveFolder(loaded: Pick<LoadedConfig, 'path'>, folder: string): string {
+  return isAbsolute(folder) ? folder : join(dirname(loaded.path), folder);
+}
+
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();

@@ -3,6 +3,7 @@ import { builtInIds, importConnector, validateSourceDefinition, type ActiveSourc
 import { createDeriver } from '../intake/deriver.ts';
 import { createIntake } from '../intake/intake-service.ts';
 import { createLogger } from '../logging/logger.ts';
+import { createMappingRegistry } from '../mappings/registry.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { buildApp } from '../server.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -29,7 +30,9 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     const newId = () => String(++id);
     const deriver = createDeriver({ store, sources, metrics, logger, now, newId, dedupWindowMs: 1 });
     const intake = createIntake({ store, metrics, now, newId, maxBatch: 1 });
-    const app = await buildApp({ config, store, intake, deriver, sources, logger, metrics, now });
+    // The mapping routes need a registry: an empty one, never loaded (no folder is read).
+    const registry = createMappingRegistry({ store, dir: '', destinations: [], catalogs: () => new Map(), logger, now });
+    const app = await buildApp({ config, store, intake, deriver, sources, logger, metrics, now, mappings: { registry, catalogs: () => new Map() }, rules: () => [] });
     try {
       await app.ready();
       return app.swagger() as unknown as Record<string, unknown>;

@@ -4,6 +4,8 @@ import type { Logger } from '../logging/logger.ts';
 import { mappingsNow, versionsOf, type MappingsSource } from '../mappings/mapping-set.ts';
 import { planOperations, type PlannedOperation } from '../mappings/plan-operations.ts';
 import type { CanonicalData } from '../model/index.ts';
+import { applyConsent, consentLookup } from '../policies/consent.ts';
+import type { ConsentPolicy } from '../policies/policy-schema.ts';
 import type { MappingReplay, NewOperation, PlannedEvent, Store, StoredDeadLetter } from '../store/store.ts';
 
 /** What replaying dead letters of stage `mapping` did. */
@@ -66,6 +68,8 @@ export interface PlannerOptions {
   retryMs?: number;
   /** Called after a step queued operations (the dispatcher listens). */
   onPlanned?: () => void;
+  /** `policies.consent`: fields marked `personal: true` are left out for people without consent (default: granted). */
+  consent?: ConsentPolicy;
 }
 
 /**
@@ -89,6 +93,7 @@ export function createPlanner(options: PlannerOptions): Planner {
   const chunk = options.chunk ?? 100;
   const retryMs = options.retryMs ?? 1000;
   const catalogs = options.catalogs ?? (() => new Map());
+  const consent = options.consent ?? { default: 'granted' as const };
   const mappingsOf = mappingsNow(options.mappings);
   /** Destinations whose catalog planning waits for; each logged once per wait. */
   const waitedFor = new Set<string>();
@@ -135,10 +140,11 @@ export function createPlanner(options: PlannerOptions): Planner {
       const events = await options.store.readDeferredEvents(destination, limit);
       if (events.length === 0) continue;
       const mappings = all.filter((m) => m.definition.target.destination === destination);
+      const consentOf = await consentLookup(options.store.consents, consent, events);
       const plans: PlannedEvent[] = [];
       for (const event of events) {
         const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: mappingInput(event.data) }, known);
-        plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data, versions)), problems: problemsOf(problems) });
+        plans.push({ eventId: event.id, operations: applyConsent(operations, consentOf).map((op) => queued(op, event.data, versions)), problems: problemsOf(problems) });
       }
       await options.store.commitDeferredPlan(destination, plans, { now: options.now() });
       if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
@@ -149,10 +155,11 @@ export function createPlanner(options: PlannerOptions): Planner {
     // A destination with events still deferred is deferred again: its operations keep event order.
     const deferred = targets.filter((d) => !known.has(d) || deferring.has(d));
     const mappings = all.filter((m) => !deferred.includes(m.definition.target.destination));
+    const consentOf = await consentLookup(options.store.consents, consent, events);
     const plans: PlannedEvent[] = [];
     for (const event of events) {
       const { operations, problems } = await planOperations(mappings, { id: event.id, source: event.source, data: mappingInput(event.data) }, known);
-      plans.push({ eventId: event.id, operations: operations.map((op) => queued(op, event.data, versions)), problems: problemsOf(problems), ...(deferred.length > 0 ? { deferred } : {}) });
+      plans.push({ eventId: event.id, operations: applyConsent(operations, consentOf).map((op) => queued(op, event.data, versions)), problems: problemsOf(problems), ...(deferred.length > 0 ? { deferred } : {}) });
     }
     await options.store.commitPlan(plans, { now: options.now() });
     if (plans.some((p) => p.operations.length > 0)) options.onPlanned?.();
@@ -199,7 +206,8 @@ export function createPlanner(options: PlannerOptions): Planner {
         fail(`mapping ${mappingId} still fails on its event`, problems.map((p) => ({ key: p.key, problem: p.problem })));
         continue;
       }
-      replays.push({ id: letter.id, operations: operations.map((op) => queued(op, event.data, versionsOf([mapping]))) });
+      const consentOf = await consentLookup(options.store.consents, consent, [event]);
+      replays.push({ id: letter.id, operations: applyConsent(operations, consentOf).map((op) => queued(op, event.data, versionsOf([mapping]))) });
     }
     const replayed = replays.length > 0 ? await options.store.replayMappingDeadLetters(replays, { now: options.now() }) : [];
     if (replayed.length > 0) options.logger.info({ deadLetters: replayed }, 'mappings ran again on dead letters\' events; their operations are queued');

@@ -4,6 +4,8 @@ import type { Logger } from '../logging/logger.ts';
 import type { CompiledMapping } from '../mappings/compiled-mapping.ts';
 import { mappingsNow, versionsOf, type MappingsSource } from '../mappings/mapping-set.ts';
 import { planOperations } from '../mappings/plan-operations.ts';
+import { applyConsent, consentLookup } from '../policies/consent.ts';
+import type { ConsentPolicy } from '../policies/policy-schema.ts';
 import type { StoredEvent } from '../model/index.ts';
 import { identityOf } from '../outbox/planner.ts';
 import type { StoredResync } from '../store/resync-store.ts';
@@ -36,6 +38,8 @@ export interface ResyncRunnerOptions {
   pollMs?: number;
   /** Called when a page queued operations (the dispatcher listens). */
   onPlanned?: () => void;
+  /** `policies.consent`, as the planner applies it (default: granted). */
+  consent?: ConsentPolicy;
 }
 
 /** Runs resync jobs, one at a time per instance; see `createResyncRunner`. */
@@ -76,9 +80,10 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
   const planPage = async (events: StoredEvent[], mappings: readonly CompiledMapping[], catalogs: ReadonlyMap<string, ObjectCatalog>): Promise<PlannedEvent[]> => {
     const plans: PlannedEvent[] = [];
     const versions = versionsOf(mappings);
+    const consentOf = await consentLookup(options.store.consents, options.consent ?? { default: 'granted' }, events);
     for (const event of events) {
       const { operations } = await planOperations(mappings, { id: event.id, source: event.source, data: mappingInput(event.data) }, catalogs);
-      plans.push({ eventId: event.id, problems: [], operations: operations.map((op) => {
+      plans.push({ eventId: event.id, problems: [], operations: applyConsent(operations, consentOf).map((op) => {
         const mappingVersion = versions.get(op.mappingId);
         return { ...op, id: options.newId(), orderingKey: `${op.destination}:${identityOf(event.data)}`, ...(mappingVersion !== undefined ? { mappingVersion } : {}) };
       }) });
