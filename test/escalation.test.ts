@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, postX, signX, startParley, type TestParley } from './helpers/parley.ts';
 import { until } from './helpers/wait.ts';
 
@@ -11,8 +11,9 @@ import { until } from './helpers/wait.ts';
 // deliveries → Cases in the Salesforce sandbox, read back with jsforce. A negative reply from an
 // account many people follow opens a High-priority Case linked to its SocialPost; the same reply
 // from a small account does not; a direct message asking for a refund opens one too.
+// One service for the file (starting one costs seconds); each test uses ids and people of its own.
 const running: TestParley[] = [];
-afterEach(async () => { for (const p of running.splice(0)) await p.stop(); });
+afterAll(async () => { for (const p of running.splice(0)) await p.stop(); });
 
 const BRAND = '2244994945';
 /** A reply to the brand's post, by an account with `followers` followers. */
@@ -64,16 +65,19 @@ async function start() {
 
 type Row = Record<string, string | null>;
 
+let service: Awaited<ReturnType<typeof start>>;
+beforeAll(async () => { service = await start(); });
+
 describe('escalation rules shipped for Salesforce', () => {
   it('a negative reply from a 50k-follower account opens a High Case linked to its SocialPost; the same reply from a 200-follower account does not', async () => {
-    const { conn, send, settled } = await start();
+    const { conn, send, settled } = service;
     const text = '@brand this is terrible, the worst service ever, I am furious';
     await send(reply('1861111111111111111', 50_000, text));
     await send(reply('1861111111111111112', 200, text));
     await settled();
     const post = async (id: string) => (await conn.query<Row>(`SELECT Id, ParentId, PostUrl FROM SocialPost WHERE ExternalPostId = '${id}'`)).records[0] as Row | undefined;
     const big = await until('the 50k reply linked to a Case', async () => { const p = await post('1861111111111111111'); return p?.ParentId ? p : undefined; }, 20_000);
-    const cases = (await conn.query<Row>('SELECT Id, Subject, Description, Priority, Status FROM Case')).records;
+    const cases = (await conn.query<Row>("SELECT Id, Subject, Description, Priority, Status FROM Case WHERE Subject LIKE 'Negative reply from @esc_%'")).records;
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ Id: big.ParentId, Priority: 'High', Status: 'New', Subject: 'Negative reply from @esc_50000 (50,000 followers)' });
     expect(cases[0]!.Description).toContain(text);
@@ -84,25 +88,25 @@ describe('escalation rules shipped for Salesforce', () => {
   });
 
   it('a direct message asking for a refund opens a Case; a thank-you does not', async () => {
-    const { conn, send, settled } = await start();
+    const { conn, send, settled } = service;
     await send(directMessage('954491830116155001', 'Hi, I was charged twice, I want a refund please'));
     await send(directMessage('954491830116155002', 'Thanks for the quick help yesterday!'));
     await settled();
-    const cases = (await conn.query<Row>('SELECT Id, Subject, Priority FROM Case')).records;
+    const cases = (await conn.query<Row>("SELECT Id, Subject, Priority FROM Case WHERE Subject LIKE 'Direct message from %'")).records;
     expect(cases).toEqual([expect.objectContaining({ Priority: 'High', Subject: expect.stringMatching(/^Direct message from @furiouscamper: Hi, I was charged twice/) })]);
     const dm = (await conn.query<Row>("SELECT ParentId FROM SocialPost WHERE ExternalPostId = '954491830116155001'")).records[0] as Row | undefined;
     expect(dm?.ParentId).toBe(cases[0]!.Id);
   });
 
   it('the Case of a person the org knows as a Contact names that Contact; a person known only as a Lead gets no ContactId', async () => {
-    const { conn, settled, postCreated } = await start();
+    const { conn, settled, postCreated } = service;
     const contact = await conn.sobject('Contact').create({ LastName: 'Lovelace', Email: 'ada@example.com' }) as { id: string };
     await conn.sobject('Lead').create({ LastName: 'Byron', Company: 'Poets', Email: 'byron@example.com' });
     await postCreated('fb-angry-1', 'This is terrible, the worst service ever', { id: 'ada-fb', handle: 'ada.fb', name: 'Ada Lovelace', email: 'ada@example.com', followers: 20_000 });
     await postCreated('fb-angry-2', 'This is terrible, the worst service ever', { id: 'byron-fb', handle: 'byron.fb', name: 'Lord Byron', email: 'byron@example.com', followers: 20_000 });
     await settled();
     const cases = await until('both Cases, Ada\'s with her Contact', async () => {
-      const rows = (await conn.query<Row>('SELECT Id, Subject, ContactId FROM Case')).records;
+      const rows = (await conn.query<Row>("SELECT Id, Subject, ContactId FROM Case WHERE Subject LIKE '%.fb (%'")).records;
       return rows.length === 2 && rows.some((c) => c.ContactId) ? rows : undefined;
     }, 20_000);
     expect(cases.find((c) => c.Subject!.includes('@ada.fb'))!.ContactId).toBe(contact.id);
