@@ -57,13 +57,16 @@ describe('previewMapping', () => {
     });
   });
 
-  it('a mapping that does not apply: only why (its when, or its kind or network), no field evaluated', async () => {
+  it('a mapping whose when is false writes nothing but still traces its fields; one of another kind or network: only why', async () => {
     const dm = xEvent('docs-dm-message-create.json', 'interaction');
     const preview = await previewMapping(mapping('sf-x-post'), dm, catalog);
-    expect(preview).toEqual({
-      mappingId: 'sf-x-post', matched: false, skipped: 'when false', operations: [], problems: [], trace: [],
+    expect(preview).toMatchObject({
+      mappingId: 'sf-x-post', matched: false, skipped: 'when false', operations: [], problems: [],
       when: { expression: mapping('sf-x-post').definition.when, inputs: { activity: 'message' }, result: false, passed: false },
     });
+    const m = mapping('sf-x-post');
+    expect(preview.trace.map((t) => t.field)).toEqual([...m.fields.map((f) => f.name), ...m.references.map((r) => r.name)]);
+    expect(preview.trace.find((t) => t.field === 'ExternalPostId')).toMatchObject({ result: (dm.data as { networkId: string }).networkId });
     expect(await previewMapping(mapping('sf-x-persona'), dm, catalog)).toEqual({ mappingId: 'sf-x-persona', matched: false, skipped: 'other kind: it takes identity events', operations: [], problems: [], trace: [] });
     const facebookOnly = parseMapping('id: p\nsource: { kind: interaction, network: facebook }\ntarget: { destination: salesforce, object: SocialPost, operation: create }\nfields: { Name: text }', 'p.yaml');
     expect((await previewMapping(facebookOnly, dm)).skipped).toBe('other network: it takes facebook events');

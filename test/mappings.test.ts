@@ -30,7 +30,7 @@ const base = 'id: example\nsource: { kind: interaction }\ntarget: { destination:
 
 describe('shipped Salesforce mappings', () => {
   it('load, compile and fit the Salesforce catalog', () => {
-    expect(shipped.map((m) => m.definition.id).sort()).toEqual(['sf-escalate-case', 'sf-escalate-dm-case', 'sf-escalate-dm-link', 'sf-escalate-link', 'sf-social-direct-message', 'sf-social-persona', 'sf-social-post', 'sf-social-post-delete', 'sf-x-direct-message', 'sf-x-follow', 'sf-x-persona', 'sf-x-persona-update', 'sf-x-post', 'sf-x-post-delete']);
+    expect(shipped.map((m) => m.definition.id).sort()).toEqual(['sf-escalate-case', 'sf-escalate-dm-case', 'sf-social-direct-message', 'sf-social-persona', 'sf-social-post', 'sf-social-post-delete', 'sf-x-direct-message', 'sf-x-follow', 'sf-x-persona', 'sf-x-persona-update', 'sf-x-post', 'sf-x-post-delete']);
     for (const mapping of shipped) expect(checkAgainstCatalog(mapping, catalog), mapping.definition.id).toEqual([]);
   });
 
@@ -191,7 +191,7 @@ describe('mappings at start-up', () => {
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
     });
     try {
-      expect(parley.parley.mappings.map((m) => m.definition.id)).toHaveLength(14);
+      expect(parley.parley.mappings.map((m) => m.definition.id)).toHaveLength(12);
     } finally {
       await parley.stop();
     }

@@ -15,6 +15,8 @@ export interface CatalogCheckView {
   /** `source`: the expression's text, for a literal's type; undefined when not known. */
   fields: ReadonlyArray<{ name: string; source?: string | undefined }>;
   references: ReadonlyArray<{ name: string; object: string; parentOf: boolean; parentObject?: string; match: ReadonlyArray<{ object: string; field: string }> }>;
+  /** `link`: the event's record of `object`, found by `matchKey`, whose `field` is set to the target. */
+  link?: { object: string; matchKey: string; field: string } | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export function catalogViewOf(mapping: CompiledMapping): CatalogCheckView {
     // A mapped field writes the map's values, not its expression's: no literal to check.
     fields: mapping.fields.map((f) => ({ name: f.name, source: (f as { map?: unknown }).map === undefined ? f.expression.source : undefined })),
     references: mapping.references.map((r) => ({ name: r.name, object: r.object, parentOf: r.parentOf, ...(r.parentObject ? { parentObject: r.parentObject } : {}), match: r.match })),
+    ...(mapping.link ? { link: { object: mapping.link.object, matchKey: mapping.link.matchKey, field: mapping.link.field } } : {}),
   };
 }
 
@@ -88,6 +91,22 @@ export function catalogProblems(view: CatalogCheckView, catalog: ObjectCatalog):
     if (missing.length > 0) problems.push({ key: 'fields', message: `${object.name} requires ${missing.join(', ')} on ${target.operation}; map ${missing.length > 1 ? 'them' : 'it'} (or reference ${missing.length > 1 ? 'them' : 'it'})` });
   }
   for (const reference of view.references) problems.push(...referenceProblems(reference, object, view, catalog));
+  if (view.link) problems.push(...linkProblems(view.link, view, catalog));
+  return problems;
+}
+
+/** `link`: its object exists and can be updated, its match key is a field, its field refers to the target's object. */
+function linkProblems(link: NonNullable<CatalogCheckView['link']>, view: CatalogCheckView, catalog: ObjectCatalog): FoundProblem[] {
+  const linked = catalog.objects.find((o) => o.name === link.object);
+  if (!linked) return [{ key: 'link.object', at: 'value', ...unknownObject(view.target.destination, link.object, catalog) }];
+  const problems: FoundProblem[] = [];
+  if (!linked.updateable) problems.push({ key: 'link.object', at: 'value', message: `${linked.name} does not allow update: its ${link.field} cannot be set` });
+  if (!field(linked, link.matchKey)) problems.push({ key: 'link.matchKey', at: 'value', ...unknownField(linked, link.matchKey) });
+  const f = field(linked, link.field);
+  if (!f) problems.push({ key: 'link.field', at: 'value', ...unknownField(linked, link.field) });
+  else if (f.valueType !== 'reference' || !(f.referenceTo ?? []).includes(view.target.object)) {
+    problems.push({ key: 'link.field', at: 'value', message: `${linked.name}.${link.field} does not refer to ${view.target.object}${f.referenceTo ? ` (it refers to ${f.referenceTo.join(', ')})` : ''}` });
+  } else if (!f.updateable) problems.push({ key: 'link.field', at: 'value', message: `${linked.name}.${link.field} cannot be written on update` });
   return problems;
 }
 

@@ -158,6 +158,7 @@ function catalogView(definition: MappingFile): CatalogCheckView {
     references: Object.entries(definition.references).map(([name, spec]) => ({
       name, object: spec.object, parentOf: spec.parentOf !== undefined, ...(typeof spec.parentOf === 'string' ? { parentObject: spec.parentOf } : {}), match: (spec.match ?? []).map((m) => ({ object: m.object, field: m.field })),
     })),
+    ...(definition.link ? { link: { object: definition.link.object, matchKey: definition.link.matchKey, field: definition.link.field } } : {}),
   };
 }
 

@@ -58,6 +58,8 @@ export interface CompiledMapping {
   references: CompiledReference[];
   /** The fields marked `personal: true`, in file order. */
   personalFields: string[];
+  /** `link`: the event's record of `object` that gets `field` set to this mapping's record. */
+  link?: { object: string; matchKey: string; field: string; key: CompiledExpression };
   /** The line in the file of a key such as `fields.Content`, for messages. */
   lineOf?: (key: string) => number | undefined;
 }
@@ -112,9 +114,11 @@ export function compileMapping(definition: MappingFile, file: string): { mapping
     const key = compile(`references.${name}.key`, spec.key);
     return key ? [{ name, object: spec.object, key, firstOfIdentity: false, bind: spec.bind, parentOf: spec.parentOf !== undefined, ...(typeof spec.parentOf === 'string' ? { parentObject: spec.parentOf } : {}), match }] : [];
   });
+  const linkKey = definition.link === undefined ? undefined : compile('link.key', definition.link.key);
+  const link = definition.link && linkKey ? { object: definition.link.object, matchKey: definition.link.matchKey, field: definition.link.field, key: linkKey } : undefined;
   if (issues.length > 0) return { issues };
   const personalFields = fields.filter((f) => f.personal).map((f) => f.name);
-  return { mapping: { definition, file, ...(when ? { when } : {}), ...(recordKey ? { recordKey } : {}), fields, references, personalFields }, issues };
+  return { mapping: { definition, file, ...(when ? { when } : {}), ...(recordKey ? { recordKey } : {}), fields, references, personalFields, ...(link ? { link } : {}) }, issues };
 }
 
 /** A field spec's parts: its expression (or literal) and the rest of what a compiled field holds. */

@@ -116,7 +116,24 @@ export const MappingFile = z.object({
   }).strict(),
   fields: z.record(z.string().min(1), FieldSpec).default({}),
   references: z.record(z.string().min(1), ReferenceSpec).default({}),
+  /**
+   * A second target from the same event: once this mapping's record is written, the event's record
+   * of `object` (found by `matchKey` = `key`) gets `field` set to it. E.g. an escalation Case links
+   * the post's SocialPost to itself: `link: { object: SocialPost, matchKey: ExternalPostId, key:
+   * networkId, field: ParentId }`. One mapping, one condition: the Case and its link never disagree.
+   */
+  link: z.object({
+    object: z.string().min(1),
+    matchKey: z.string().min(1),
+    /** Expression giving the linked record's `matchKey` value (the post's `networkId`). */
+    key: Expression,
+    /** The linked record's reference field set to this mapping's record. */
+    field: z.string().min(1),
+  }).strict().optional(),
 }).strict().superRefine((mapping, ctx) => {
+  if (mapping.link && mapping.target.recordKey === undefined && mapping.target.matchKey === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['link'], message: 'needs target.recordKey (or a matchKey): the linked record refers to this one by its key' });
+  }
   const { operation, matchKey } = mapping.target;
   if ((operation === 'upsert' || operation === 'update' || operation === 'delete') && !matchKey) {
     ctx.addIssue({ code: 'custom', path: ['target', 'matchKey'], message: `is required for ${operation}: it says which record to write` });

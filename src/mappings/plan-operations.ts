@@ -61,6 +61,7 @@ export async function planOperations(
     const run = await runMapping(mapping, event, object);
     problems.push(...run.problems);
     if (run.operation) operations.push(run.operation);
+    if (run.linkOperation) operations.push(run.linkOperation);
   }
   return { operations, problems };
 }

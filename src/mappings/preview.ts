@@ -8,9 +8,10 @@ export type { TraceEntry, WhenTrace } from './run-mapping.ts';
 /**
  * What a mapping would do with one event, and why: the answer of `POST /v1/mappings/:id/preview`.
  *
- * When the mapping does not apply (another kind or network, or `when` not true), `operations` and
- * `trace` are empty: only `when` (its expression, inputs and result) and `skipped` say why. The
- * fields are not evaluated then, because the planner does not evaluate them either.
+ * When `when` is not true, nothing would be written (`operations` and `problems` empty), but `trace`
+ * still shows what each field would be if it were, beside `when` (expression, inputs, result) and
+ * `skipped`. For an event of another kind or network, only `skipped` says why (the fields read paths
+ * such an event does not have).
  */
 export interface MappingPreview {
   mappingId: string;
@@ -44,6 +45,6 @@ export async function previewMapping(mapping: CompiledMapping, event: MappedEven
   const run = await runMapping(mapping, event, object, trace);
   return {
     mappingId: id, matched: run.matched, ...(run.when ? { when: run.when } : {}), ...(run.skipped !== undefined ? { skipped: run.skipped } : {}),
-    operations: run.operation ? [run.operation] : [], problems: run.problems, trace,
+    operations: [...(run.operation ? [run.operation] : []), ...(run.linkOperation ? [run.linkOperation] : [])], problems: run.problems, trace,
   };
 }

@@ -11,9 +11,9 @@ import type { MappedEvent, MappingProblem, PlannedOperation } from './plan-opera
 
 /** What one target field, reference or record key gave, for a preview. */
 export interface TraceEntry {
-  /** The target field (`Name`), reference (`PersonaId`) or `target.recordKey`. */
+  /** The target field (`Name`), reference (`PersonaId`), `target.recordKey` or `link.key`. */
   field: string;
-  kind: 'field' | 'reference' | 'recordKey';
+  kind: 'field' | 'reference' | 'recordKey' | 'link';
   /** The expression as written (a reference's key, or its match rules' values joined by `; `). */
   expression: string;
   /** Evaluated without JSONata (fast-path.ts). */
@@ -48,6 +48,8 @@ export interface MappingRun {
   when?: WhenTrace;
   /** The write it asks for; absent when it did not apply or a problem stopped it. */
   operation?: PlannedOperation;
+  /** With `link`: the update of the event's linked record that sets its reference to this one. */
+  linkOperation?: PlannedOperation;
   problems: MappingProblem[];
 }
 
@@ -57,8 +59,9 @@ export interface MappingRun {
  * the other fields are still evaluated, so one pass reports every problem.
  * @param object the target object's catalog entry, to convert values to its field types; without
  *   it values pass as they are
- * @param trace when given, one entry per field, reference and record key is pushed to it (none
- *   when the mapping does not apply to the event: `when` and `skipped` say why)
+ * @param trace when given, one entry per field, reference, record key and link is pushed to it:
+ *   also when `when` is not true (what the mapping would write if it were; no operation, and no
+ *   problems, as nothing would be written), not when the event is of another kind or network
  */
 export async function runMapping(mapping: CompiledMapping, event: MappedEvent, object: CatalogObject | undefined, trace?: TraceEntry[]): Promise<MappingRun> {
   const { source, target, id } = mapping.definition;
@@ -78,7 +81,12 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
       return { matched: false, skipped: `when failed: ${(error as Error).message}`, problems, ...(trace ? { when: { expression: mapping.when.source, inputs: inputsOf(mapping.when, data), result: undefined, passed: false } } : {}) };
     }
     when = trace ? { expression: mapping.when.source, inputs: inputsOf(mapping.when, data), result: result === undefined ? undefined : plainResult(result), passed: result === true } : undefined;
-    if (result !== true) return { matched: false, skipped: 'when false', problems, ...(when ? { when } : {}) };
+    if (result !== true) {
+      if (!trace) return { matched: false, skipped: 'when false', problems };
+      // A preview still shows what each field would be: authors see their fields while the condition is off.
+      await runMapping({ ...mapping, when: undefined } as CompiledMapping, event, object, trace);
+      return { matched: false, skipped: 'when false', problems, ...(when ? { when } : {}) };
+    }
   }
   const fields: Record<string, unknown> = {};
   let failed = false;
@@ -150,7 +158,34 @@ export async function runMapping(mapping: CompiledMapping, event: MappedEvent, o
     ...(target.matchKey ? { matchKey: target.matchKey } : {}), ...(matchValue !== undefined ? { matchValue } : {}),
     ...(recordKey !== undefined ? { recordKey } : {}), fields, references, ...(personal.length > 0 ? { personal } : {}),
   };
-  return { matched: true, operation, problems, ...(when ? { when } : {}) };
+  const linkOperation = mapping.link && recordKey !== undefined ? await planLink(mapping, event, recordKey, problem, trace) : undefined;
+  return { matched: true, operation, ...(linkOperation ? { linkOperation } : {}), problems, ...(when ? { when } : {}) };
+}
+
+/**
+ * The `link` write: an update of the event's record of `link.object` (found by its match key) that
+ * sets `link.field` to this mapping's record once that is written (a reference that waits for it).
+ * Nothing when the key gives nothing for this event.
+ */
+async function planLink(mapping: CompiledMapping, event: MappedEvent, recordKey: string, problem: (key: string, text: string) => void, trace?: TraceEntry[]): Promise<PlannedOperation | undefined> {
+  const link = mapping.link!;
+  const { target, id } = mapping.definition;
+  let key: unknown;
+  try {
+    key = await link.key.evaluate(event.data);
+  } catch (error) {
+    problem('link.key', (error as Error).message);
+    if (trace) trace.push({ ...traced(link.field, 'link', link.key, event.data), result: undefined, problem: (error as Error).message });
+    return undefined;
+  }
+  const matchValue = key === undefined || key === null || key === '' ? undefined : String(key);
+  const reference = { field: link.field, object: target.object, key: recordKey, bind: 'wait' as const };
+  if (trace) trace.push({ ...traced(link.field, 'link', link.key, event.data), result: plainResult(key), ...(matchValue !== undefined ? { value: { [link.matchKey]: matchValue, ...reference } } : {}) });
+  if (matchValue === undefined) return undefined;
+  return {
+    mappingId: id, eventId: event.id, destination: target.destination, object: link.object, operation: 'update',
+    matchKey: link.matchKey, matchValue, recordKey: matchValue, fields: { [link.matchKey]: matchValue }, references: [reference],
+  };
 }
 
 const fieldIndex = new WeakMap<CatalogObject, Map<string, CatalogField>>();
