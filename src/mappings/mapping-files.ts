@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { listMappingFiles } from './load-mappings.ts';
 
 /** One mapping file as found on disk: `mappings/<destination>/<id>.yaml`. */
 export interface MappingFileText {
@@ -31,16 +32,8 @@ export function digestOf(text: string): string {
  * missing root means no files. Reads only; validation is the caller's.
  */
 export function readMappingFiles(root: string): MappingFileText[] {
-  if (!existsSync(root)) return [];
-  const found: MappingFileText[] = [];
-  for (const folder of readdirSync(root).sort()) {
-    const dir = join(root, folder);
-    if (!statSync(dir).isDirectory()) continue;
-    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-      const path = join(dir, name);
-      const text = readFileSync(path, 'utf8');
-      found.push({ id: name.replace(/\.ya?ml$/, ''), destination: folder, file: shown(path), text, digest: digestOf(text) });
-    }
-  }
-  return found;
+  return listMappingFiles(root).map(({ path, expected }) => {
+    const text = readFileSync(path, 'utf8');
+    return { id: expected.id, destination: expected.destination, file: shown(path), text, digest: digestOf(text) };
+  });
 }
