@@ -1,3 +1,4 @@
+import { createStepLoop } from '../instances/step-loop.ts';
 import { mappingInput } from '../mappings/enrich-event.ts';
 import type { ObjectCatalog } from '../connectors/destination.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -104,10 +105,6 @@ export function createPlanner(options: PlannerOptions): Planner {
     waitedFor.clear();
     for (const d of missing) waitedFor.add(d);
   };
-  let current: Promise<number> = Promise.resolve(0);
-  let scheduled = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
 
   /** A planned operation as queued, naming the version of the mapping that made it. */
   const queued = (op: PlannedOperation, data: CanonicalData, versions: ReadonlyMap<string, number>): NewOperation => {
@@ -166,24 +163,8 @@ export function createPlanner(options: PlannerOptions): Planner {
     return events.length;
   };
 
-  const step = (limit: number): Promise<number> => {
-    current = current.catch(() => 0).then(() => runStep(limit));
-    return current;
-  };
-
-  const schedule = (delayMs: number): void => {
-    if (stopped || scheduled) return;
-    scheduled = true;
-    const run = () => {
-      timer = undefined;
-      step(chunk).then(
-        // Until a step finds nothing: a step that ran deferred events has not looked at new ones yet.
-        (n) => { scheduled = false; if (n > 0) schedule(0); },
-        (err: unknown) => { scheduled = false; options.logger.warn({ err }, 'planning failed; retrying'); schedule(retryMs); },
-      );
-    };
-    if (delayMs > 0) timer = setTimeout(run, delayMs); else setImmediate(run);
-  };
+  // Until a step finds nothing: a step that ran deferred events has not looked at new ones yet.
+  const loop = createStepLoop({ run: runStep, args: [chunk] as [number], retryMs, onError: (err) => options.logger.warn({ err }, 'planning failed; retrying') });
 
   const replay = async (letters: StoredDeadLetter[]): Promise<MappingReplayOutcome> => {
     const replays: MappingReplay[] = [];
@@ -217,23 +198,11 @@ export function createPlanner(options: PlannerOptions): Planner {
   return {
     replay,
     mappingsWritingTo: (destination) => mappingsOf().filter((m) => m.definition.target.destination === destination).map((m) => m.definition.id),
-    notify: () => schedule(0),
-    step,
-    async catchUp(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const planned = await step(chunk);
-        // Events deferred for a destination whose catalog has not arrived: not caught up, but
-        // nothing to do here until it does.
-        if (planned < 0) return false;
-        if (planned === 0) return true;
-      }
-      return false;
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current.catch(() => 0);
-    },
+    notify: () => loop.notify(),
+    step: (limit) => loop.step(limit),
+    // Events deferred for a destination whose catalog has not arrived (a step answers -1): not caught
+    // up, but nothing to do here until it does.
+    catchUp: (timeoutMs) => loop.catchUp(timeoutMs, chunk),
+    stop: () => loop.stop(),
   };
 }

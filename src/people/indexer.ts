@@ -1,4 +1,5 @@
 import type { ObjectCatalog } from '../connectors/destination.ts';
+import { createStepLoop } from '../instances/step-loop.ts';
 import type { Logger } from '../logging/logger.ts';
 import { mappingsNow, type MappingsSource } from '../mappings/mapping-set.ts';
 import type { StoredEvent } from '../model/index.ts';
@@ -50,10 +51,6 @@ export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexe
   const chunk = options.chunk ?? 200;
   const retryMs = options.retryMs ?? 1000;
   const people = options.store.people;
-  let current: Promise<number> = Promise.resolve(0);
-  let scheduled = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
 
   const indexEvents = async (): Promise<number> => {
     const { events, cursor } = await people.readIndexable(chunk);
@@ -94,37 +91,13 @@ export function createPeopleIndexer(options: PeopleIndexerOptions): PeopleIndexe
     return (await indexEvents()) + (await moveParents());
   };
 
-  const step = (): Promise<number> => {
-    current = current.catch(() => 0).then(runStep);
-    return current;
-  };
-
-  const schedule = (delayMs: number): void => {
-    if (stopped || scheduled) return;
-    scheduled = true;
-    const run = () => {
-      timer = undefined;
-      step().then(
-        (n) => { scheduled = false; if (n > 0) schedule(0); },
-        (err: unknown) => { scheduled = false; options.logger.warn({ err }, 'indexing people failed; retrying'); schedule(retryMs); },
-      );
-    };
-    if (delayMs > 0) timer = setTimeout(run, delayMs); else setImmediate(run);
-  };
+  const loop = createStepLoop({ run: runStep, args: [], retryMs, onError: (err) => options.logger.warn({ err }, 'indexing people failed; retrying') });
 
   return {
-    notify: () => schedule(0),
-    step,
-    async catchUp(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) if ((await step()) === 0) return true;
-      return false;
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current.catch(() => 0);
-    },
+    notify: () => loop.notify(),
+    step: () => loop.step(),
+    catchUp: (timeoutMs) => loop.catchUp(timeoutMs),
+    stop: () => loop.stop(),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import { createStepLoop } from '../instances/step-loop.ts';
 import type { IncidentWrite } from '../store/incident-store.ts';
 import type { NewOperation, Store } from '../store/store.ts';
 import { AlertSender, type AlertBackoff } from './alert-sender.ts';
@@ -67,12 +68,9 @@ export function createCrisisEngine(options: CrisisEngineOptions): CrisisEngine {
   const retryMs = options.retryMs ?? 1000;
   const { store, logger } = options;
   const alerts = new AlertSender({ store, logger, now: options.now, ...(options.alertBackoff ? { backoff: options.alertBackoff } : {}) });
-  let stepping: Promise<number> = Promise.resolve(0);
   let sending: Promise<number> = Promise.resolve(0);
   let stopped = false;
   let started = false;
-  let scheduled = false;
-  let timer: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
   const runStep = async (): Promise<number> => {
@@ -148,10 +146,6 @@ export function createCrisisEngine(options: CrisisEngineOptions): CrisisEngine {
     return page.events.length;
   };
 
-  const step = (): Promise<number> => {
-    stepping = stepping.catch(() => 0).then(runStep);
-    return stepping;
-  };
 
   const sendAlerts = (): Promise<number> => {
     sending = sending.catch(() => 0).then(async () => ((await store.holdsLead('plan')) ? alerts.sendDue(options.rules()) : 0));
@@ -163,42 +157,27 @@ export function createCrisisEngine(options: CrisisEngineOptions): CrisisEngine {
     sendAlerts().catch((err: unknown) => logger.warn({ err }, 'sending crisis alerts failed; retrying at the next tick'));
   };
 
-  const schedule = (delayMs: number): void => {
-    if (!started || stopped || scheduled) return;
-    scheduled = true;
-    const run = () => {
-      timer = undefined;
-      step().then(
-        (n) => { scheduled = false; if (n > 0) schedule(0); },
-        (err: unknown) => { scheduled = false; logger.warn({ err }, 'the crisis engine\'s step failed; retrying'); schedule(retryMs); },
-      );
-    };
-    if (delayMs > 0) timer = setTimeout(run, delayMs); else setImmediate(run);
-  };
+  const loop = createStepLoop({ run: runStep, args: [], retryMs, enabled: () => started, onError: (err) => logger.warn({ err }, 'the crisis engine\'s step failed; retrying') });
+  const schedule = () => loop.notify();
 
   return {
     start() {
       if (started || stopped) return;
       started = true;
       for (const rule of options.rules()) if (rule.alertOff) logger.warn({ ruleId: rule.id, reason: rule.alertOff }, 'a crisis rule\'s alert is off: incidents open without calling its webhook');
-      ticker = setInterval(() => { schedule(0); scheduleAlerts(); }, tickMs);
+      ticker = setInterval(() => { schedule(); scheduleAlerts(); }, tickMs);
       ticker.unref();
-      schedule(0);
+      schedule();
       scheduleAlerts();
     },
-    notify: () => schedule(0),
-    step,
+    notify: schedule,
+    step: () => loop.step(),
     sendAlerts,
-    async catchUp(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) if ((await step()) === 0) return true;
-      return false;
-    },
+    catchUp: (timeoutMs) => loop.catchUp(timeoutMs),
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
       if (ticker) clearInterval(ticker);
-      await Promise.all([stepping.catch(() => 0), sending.catch(() => 0)]);
+      await Promise.all([loop.stop(), sending.catch(() => 0)]);
       await alerts.close();
     },
   };
