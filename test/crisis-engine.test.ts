@@ -1,7 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { alertReceiver as alertReceiverOn } from './helpers/alert-receiver.ts';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,25 +16,7 @@ const T0 = Date.UTC(2026, 11, 1, 12);
 const S = 1000, M = 60 * S;
 const RULE = 'negative-mentions-burst';
 
-/** A local alert receiver that checks each delivery's Standard Webhooks signature, answering `status()` (200 unless told). */
-async function alertReceiver() {
-  const received: Array<{ headers: IncomingHttpHeaders; body: { type: string; incident: { id: string }; count: number; group: string }; signed: boolean }> = [];
-  const answers: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const id = String(req.headers['webhook-id']), timestamp = String(req.headers['webhook-timestamp']);
-      const expected = `v1,${createHmac('sha256', KEY).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-      received.push({ headers: req.headers, body: JSON.parse(body) as never, signed: String(req.headers['webhook-signature']).split(' ').includes(expected) });
-      res.statusCode = answers.shift() ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, received, answers, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+const alertReceiver = () => alertReceiverOn(KEY);
 
 let clock = T0;
 let ids = 0;

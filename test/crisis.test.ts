@@ -1,7 +1,6 @@
 import jsforce from 'jsforce';
+import { alertReceiver as alertReceiverOn } from './helpers/alert-receiver.ts';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,21 +19,9 @@ const KEY = randomBytes(32);
 const standardSecret = 'whsec_' + randomBytes(24).toString('base64');
 
 async function alertReceiver() {
-  const received: Array<{ headers: IncomingHttpHeaders; body: { type: string; incident: { id: string } }; signed: boolean }> = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const id = String(req.headers['webhook-id']), timestamp = String(req.headers['webhook-timestamp']);
-      const expected = `v1,${createHmac('sha256', KEY).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-      received.push({ headers: req.headers, body: JSON.parse(body) as never, signed: String(req.headers['webhook-signature']).split(' ').includes(expected) });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, received };
+  const receiver = await alertReceiverOn(KEY);
+  closers.push(receiver.close);
+  return receiver;
 }
 
 /** A listening tool's negative mention of a product (Standard Webhooks `mention.created`), signed as the spec says. */
