@@ -142,26 +142,26 @@ describe('several instances on one PostgreSQL', () => {
   it('with Redis, two instances together never call the CRM faster than the destination\'s configured rate', async () => {
     sandbox = await startSalesforceSandbox({}, mkdtempSync(join(tmpdir(), 'parley-instances-sb-')));
     expect(await sandbox.faults({ latencyMs: 30 })).toBe(200);
-    // The shipped config, one call at a time and 1 s apart for the destination, whatever instance makes it.
+    // The shipped config, one call at a time and 0.5 s apart for the destination, whatever instance makes it.
     const dir = mkdtempSync(join(tmpdir(), 'parley-instances-config-'));
     temp.push(dir);
     const config = readFileSync(join(root, 'parley.yaml'), 'utf8')
       .replace(/^mappingsDir: mappings/m, `mappingsDir: ${join(root, 'mappings')}`)
-      .replace('    # maxConcurrent: 4 ', '    maxConcurrent: 1 ').replace('    # minTimeMs: 0 ', '    minTimeMs: 1000 ')
+      .replace('    # maxConcurrent: 4 ', '    maxConcurrent: 1 ').replace('    # minTimeMs: 0 ', '    minTimeMs: 500 ')
       // Its own keys in Redis: an earlier run's limiter state is not this one's.
       .replace('  url: ${REDIS_URL:-}', `  url: \${REDIS_URL:-}\n  keyPrefix: parley-test-${randomBytes(4).toString('hex')}`);
     expect(config).toContain('keyPrefix: parley-test-');
-    expect(config).toContain('    minTimeMs: 1000 ');
+    expect(config).toContain('    minTimeMs: 500 ');
     writeFileSync(join(dir, 'parley.yaml'), config);
     const env = { PARLEY_CONFIG: join(dir, 'parley.yaml'), REDIS_URL };
     const a = await startInstance(env);
     const b = await startInstance(env);
     // Calls counted by the CRM every 200 ms while both instances have work: tweets from many
-    // identities keep arriving for 15 s, so each instance always has something to send.
+    // identities keep arriving for 7.5 s, so each instance always has something to send.
     const samples: Array<{ at: number; calls: number }> = [];
     let sampling = true;
     const sampler = (async () => { while (sampling) { samples.push({ at: Date.now(), calls: (await sandbox.stats()).totalCalls }); await new Promise((r) => setTimeout(r, 200)); } })();
-    const ids = await postTweets([a, b], 10_000, 300, 150, 50);
+    const ids = await postTweets([a, b], 10_000, 150, 75, 50);
     // Watched in the store, not the CRM: reading the CRM would be calls of its own.
     await until('every tweet written', async () => {
       const { rows } = await db.query("SELECT COUNT(*) FILTER (WHERE object = 'SocialPost' AND state = 'done') AS posts, COUNT(*) FILTER (WHERE state IN ('pending', 'leased')) AS open FROM operations");
@@ -171,14 +171,14 @@ describe('several instances on one PostgreSQL', () => {
     await sampler;
     const found = await postsById();
     expect(ids.filter((id) => found.get(id) !== 1), 'tweets not written exactly once').toEqual([]);
-    // In any 6 s, at most 6000 / 1000 + 1 call starts; +1 for where the samples fall. Each
+    // In any 3 s, at most 3000 / 500 + 1 call starts; +1 for where the samples fall. Each
     // instance on its own limits would make up to twice that.
     let most = 0;
     for (const s of samples) {
-      const later = samples.filter((t) => t.at >= s.at && t.at - s.at <= 6_000).at(-1)!;
+      const later = samples.filter((t) => t.at >= s.at && t.at - s.at <= 3_000).at(-1)!;
       most = Math.max(most, later.calls - s.calls);
     }
-    expect(most, 'most CRM calls in any 6 s by both instances together').toBeLessThanOrEqual(8);
+    expect(most, 'most CRM calls in any 3 s by both instances together').toBeLessThanOrEqual(8);
     expect(samples.at(-1)!.calls - samples[0]!.calls, 'the CRM was called').toBeGreaterThan(10);
   }, 240_000);
 });

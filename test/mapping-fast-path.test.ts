@@ -165,7 +165,8 @@ describe('the fast path', () => {
         }
       }
     }
-    expect(compared).toBeGreaterThan(20_000);
+    // Thousands of comparisons: every shipped expression, each of its paths removed or given each wrong type.
+    expect(compared).toBeGreaterThan(10_000);
     // Lists and objects go to JSONata; removed fields, null and most scalars do not.
     expect(served / compared).toBeGreaterThan(0.5);
   });
