@@ -90,10 +90,10 @@ export function createMappingRegistry(options: MappingRegistryOptions): MappingR
   const labelOf = (v: StoredMappingVersion) => (v.origin === 'file' && v.author.startsWith('file:') ? v.author.slice(5) : `${v.mappingId} (version ${v.version}, by ${v.author})`);
 
   /** Compiles a stored version; one that no longer compiles (a newer Parley's stricter checks) is logged and left out. */
-  const compiled = (v: StoredMappingVersion, destination?: string): CompiledMapping | undefined => {
+  const compiled = (v: StoredMappingVersion): CompiledMapping | undefined => {
     const earlier = live.get(v.mappingId);
     if (earlier && earlier.version.version === v.version) return earlier.mapping;
-    const checked = checkMapping(v.body ?? '', labelOf(v), { id: v.mappingId, ...(destination ? { destination } : {}) });
+    const checked = checkMapping(v.body ?? '', labelOf(v), { id: v.mappingId });
     // The version travels with the mapping: each operation it plans records it.
     if (checked.mapping) return { ...checked.mapping, version: v.version } as VersionedMapping;
     log.error({ mappingId: v.mappingId, version: v.version, problems: checked.problems }, 'a stored mapping version no longer passes its checks; it is not in force');
