@@ -55,7 +55,7 @@ cases:
 alert: { url: '${alertUrl}', secret: 'whsec_${KEY.toString('base64')}' }
 `);
   const parley = await startParley({
-    extra: { mappingsDir: join(process.cwd(), 'mappings'), rulesDir },
+    extra: { mappingsDir: join(process.cwd(), 'mappings'), rulesDir, outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
     sources: { standard: { connector: 'standard', secret: standardSecret } },
     sandboxes: { salesforce: {} },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },

@@ -15,7 +15,7 @@ const postId = (i: number) => String(1_700_000_000_000_000_000n + BigInt(i));
 describe('erasure in every CRM', () => {
   it('deletes the person\'s SAP C4C activities and profile as well as their Salesforce records, the other person\'s kept', async () => {
     const parley = await startParley({
-      extra: { mappingsDir: join(process.cwd(), 'mappings') },
+      extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
       sandboxes: { salesforce: {}, 'sap-c4c': {} },
       destinations: {
         salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' },

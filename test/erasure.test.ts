@@ -20,7 +20,7 @@ const postId = (i: number) => String(1_700_000_000_000_000_000n + BigInt(i));
 describe('erasure', () => {
   it('removes a person from the store and every CRM record of theirs for good; a late delivery does not bring them back', async () => {
     const parley = await startParley({
-      extra: { mappingsDir: join(process.cwd(), 'mappings') },
+      extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
       sandboxes: { salesforce: {} },
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },
     });
@@ -82,7 +82,7 @@ describe('deletes at the source', () => {
   for (const purgeDeletes of [false, true]) {
     it(`a post deleted on X ${purgeDeletes ? 'leaves nothing in the recycle bin with purgeDeletes' : 'stays in Salesforce\'s recycle bin, as a soft delete there does'}`, async () => {
       const parley = await startParley({
-        extra: { mappingsDir: join(process.cwd(), 'mappings') },
+        extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
         sandboxes: { salesforce: {} },
         destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', purgeDeletes } },
       });
@@ -102,7 +102,7 @@ describe('deletes at the source', () => {
 describe('a revoked authorization', () => {
   it('takes that account\'s records out of the CRM within seconds, recycle bin included (X user_event.revoke); the others untouched', async () => {
     const parley = await startParley({
-      extra: { mappingsDir: join(process.cwd(), 'mappings') },
+      extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
       sandboxes: { salesforce: {} },
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
     });

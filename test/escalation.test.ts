@@ -44,7 +44,8 @@ async function postCreated(base: string, postId: string, text: string, author: R
 
 async function start() {
   const parley = await startParley({
-    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    // Short retry steps: a link update that found its post not written yet is tried again at once.
+    extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
     sources: { standard: { connector: 'standard', secret: standardSecret } },
     sandboxes: { salesforce: {} },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },

@@ -41,7 +41,7 @@ const postId = (externalPostId: string) => until(`post ${externalPostId} written
 
 beforeAll(async () => {
   p = await startParley({
-    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
     sources: { standard: { connector: 'standard', secret } },
     sandboxes: { salesforce: {} },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },

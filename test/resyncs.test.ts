@@ -11,7 +11,7 @@ afterEach(async () => { for (const p of running.splice(0)) await p.stop(); });
 
 async function start() {
   const parley = await startParley({
-    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
     apiKeys: [{ name: 'reader', key: 'test-reader-key-0123456789', scope: 'read' }],
     sandboxes: { salesforce: {} },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', maxConcurrent: 1, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },
@@ -136,7 +136,7 @@ describe('resync jobs', () => {
 describe('a resync from the source', () => {
   it('pulls through the X sandbox, honours a 429 and its reset, and doubles nothing webhooks already brought', async () => {
     const parley = await startParley({
-      extra: { mappingsDir: join(process.cwd(), 'mappings') },
+      extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
       x: { pull: { bearerToken: 'parley-demo-x-bearer-token', pageSize: 5 } },
       sandboxes: { salesforce: {}, x: { rateLimits: { 'GET /2/users/:id/tweets': { limit: 1, windowSeconds: 2 }, 'GET /2/users/:id/mentions': { limit: 1, windowSeconds: 8 } } } },
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },
