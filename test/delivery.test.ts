@@ -11,7 +11,7 @@ afterEach(async () => { for (const p of running.splice(0)) await p.stop(); });
 
 async function start(sandbox: Record<string, unknown> = {}) {
   const parley = await startParley({
-    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
     sandboxes: { salesforce: sandbox },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } } },
   });
