@@ -142,15 +142,19 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<RetentionReport> | undefined;
 
-  const deliveries = async (before: number): Promise<number> => {
+  /** From the first row in store order: each page's due rows deleted, until a page says the rest is younger. */
+  const sweep = async <R>(read: (query: { afterSeq: number; limit: number }) => Promise<R[]>, decide: (rows: R[]) => PageDecision<number>, remove: (seqs: number[]) => Promise<number>): Promise<number> => {
     let removed = 0;
     for (let seq = 0; ;) {
-      const page = dueDeliveries(await store.retention.readDeliveries({ afterSeq: seq, limit: pageSize }), before, pageSize);
-      removed += await store.retention.deleteDeliveries(page.due);
+      const page = decide(await read({ afterSeq: seq, limit: pageSize }));
+      removed += await remove(page.due);
       if (page.done) return removed;
       seq = page.nextSeq;
     }
   };
+
+  const deliveries = (before: number): Promise<number> =>
+    sweep((q) => store.retention.readDeliveries(q), (rows) => dueDeliveries(rows, before, pageSize), (due) => store.retention.deleteDeliveries(due));
 
   const events = async (before: number): Promise<{ events: number; anonymised: number }> => {
     const out = { events: 0, anonymised: 0 };
@@ -165,15 +169,8 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     }
   };
 
-  const deadLetters = async (cut: RetentionCutoffs): Promise<number> => {
-    let removed = 0;
-    for (let seq = 0; ;) {
-      const page = dueDeadLetters(await store.retention.readDeadLetters({ afterSeq: seq, limit: pageSize }), cut, pageSize);
-      removed += await store.retention.deleteDeadLetters(page.due);
-      if (page.done) return removed;
-      seq = page.nextSeq;
-    }
-  };
+  const deadLetters = (cut: RetentionCutoffs): Promise<number> =>
+    sweep((q) => store.retention.readDeadLetters(q), (rows) => dueDeadLetters(rows, cut, pageSize), (due) => store.retention.deleteDeadLetters(due));
 
   const operations = async (before: number): Promise<number> => {
     let blanked = 0;
