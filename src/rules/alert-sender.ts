@@ -3,7 +3,7 @@ import { isParleyError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StoredIncident } from '../store/incident-store.ts';
 import type { Store } from '../store/store.ts';
-import { signedHeaders } from './alert-signature.ts';
+import { signStandardWebhook as signedHeaders } from '../connectors/standard-webhooks.ts';
 import type { CompiledRule } from './load-rules.ts';
 
 /** Back-off of a failed alert: doubles from `baseMs` per attempt, up to `capMs`. */

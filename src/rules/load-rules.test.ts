@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { signedHeaders } from './alert-signature.ts';
+import { signStandardWebhook as signedHeaders } from '../connectors/standard-webhooks.ts';
 import { checkRuleText, loadRules } from './load-rules.ts';
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;

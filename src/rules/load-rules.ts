@@ -6,7 +6,7 @@ import { isLoopback } from '../connectors/outbound.ts';
 import { yamlKeyFinder } from '../config/yaml-lines.ts';
 import { keyedIssues } from '../config/zod-issues.ts';
 import { checkModelPaths } from '../mappings/model-paths.ts';
-import { decodeAlertSecret } from './alert-signature.ts';
+import { decodeWebhookSecret as decodeAlertSecret } from '../connectors/standard-webhooks.ts';
 import { ruleErrors } from './rule-errors.ts';
 import { RuleFile, durationMs } from './rule-schema.ts';
 
