@@ -70,7 +70,8 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 async function crisisOperations(store: Store) {
   const all = (await store.listOperations({ limit: 500 })).items.filter((o) => o.mappingId === `parley:crisis:${RULE}`);
-  return { cases: all.filter((o) => o.operation === 'create'), links: all.filter((o) => o.operation === 'update') };
+  const updates = all.filter((o) => o.operation === 'update');
+  return { cases: all.filter((o) => o.operation === 'create'), links: updates.filter((o) => o.object === 'SocialPost'), each: updates.filter((o) => o.object === 'serviceRequests') };
 }
 
 describe('the crisis engine on a SQLite store', () => {
@@ -99,7 +100,7 @@ describe('the crisis engine on a SQLite store', () => {
     await engine.catchUp(5_000);
     expect((await store.incidents.list({ limit: 10 })).items.map((i) => [i.id, i.linked])).toEqual([[incident!.id, 65]]);
 
-    const { cases, links } = await crisisOperations(store);
+    const { cases, links, each } = await crisisOperations(store);
     expect(cases.map((c) => [c.destination, c.object, c.recordKey, c.eventId])).toEqual([
       ['salesforce', 'Case', `crisis:${incident!.id}`, 'ev-50'], ['sap-c4c', 'ServiceRequest', `crisis:${incident!.id}`, 'ev-50'],
     ]);
@@ -111,6 +112,15 @@ describe('the crisis engine on a SQLite store', () => {
     expect(links.find((l) => l.eventId === 'ev-7')).toMatchObject({
       destination: 'salesforce', object: 'SocialPost', matchKey: 'ExternalPostId', matchValue: 't7', recordKey: 't7', orderingKey: 'salesforce:x:u7', fields: { ExternalPostId: 't7' },
       references: [{ field: 'ParentId', object: 'Case', key: `crisis:${incident!.id}`, bind: 'wait' }],
+    });
+    // Oracle opens a service request per root post by itself: no parent there, and each post raises
+    // the severity of its own service request, once the post is written.
+    expect(cases.some((c) => c.destination === 'oracle-cx')).toBe(false);
+    expect(each.map((l) => l.eventId).sort()).toEqual(range(1, 65).map((i) => `ev-${i}`).sort());
+    expect(each.find((l) => l.eventId === 'ev-7')).toMatchObject({
+      destination: 'oracle-cx', object: 'serviceRequests', operation: 'update', matchKey: 'socialPost/SourcePostIdPrimary', matchValue: 't7',
+      orderingKey: 'oracle-cx:x:u7', fields: { 'socialPost/SourcePostIdPrimary': 't7', SeverityCd: 'ORA_SVC_SEV1' },
+      references: [{ field: 'socialPost', object: 'socialPosts', key: 't7', bind: 'wait' }],
     });
   });
 

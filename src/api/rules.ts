@@ -19,7 +19,7 @@ export const RuleResource = z.object({
   window: z.string().describe('the sliding window\'s length (10m)'),
   open: z.object({ count: z.number().optional(), baselineFactor: z.number().optional(), baseline: z.string().optional(), minCount: z.number().optional() }),
   close: z.object({ below: z.number().optional().describe('absent: half the count an incident opened with'), quietFor: z.string().describe('how long the count must stay below') }),
-  cases: z.array(z.object({ destination: z.string(), object: z.string(), fields: z.array(z.string()), link: z.object({ object: z.string(), matchKey: z.string(), field: z.string() }).optional() })),
+  cases: z.array(z.object({ destination: z.string(), object: z.string(), fields: z.array(z.string()), link: z.object({ object: z.string(), matchKey: z.string(), field: z.string() }).optional(), each: z.object({ matchKey: z.string(), waitFor: z.object({ field: z.string(), object: z.string() }).optional() }).optional() })),
   alert: z.object({ host: z.string().optional(), off: z.string().optional().describe('why the alert is off (an environment variable not set)') }).optional(),
 }).meta({ id: 'CrisisRule' });
 
@@ -65,7 +65,7 @@ function ruleView(rule: CompiledRule): z.infer<typeof RuleResource> {
   return {
     id: rule.id, ...(d.description !== undefined ? { description: d.description } : {}), file: rule.file, match: d.match, window: d.window,
     open: d.open, close: { ...(d.close.below !== undefined ? { below: d.close.below } : {}), quietFor: d.close.quietFor ?? d.window },
-    cases: rule.cases.map((c) => ({ destination: c.destination, object: c.object, fields: c.fields.map((f) => f.name), ...(c.link ? { link: c.link } : {}) })),
+    cases: rule.cases.map((c) => ({ destination: c.destination, object: c.object, fields: c.fields.map((f) => f.name), ...(c.link ? { link: c.link } : {}), ...(c.each ? { each: c.each } : {}) })),
     ...(d.alert ? { alert: { ...(rule.alert ? { host: new URL(rule.alert.url).host } : {}), ...(rule.alertOff ? { off: rule.alertOff } : {}) } } : {}),
   };
 }

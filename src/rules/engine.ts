@@ -3,7 +3,7 @@ import { createStepLoop } from '../instances/step-loop.ts';
 import type { IncidentWrite } from '../store/incident-store.ts';
 import type { NewOperation, Store } from '../store/store.ts';
 import { AlertSender, type AlertBackoff } from './alert-sender.ts';
-import { caseOperations, linkOperations } from './incident-operations.ts';
+import { caseOperations, eachOperations, linkOperations } from './incident-operations.ts';
 import type { CompiledRule } from './load-rules.ts';
 import { matchEvent } from './match-event.ts';
 import { closeIfDue, observe, prune, type WindowChange, type WindowState } from './window.ts';
@@ -85,6 +85,9 @@ export function createCrisisEngine(options: CrisisEngineOptions): CrisisEngine {
     const operations: NewOperation[] = [];
     const now = options.now().getTime();
 
+    const warnFieldProblems = (rule: CompiledRule, problems: ReadonlyArray<{ destination: string; field: string; problem: string }>) => {
+      for (const p of problems) logger.warn({ ruleId: rule.id, destination: p.destination, field: p.field, problem: p.problem }, 'a crisis rule\'s Case field could not be evaluated; the Case goes without it');
+    };
     const apply = async (rule: CompiledRule, group: string, change: WindowChange) => {
       const { incident } = change;
       incidents.set(incident.id, {
@@ -94,11 +97,14 @@ export function createCrisisEngine(options: CrisisEngineOptions): CrisisEngine {
       });
       if (change.type === 'open') {
         const cases = await caseOperations(rule, group, change, options.newId);
-        for (const p of cases.problems) logger.warn({ ruleId: rule.id, destination: p.destination, field: p.field, problem: p.problem }, 'a crisis rule\'s Case field could not be evaluated; the Case goes without it');
-        operations.push(...cases.operations, ...change.posts.flatMap((post) => linkOperations(rule, incident.id, post, options.newId)));
+        const each = await eachOperations(rule, group, incident, change.posts, options.newId);
+        warnFieldProblems(rule, [...cases.problems, ...each.problems]);
+        operations.push(...cases.operations, ...change.posts.flatMap((post) => linkOperations(rule, incident.id, post, options.newId)), ...each.operations);
         logger.warn({ ruleId: rule.id, incidentId: incident.id, count: incident.openedCount }, 'crisis rule threshold crossed: incident opened');
       } else if (change.type === 'link') {
-        operations.push(...linkOperations(rule, incident.id, change.entry, options.newId));
+        const each = await eachOperations(rule, group, incident, [change.entry], options.newId);
+        warnFieldProblems(rule, each.problems);
+        operations.push(...linkOperations(rule, incident.id, change.entry, options.newId), ...each.operations);
       } else {
         logger.info({ ruleId: rule.id, incidentId: incident.id, peak: incident.peakCount }, 'crisis incident closed: the rate fell back');
       }

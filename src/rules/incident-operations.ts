@@ -13,37 +13,77 @@ export interface CaseInput { rule: string; group: string; count: number; openedA
 /** How many of the newest texts of the window a Case's `sample` holds. */
 const SAMPLE_SIZE = 5;
 
-/**
- * The parent record of a new incident at each destination of `cases`: ONE create per destination,
- * keyed `crisis:<incidentId>` (the posts' links wait for it), with its fields evaluated. A field
- * whose expression fails or yields nothing is left out, and reported in `problems`, never thrown:
- * the incident must open whatever a field says.
- */
-export async function caseOperations(
-  rule: CompiledRule, group: string, opened: { incident: OpenIncident; posts: readonly WindowEntry[] }, newId: () => string,
-): Promise<{ operations: NewOperation[]; problems: Array<{ destination: string; field: string; problem: string }> }> {
-  const { incident, posts } = opened;
-  const input: CaseInput = {
+type FieldProblem = { destination: string; field: string; problem: string };
+
+/** Evaluates a case's fields; a field whose expression fails or yields nothing is left out and reported, never thrown. */
+async function evaluateFields(spec: CompiledCase, input: CaseInput, problems: FieldProblem[]): Promise<Record<string, unknown>> {
+  const fields: Record<string, unknown> = {};
+  for (const { name, expression } of spec.fields) {
+    try {
+      const value = await expression.evaluate(input);
+      if (value === undefined) problems.push({ destination: spec.destination, field: name, problem: 'the expression yields nothing' });
+      else fields[name] = value;
+    } catch (error) {
+      problems.push({ destination: spec.destination, field: name, problem: (error as Error).message });
+    }
+  }
+  return fields;
+}
+
+function caseInput(rule: CompiledRule, group: string, incident: OpenIncident, posts: readonly WindowEntry[]): CaseInput {
+  return {
     rule: rule.id, group, count: incident.openedCount, openedAt: new Date(incident.openedAt).toISOString(), window: rule.definition.window,
     sample: posts.flatMap((p) => (p.text !== undefined ? [p.text] : [])).slice(-SAMPLE_SIZE).reverse(),
   };
+}
+
+/**
+ * The parent record of a new incident at each destination of `cases` (those without `each`): ONE
+ * create per destination, keyed `crisis:<incidentId>` (the posts' links wait for it), with its fields
+ * evaluated. A field whose expression fails or yields nothing is left out, and reported in
+ * `problems`, never thrown: the incident must open whatever a field says.
+ */
+export async function caseOperations(
+  rule: CompiledRule, group: string, opened: { incident: OpenIncident; posts: readonly WindowEntry[] }, newId: () => string,
+): Promise<{ operations: NewOperation[]; problems: FieldProblem[] }> {
+  const { incident, posts } = opened;
+  const input = caseInput(rule, group, incident, posts);
   const operations: NewOperation[] = [];
-  const problems: Array<{ destination: string; field: string; problem: string }> = [];
+  const problems: FieldProblem[] = [];
   for (const spec of rule.cases) {
-    const fields: Record<string, unknown> = {};
-    for (const { name, expression } of spec.fields) {
-      try {
-        const value = await expression.evaluate(input);
-        if (value === undefined) problems.push({ destination: spec.destination, field: name, problem: 'the expression yields nothing' });
-        else fields[name] = value;
-      } catch (error) {
-        problems.push({ destination: spec.destination, field: name, problem: (error as Error).message });
-      }
-    }
+    if (spec.each) continue;
+    const fields = await evaluateFields(spec, input, problems);
     operations.push({
       id: newId(), eventId: incident.triggerEventId, mappingId: crisisMappingId(rule.id), destination: spec.destination, object: spec.object,
       operation: 'create', recordKey: incidentRecordKey(incident.id), orderingKey: `${spec.destination}:${incidentRecordKey(incident.id)}`, fields, references: [],
     });
+  }
+  return { operations, problems };
+}
+
+/**
+ * For each destination whose CRM opens a record per post by itself (`each`: Oracle's automatic
+ * service request), an update of each post's own record with the case's fields (`sample` is the
+ * post's own text), found by `each.matchKey` = the post's id, and waiting (`each.waitFor`) until the
+ * post itself is written. Ordered with the post's own writes, as a link is.
+ */
+export async function eachOperations(
+  rule: CompiledRule, group: string, incident: OpenIncident, posts: readonly WindowEntry[], newId: () => string,
+): Promise<{ operations: NewOperation[]; problems: FieldProblem[] }> {
+  const operations: NewOperation[] = [];
+  const problems: FieldProblem[] = [];
+  for (const spec of rule.cases) {
+    if (!spec.each) continue;
+    const { matchKey, waitFor } = spec.each;
+    for (const post of posts) {
+      const fields = await evaluateFields(spec, caseInput(rule, group, incident, [post]), problems);
+      operations.push({
+        id: newId(), eventId: post.id, mappingId: crisisMappingId(rule.id), destination: spec.destination, object: spec.object, operation: 'update',
+        matchKey, matchValue: post.post, recordKey: post.post, orderingKey: `${spec.destination}:${post.order}`,
+        fields: { [matchKey]: post.post, ...fields },
+        references: waitFor ? [{ field: waitFor.field, object: waitFor.object, key: post.post, bind: 'wait' }] : [],
+      });
+    }
   }
   return { operations, problems };
 }

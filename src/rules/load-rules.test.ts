@@ -28,6 +28,19 @@ describe('crisis rule files', () => {
     expect(rule).toMatchObject({ id: 'burst', windowMs: 600_000, count: 50, below: 25, quietForMs: 600_000, cases: [{ destination: 'salesforce', object: 'Case' }] });
   });
 
+  it('takes `each` for a CRM that opens a record per post by itself, and refuses it beside `link` (there is no parent to link to)', () => {
+    const each = `  oracle-cx:
+    object: serviceRequests
+    each: { matchKey: socialPost/SourcePostIdPrimary, waitFor: { field: socialPost, object: socialPosts } }
+    fields: { SeverityCd: '"ORA_SVC_SEV1"' }
+`;
+    const { rule, problems } = checkRuleText(valid(each), 'rules/burst.yaml', { expectedId: 'burst' });
+    expect(problems).toEqual([]);
+    expect(rule!.cases[1]).toMatchObject({ destination: 'oracle-cx', object: 'serviceRequests', each: { matchKey: 'socialPost/SourcePostIdPrimary', waitFor: { field: 'socialPost', object: 'socialPosts' } } });
+    const both = checkRuleText(valid(`${each}    link: { object: socialPosts, matchKey: SourcePostIdPrimary, field: ObjectId }\n`), 'rules/burst.yaml', { expectedId: 'burst' });
+    expect(both.problems.map((p) => [p.key, p.message])).toEqual([['cases.oracle-cx.each', expect.stringMatching(/each and link do not go together/)]]);
+  });
+
   it('loads the shipped example rule, its alert off while its environment variables are not set', () => {
     const [rule] = loadRules(join(import.meta.dirname, '../../rules'), { env: {} });
     expect(rule).toMatchObject({ id: 'negative-mentions-burst', count: 50, below: 10, baseline: { factor: 5, ms: 3_600_000, minCount: 10 }, alertOff: 'the environment variables CRISIS_ALERT_URL and CRISIS_ALERT_SECRET are not set' });

@@ -19,6 +19,12 @@ export interface CompiledCase {
   object: string;
   fields: Array<{ name: string; expression: RuleExpression }>;
   link?: { object: string; matchKey: string; field: string };
+  /**
+   * No parent record: each post's own record of `object` (Oracle's automatic service request), found
+   * by `matchKey` = the post's id, is updated with `fields`; `waitFor` names the look-up reference
+   * the update waits on (the post's own record), so it is sent once the post is written.
+   */
+  each?: { matchKey: string; waitFor?: { field: string; object: string } };
 }
 
 /** A rule ready to run: durations in ms, expressions compiled, the alert's address and key resolved. */
@@ -93,6 +99,7 @@ export function checkRuleText(text: string, file: string, options: { expectedId?
       return expression ? [{ name, expression }] : [];
     }),
     ...(spec.link ? { link: spec.link } : {}),
+    ...(spec.each ? { each: spec.each } : {}),
   }));
   const unset = definition.alert ? [definition.alert.urlEnv, definition.alert.secretEnv].filter((v): v is string => v !== undefined && !options.env?.[v]) : [];
   const alertOff = unset.length > 0 ? `the environment variable${unset.length > 1 ? 's' : ''} ${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set` : undefined;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * A crisis rule file (`rules/<id>.yaml`), as data: which events count, the sliding window, when an
- * incident opens and closes, the parent Case per CRM, and the alert webhook. Strict: an unknown key
+ * incident opens and closes, the parent Case per CRM (or, where the CRM opens a record per post by itself, what each post's
+ * record gets: `each`), and the alert webhook. Strict: an unknown key
  * is a typo, reported with the key it probably meant. docs: the example rules/negative-mentions-burst.yaml.
  */
 
@@ -30,7 +31,11 @@ const CaseSpec = z.object({
     matchKey: z.string().min(1),
     field: z.string().min(1),
   }).strict().optional().describe('each post of the incident: an update of its record setting `field` to the parent'),
-}).strict();
+  each: z.object({
+    matchKey: z.string().min(1),
+    waitFor: z.object({ field: z.string().min(1), object: z.string().min(1) }).strict().optional(),
+  }).strict().optional().describe('no parent record: the record of `object` each post of the incident already has (found by `matchKey` = the post\'s id) gets `fields`'),
+}).strict().refine((c) => !(c.each && c.link), { message: 'each and link do not go together: with each there is no parent record to link to', path: ['each'] });
 
 export const RuleFile = z.object({
   id: Id,

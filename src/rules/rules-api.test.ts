@@ -54,7 +54,7 @@ describe('crisis rules over the API', () => {
     expect(list.statusCode).toBe(200);
     const [rule] = list.json().items;
     expect(rule).toMatchObject({ id: 'negative-mentions-burst', window: '10m', open: { count: 50 }, close: { below: 10, quietFor: '10m' }, alert: { host: 'hooks.example.com' } });
-    expect(rule.cases.map((c: { destination: string }) => c.destination)).toEqual(['salesforce', 'sap-c4c']);
+    expect(rule.cases.map((c: { destination: string }) => c.destination)).toEqual(['salesforce', 'sap-c4c', 'oracle-cx']);
     expect(JSON.stringify(list.json())).not.toMatch(/whsec_|t0ken/);
     expect((await call('GET', '/v1/rules/negative-mentions-burst')).json()).toEqual(rule);
     expect((await call('GET', '/v1/rules/nope')).json()).toMatchObject({ error: { code: 'PARLEY_API_RULE_NOT_FOUND', details: { id: 'nope' } } });
