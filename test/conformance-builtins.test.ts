@@ -5,6 +5,8 @@ import { describeDestinationConformance, describeSourceConformance, type SourceS
 import facebook from '../connectors/facebook/index.ts';
 import instagram from '../connectors/instagram/index.ts';
 import linkedin from '../connectors/linkedin/index.ts';
+import oracleCx from '../connectors/oracle-cx/definition.ts';
+import { FAULTS as ORACLE_CX_FAULTS } from '../connectors/oracle-cx/sandbox/faults.ts';
 import salesforce from '../connectors/salesforce/index.ts';
 import sapC4c from '../connectors/sap-c4c/definition.ts';
 import { FAULTS as SAP_C4C_FAULTS } from '../connectors/sap-c4c/sandbox/faults.ts';
@@ -127,5 +129,31 @@ describe('the SAP C4C conformance run', () => {
   it('injects every fault the sandbox can put on a look-up or a $batch, so a new one cannot go unclassified', () => {
     const reachable = Object.entries(SAP_C4C_FAULTS).filter(([, f]) => f.on.includes('read') || f.on.includes('batch')).map(([key]) => key);
     expect(Object.keys(sapC4cFaults).sort()).toEqual(reachable.sort());
+  });
+});
+
+// Every fault the Oracle CX sandbox injects (connectors/oracle-cx/sandbox/faults.ts), with the class
+// the reference's classification table gives it. Writes go through one batch call; a fault fails it
+// whole, as a plain HTTP error (oracle-wire.md, "Batch").
+const oracleCxFaults = { 429: 'rate-limited', 500: 'retryable', 502: 'retryable', 503: 'retryable', 504: 'retryable' } as const;
+
+describeDestinationConformance({
+  definition: oracleCx,
+  config: { auth: 'basic', username: 'parley-demo', password: 'parley-demo-secret' },
+  badConfig: { auth: 'basic', username: 'parley-demo', password: 'not-the-secret' },
+  batch: {
+    object: 'socialUsers', operation: 'upsert', matchKey: 'SocialNetworkUserId',
+    operations: Array.from({ length: 5 }, (_, i) => ({
+      id: `op-conformance-${i}`,
+      matchValue: `conformance-${i}`,
+      fields: { SocialNetworkCd: 'TWITTER', SocialNetworkUserId: `conformance-${i}`, SocialNetworkUserName: `user ${i}`, FollowerCount: i },
+    })),
+  },
+  faults: oracleCxFaults,
+});
+
+describe('the oracle-cx conformance run', () => {
+  it('injects every fault the sandbox knows, so a new one cannot go unclassified', () => {
+    expect(Object.keys(oracleCxFaults).sort()).toEqual(Object.keys(ORACLE_CX_FAULTS).sort());
   });
 });
