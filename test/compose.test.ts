@@ -36,6 +36,7 @@ describe('compose.yaml', () => {
     expect(config.instance.roles).toEqual(['intake', 'planner', 'dispatcher']);
     expect((config.destinations.salesforce as { loginUrl?: string }).loginUrl).toBe(env.SALESFORCE_LOGIN_URL);
     expect((config.destinations['sap-c4c'] as { url?: string }).url).toBe(env.SAP_C4C_URL);
+    expect((config.destinations['oracle-cx'] as { url?: string }).url).toBe(env.ORACLE_CX_URL);
   });
 
   it('serves the sandboxes from the image\'s build of `npm run sandboxes`, answering other containers', () => {
