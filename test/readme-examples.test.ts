@@ -123,6 +123,7 @@ const RUN: RunEntry[] = [
       expect(r.calls[0]!.json.items).toEqual([
         expect.objectContaining({ id: 'salesforce', connector: 'salesforce', state: 'ready', action: expect.any(String) }),
         expect.objectContaining({ id: 'sap-c4c', connector: 'sap-c4c', state: expect.any(String), action: expect.any(String) }),
+        expect.objectContaining({ id: 'oracle-cx', connector: 'oracle-cx', state: expect.any(String), action: expect.any(String) }),
       ]);
     },
   },
@@ -133,6 +134,16 @@ const RUN: RunEntry[] = [
       const body = r.calls[0]!.json;
       expect(Array.isArray(body.d.results)).toBe(true);
       expect(typeof body.d.__count).toBe('string');
+    },
+  },
+  {
+    doc: 'README.md', id: 'socialPosts?onlyData=true&limit=5',
+    check: (r) => {
+      expectStatuses(r, [200]);
+      const body = r.calls[0]!.json;
+      expect(Array.isArray(body.items)).toBe(true);
+      expect(typeof body.hasMore).toBe('boolean');
+      expect(body.limit).toBe(5);
     },
   },
   {

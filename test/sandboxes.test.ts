@@ -71,7 +71,7 @@ describe('serveSandboxes', () => {
 
   it('serves every built-in connector that has a sandbox, refusing other machines by default', async () => {
     running = await serve({ public: false });
-    expect(running.ids).toEqual(['facebook', 'salesforce', 'sap-c4c', 'x']);
+    expect(running.ids).toEqual(['facebook', 'oracle-cx', 'salesforce', 'sap-c4c', 'x']);
     const far = await running.app.inject({ method: 'GET', url: '/sandbox/salesforce/_stats', remoteAddress: '203.0.113.9' });
     expect(far.statusCode).toBe(403);
     expect(far.json()).toMatchObject({ error: { code: 'PARLEY_SANDBOX_LOOPBACK_ONLY' } });

@@ -24,8 +24,8 @@ describe('source registry', () => {
   it('names an unknown connector id and lists the built-in ones', async () => {
     const error = await refusal({ twitter: { enabled: true, consumerSecret: 's' } });
     expect(error.code).toBe('PARLEY_CONNECTOR_UNKNOWN');
-    expect(error.details).toMatchObject({ key: 'sources.twitter', connector: 'twitter', builtIn: ['facebook', 'instagram', 'linkedin', 'salesforce', 'sap-c4c', 'standard', 'x'] });
-    expect(error.message).toContain('built in: facebook, instagram, linkedin, salesforce, sap-c4c, standard, x');
+    expect(error.details).toMatchObject({ key: 'sources.twitter', connector: 'twitter', builtIn: ['facebook', 'instagram', 'linkedin', 'oracle-cx', 'salesforce', 'sap-c4c', 'standard', 'x'] });
+    expect(error.message).toContain('built in: facebook, instagram, linkedin, oracle-cx, salesforce, sap-c4c, standard, x');
   });
 
   it('says why a plugin module could not be imported', async () => {

@@ -15,7 +15,7 @@ import { tempDir } from './temp-dirs.ts';
 // with that test: a config text validated as start-up does, the `${VAR}`s a config reads.
 
 export const ROOT = process.cwd();
-export const DOCS = ['README.md', 'docs/setup-salesforce.md', 'docs/setup-sap-c4c.md', 'docs/setup-x.md', 'docs/sources.md'] as const;
+export const DOCS = ['README.md', 'docs/setup-salesforce.md', 'docs/setup-sap-c4c.md', 'docs/setup-oracle-cx.md', 'docs/setup-x.md', 'docs/sources.md'] as const;
 export const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const packageScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 
@@ -64,6 +64,9 @@ export const SAMPLE_VARIABLES: Record<string, string> = {
   SAP_C4C_URL: 'https://my123456.crm.ondemand.com/sap/c4c/odata/v1/c4codataapi/',
   SAP_C4C_USER: 'PARLEY_INTEGRATION',
   SAP_C4C_PASSWORD: 'sample-c4c-password',
+  ORACLE_CX_URL: 'https://abcd.fa.us2.oraclecloud.com',
+  ORACLE_CX_USER: 'PARLEY_INTEGRATION',
+  ORACLE_CX_PASSWORD: 'sample-oracle-password',
   // A real key: the config checks it is an RSA PEM private key (the public demo one proves nothing).
   SALESFORCE_PRIVATE_KEY: DEMO_JWT_PRIVATE_KEY,
   SALESFORCE_PASSWORD: 'sample-password-and-token',
