@@ -182,4 +182,31 @@ describe('Oracle CX: signed deliveries become social users, social posts and ser
     }, 20_000);
     expect([...perId(await posts(ids)).values()]).toEqual(ids.map(() => 1));
   });
+
+  it('an erasure deletes the person\'s social posts and empties their social user (Oracle has no DELETE of one); the person view links the records', async () => {
+    for (const [id, text] of [['860001', 'First'], ['860002', 'Second']]) await sendX(tweet(id!, '76001', text!));
+    await sendX(tweet('860003', '76002', 'Someone else'));
+    await delivered(['860001', '860002', '860003']);
+    const person = await until('the person', async () => (await api(p.base, '/v1/identities?q=c76001', p.adminKey)).json?.items?.[0]?.personId as string | undefined);
+    // The person view links the Oracle records: the social user's self URL reads it back.
+    const view = (await api(p.base, `/v1/persons/${encodeURIComponent(person)}`, p.adminKey)).json as { records: { destination: string; object: string; url?: string }[] };
+    const user = view.records.find((r) => r.destination === 'oracle-cx' && r.object === 'socialUsers');
+    expect(user?.url).toMatch(/\/crmRestApi\/resources\/11\.13\.18\.05\/socialUsers\/\d+$/);
+    const opened = await fetch(user!.url!, { headers: { authorization: BASIC, accept: 'application/json' } });
+    expect(await opened.json()).toMatchObject({ SocialNetworkUserId: '76001', SocialNetworkUserName: 'c76001' });
+
+    const asked = await api(p.base, `/v1/persons/${encodeURIComponent(person)}/erase`, p.adminKey, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(asked.status, asked.text).toBe(202);
+    const done = await until('the erasure', async () => {
+      const now = (await api(p.base, `/v1/erasures/${asked.json.id}`, p.adminKey)).json;
+      return now.state === 'done' ? now : undefined;
+    }, 20_000);
+    expect(done.destinations['oracle-cx']).toMatchObject({ state: 'done', failed: 0, purge: 'soft' });
+    expect((await posts(['860001', '860002', '860003'])).map((r) => r.SourcePostIdPrimary)).toEqual(['860003']);
+    const [emptied] = await items('socialUsers', `SocialNetworkUserId = '76001'`);
+    expect(emptied).toMatchObject({ SocialNetworkUserName: '(erased)' });
+    expect(emptied!.ImageURL ?? null).toBeNull();
+    expect(emptied!.ProfileURL ?? null).toBeNull();
+    expect((await items('socialUsers', `SocialNetworkUserId = '76002'`))[0]).toMatchObject({ SocialNetworkUserName: 'c76002' });
+  });
 });
