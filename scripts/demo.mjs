@@ -1,6 +1,7 @@
 // `npm run demo`: sends signed sample X deliveries to a running Parley (`npm start` in another
 // terminal), waits for them to reach the built-in Salesforce sandbox, and shows them with SOQL,
-// as any Salesforce client would read them.
+// as any Salesforce client would read them; then the same tweets in the SAP C4C (OData v2) and
+// Oracle CX (REST) sandboxes, when the config mounts them (the demo config does).
 // Options (environment): PARLEY_URL (http://localhost:3000), X_CONSUMER_SECRET (the demo secret).
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -73,3 +74,31 @@ for (const p of personas) console.log(`  ${p.Id}  ${p.Name.padEnd(10)} ExternalI
 console.log(`\nSELECT ... FROM SocialPost (${posts.length}):`);
 for (const p of posts) console.log(`  ${p.Id}  @${p.Handle.padEnd(8)} ${p.Content.slice(0, 44).padEnd(44)}  PersonaId=${p.PersonaId}`);
 console.log(`\nRead them with any Salesforce client: login URL ${sandbox}, client parley-demo / parley-demo-secret, user demo@parley.local / demo.`);
+
+// The same tweets in the other CRMs the demo config feeds, each read over its own API.
+const basic = 'Basic ' + Buffer.from('parley-demo:parley-demo-secret').toString('base64');
+async function readUntil(url, headers, read) {
+  for (let i = 0; i < 100; i++) {
+    const response = await fetch(url, { headers });
+    if (response.status === 404) return undefined; // not mounted in this config
+    if (response.ok) { const rows = read(await response.json()); if (rows.length >= ids.length) return rows; }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return [];
+}
+const sapFilter = ids.map((id) => `SocialMediaMessageID eq '${id}'`).join(' or ');
+const sapRows = await readUntil(`${base}/sandbox/sap-c4c/sap/c4c/odata/v1/c4codataapi/SocialMediaActivityCollection?$format=json&$filter=${encodeURIComponent(sapFilter)}`,
+  { authorization: basic }, (body) => body.d.results);
+if (sapRows) {
+  console.log(`
+SAP C4C SocialMediaActivityCollection (${sapRows.length}):`);
+  for (const r of sapRows) console.log(`  ${r.ObjectID}  ${r.SocialMediaMessageAuthor.padEnd(9)} ${r.Text.slice(0, 44)}`);
+}
+const oracleQ = `SourcePostIdPrimary IN (${ids.map((id) => `'${id}'`).join(',')})`;
+const oracleRows = await readUntil(`${base}/sandbox/oracle-cx/crmRestApi/resources/11.13.18.05/socialPosts?onlyData=true&q=${encodeURIComponent(oracleQ)}`,
+  { authorization: basic, accept: 'application/json', 'rest-framework-version': '4' }, (body) => body.items);
+if (oracleRows) {
+  console.log(`
+Oracle CX socialPosts (${oracleRows.length}):`);
+  for (const r of oracleRows) console.log(`  ${r.PostId}  ${r.PostContent.slice(0, 44).padEnd(44)}  ${r.ObjectTypeCd} ${r.ObjectId}`);
+}

@@ -102,6 +102,9 @@ const RUN: RunEntry[] = [
       expect(r.stdout).toMatch(/sent \d+ sample deliveries and 6 tweets/);
       expect(r.stdout).toMatch(/SELECT \.\.\. FROM SocialPersona \(3\)/);
       expect(r.stdout).toMatch(/SELECT \.\.\. FROM SocialPost \(6\)/);
+      // The demo config feeds all three CRMs: the same tweets in SAP C4C and Oracle CX.
+      expect(r.stdout).toMatch(/SAP C4C SocialMediaActivityCollection \(6\)/);
+      expect(r.stdout).toMatch(/Oracle CX socialPosts \(6\)/);
     },
   },
   {
