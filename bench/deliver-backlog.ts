@@ -1,6 +1,6 @@
 // bench:deliver, backlog case: X interactions taken in and planned while the CRM cannot be reached
 // (it was reached once before, so its catalog is kept), then Parley restarts able to reach the
-// destination's built-in sandbox (Salesforce or SAP C4C) and drains the outbox.
+// destination's built-in sandbox (Salesforce, SAP C4C or Oracle CX) and drains the outbox.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ export interface BacklogOptions {
 
 /** What the backlog case measured. */
 export interface BacklogResult {
-  /** Records written per write call (Salesforce: posts, personas, and each first post's PersonaId set afterwards; SAP: activities and profiles). */
+  /** Records written per write call (Salesforce: posts, personas, and each first post's PersonaId set afterwards; SAP: activities and profiles; Oracle: social posts and users). */
   recordsPerCall: number;
   /** Records written per second of draining. */
   recordsPerSecond: number;
@@ -123,27 +123,33 @@ export async function runBacklog(options: BacklogOptions): Promise<BacklogResult
       return {
         recordsPerCall, recordsPerSecond: records / seconds, limitErrors, operationsPerBatch: operations / Math.max(1, batches),
         lines: [...head,
-          `  records/s: ${(records / seconds).toFixed(0)} (${records} records: posts, personas, and each first post's PersonaId)`,
+          `  records/s: ${(records / seconds).toFixed(0)} (${records} records: ${destination.records})`,
           `  write calls: ${calls} (${updates} of them updates), all API calls while draining: ${totalCalls}; theoretical minimum of write calls: ${minimum}`,
           `  records per write call: ${recordsPerCall.toFixed(1)} (target ≥ 190; at most 200)`,
           ...tail],
       };
     }
-    // SAP C4C: each record is one operation in its own change set, at most 100 per $batch (reference §4);
-    // a profile's UserInformation child is deep-inserted in the same request. _stats counts calls, not
-    // the operations inside a $batch, so records per call is the records created over the $batch calls;
-    // Parley's own count (the last lines) also counts the updates (a profile written again) they carried.
+    // SAP C4C and Oracle CX: each record is one operation of a batch call (SAP: its own change set, at
+    // most 100 per $batch, a profile's UserInformation child deep-inserted in the same request, reference
+    // sap-c4c.md §4; Oracle: one part, at most 50 per batch, reference oracle-cx.md §4). _stats counts
+    // calls, not the operations inside a batch, so records per call is the records created over the
+    // batch calls; Parley's own count (the last lines) also counts the updates (a person written again)
+    // they carried. Other records created meanwhile (a profile's deep-inserted child, the tickets or
+    // service requests the CRM opens by itself for root posts) are listed apart and not counted.
     const records = posts + persons;
     const minimum = Math.ceil(posts / destination.maxPerCall) + Math.ceil(persons / destination.maxPerCall);
     const recordsPerCall = records / Math.max(1, calls);
     const others = Object.keys(after.calls).filter((k) => !destination.writeCall.test(k) && delta(after.calls, before.calls, k) > 0)
       .map((k) => `${k} ${delta(after.calls, before.calls, k)}`);
+    const made = Object.keys(after.records).filter((k) => k !== destination.post.object && k !== destination.person.object && delta(after.records, before.records, k) !== 0)
+      .map((k) => `${delta(after.records, before.records, k)} ${k}`);
+    const call = destination.writeCallName;
     return {
       recordsPerCall, recordsPerSecond: records / seconds, limitErrors, operationsPerBatch: operations / Math.max(1, batches),
       lines: [...head,
-        `  records/s: ${(records / seconds).toFixed(0)} (${records} records: activities and profiles, one change set each)`,
-        `  write calls ($batch): ${calls}, all API calls while draining: ${totalCalls} (others: ${others.join(', ') || 'none'}); theoretical minimum of $batch calls: ${minimum}`,
-        `  records per $batch: ${recordsPerCall.toFixed(1)} (at most ${destination.maxPerCall})`,
+        `  records/s: ${(records / seconds).toFixed(0)} (${records} records: ${destination.records})${made.length > 0 ? `; other records created: ${made.join(', ')}` : ''}`,
+        `  write calls (${call}): ${calls}, all API calls while draining: ${totalCalls} (others: ${others.join(', ') || 'none'}); theoretical minimum of ${call} calls: ${minimum}`,
+        `  records per ${call}: ${recordsPerCall.toFixed(1)} (at most ${destination.maxPerCall})`,
         ...tail],
     };
   } finally {

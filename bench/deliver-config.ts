@@ -1,9 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 /** The destinations bench:deliver measures, each through its built-in sandbox. */
-export type BenchDestination = 'salesforce' | 'sap-c4c';
+export type BenchDestination = 'salesforce' | 'sap-c4c' | 'oracle-cx';
 
 /**
  * What the bench needs to know of a destination: its config block (the demo credentials of its
@@ -29,6 +30,8 @@ export interface DestinationProfile {
   post: { object: string; keyField: string; mappingId: string };
   /** The record a tweet's author becomes. */
   person: { object: string };
+  /** What the backlog's records per write call counts, as the report says it (posts and persons created). */
+  records: string;
   /** `_stats.errors` key of a refusal for the API quota. */
   limitErrorCode: string;
 }
@@ -46,6 +49,7 @@ export const DESTINATIONS: Readonly<Record<BenchDestination, DestinationProfile>
     maxPerCall: 200,
     post: { object: 'SocialPost', keyField: 'ExternalPostId', mappingId: 'sf-x-post' },
     person: { object: 'SocialPersona' },
+    records: 'posts, personas, and each first post\'s PersonaId',
     limitErrorCode: 'REQUEST_LIMIT_EXCEEDED',
   },
   'sap-c4c': {
@@ -58,7 +62,23 @@ export const DESTINATIONS: Readonly<Record<BenchDestination, DestinationProfile>
     maxPerCall: 100,
     post: { object: 'SocialMediaActivity', keyField: 'SocialMediaMessageID', mappingId: 'sap-social-activity' },
     person: { object: 'SocialMediaUserProfile' },
+    records: 'activities and profiles, one change set each',
     // The sandbox answers a spent quota with 429 (connectors/sap-c4c/sandbox/faults.ts LIMIT_ERROR).
+    limitErrorCode: 'HTTP_429',
+  },
+  'oracle-cx': {
+    name: 'oracle-cx', label: 'Oracle CX',
+    config: (unreachable) => ({ connector: 'oracle-cx', username: 'parley-demo', password: 'parley-demo-secret', ...(unreachable ? { url: CLOSED } : {}) }),
+    writeCallName: 'batch POST', writes: 'batch calls of social posts and social users', readBy: 'a REST q query',
+    // Every write is one batch call to the version root (../shared/reference/oracle-cx.md §4), which the
+    // sandbox counts as `POST /` (connectors/oracle-cx/sandbox/plugin.ts endpointLabel); look-ups are GETs.
+    writeCall: /^POST \/$/,
+    // The connector's policy: ≤ 50 parts per batch (reference §4; Oracle sets no cap).
+    maxPerCall: 50,
+    post: { object: 'socialPosts', keyField: 'SourcePostIdPrimary', mappingId: 'oracle-social-post' },
+    person: { object: 'socialUsers' },
+    records: 'social posts and social users, one batch part each',
+    // The sandbox answers a spent quota with 429 (connectors/oracle-cx/sandbox/faults.ts LIMIT_ERROR).
     limitErrorCode: 'HTTP_429',
   },
 };
@@ -159,4 +179,15 @@ export async function dispatchCount(base: string, destination: BenchDestination)
   const text = await response.text();
   const read = (suffix: string) => Number(new RegExp(`^parley_dispatch_batch_records_${suffix}\\{destination="${destination}"\\} (\\d+(?:\\.\\d+)?)$`, 'm').exec(text)?.[1] ?? 0);
   return { batches: read('count'), operations: read('sum') };
+}
+
+/**
+ * Stops a Parley spawned by spawnParley (test/helpers/processes.ts): SIGTERM, then waits for it to
+ * exit, so that its data folder can be removed. Nothing to do when it has exited already.
+ */
+export async function stopParley(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }

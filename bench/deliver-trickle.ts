@@ -1,16 +1,18 @@
 // bench:deliver, trickle case: tweets arriving one by one at a steady rate, as live traffic does,
 // measured as ../shared/acceptance/deliver-freshness measures them: from each tweet's 200 at intake
 // to its record being readable in the CRM (Salesforce: its SocialPost by SOQL through jsforce, as a
-// CRM user reads it; SAP C4C: its SocialMediaActivity by an OData query), and how many tweets each
-// write call carried (calls are the CRM quota the freshness budget is spent on).
+// CRM user reads it; SAP C4C: its SocialMediaActivity by an OData query; Oracle CX: its socialPost by
+// a REST `q` query), and how many tweets each write call carried (calls are the CRM quota the
+// freshness budget is spent on).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quantile, sendTrickle, watchPosts } from '../test/helpers/freshness.ts';
+import { quantile, sendTrickle, watchPosts, type PostWatch } from '../test/helpers/freshness.ts';
 import { listAll } from '../test/helpers/parley.ts';
 import { spawnParley } from '../test/helpers/processes.ts';
-import { delta, dispatchCount, outboxStats, sandboxFaults, sandboxStats, writeCalls, writeDeliverConfig, type DestinationProfile } from './deliver-config.ts';
+import { delta, dispatchCount, outboxStats, sandboxFaults, sandboxStats, stopParley, writeCalls, writeDeliverConfig, type BenchDestination, type DestinationProfile } from './deliver-config.ts';
+import { watchSocialPosts } from './oracle-watch.ts';
 import { watchActivities } from './sap-watch.ts';
 import { signX, syntheticTweet } from './synthetic-x.ts';
 
@@ -41,7 +43,14 @@ export interface TrickleResult {
   lines: string[];
 }
 
-/** Tweet `i` of the trickle: its body and its post's key (ExternalPostId, SocialMediaMessageID: syntheticTweet's id_str). */
+/** How the trickle reads each destination's posts, given its sandbox's URL (`${base}/sandbox/<name>`). */
+const WATCHERS: Readonly<Record<BenchDestination, (sandboxUrl: string) => PostWatch | Promise<PostWatch>>> = {
+  salesforce: (url) => watchPosts(url),
+  'sap-c4c': (url) => watchActivities(url),
+  'oracle-cx': (url) => watchSocialPosts(url),
+};
+
+/** Tweet `i` of the trickle: its body and its post's key (ExternalPostId, SocialMediaMessageID, SourcePostIdPrimary: syntheticTweet's id_str). */
 const tweet = (i: number, people: number) => ({
   body: syntheticTweet(70_000_001 + i, String(920_000_001 + (i % people))),
   postId: String(1_800_000_000_000_000_000n + BigInt(70_000_001 + i)),
@@ -81,7 +90,7 @@ export async function runTrickle(options: TrickleOptions): Promise<TrickleResult
       return (state.done ?? 0) > 0 && (state.pending ?? 0) + (state.leased ?? 0) + (state.waiting ?? 0) === 0;
     }, 60_000);
 
-    const watch = destination.name === 'salesforce' ? await watchPosts(`${base}/sandbox/salesforce`) : watchActivities(`${base}/sandbox/sap-c4c`);
+    const watch = await WATCHERS[destination.name](`${base}/sandbox/${destination.name}`);
     const before = await sandboxStats(base, destination.name);
     const sentBefore = await dispatchCount(base, destination.name);
     const acked = await sendTrickle({
@@ -118,11 +127,7 @@ export async function runTrickle(options: TrickleOptions): Promise<TrickleResult
       ],
     };
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopParley(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
-// npm run bench:deliver — delivery to the built-in Salesforce and SAP C4C sandboxes (50 ms of latency
-// per call), two cases per destination, each on a fresh Parley and data folder configured with that
-// destination alone (issue 17, item 4; SAP: issue 18):
+// npm run bench:deliver — delivery to the built-in Salesforce, SAP C4C and Oracle CX sandboxes (50 ms of
+// latency per call), two cases per destination, each on a fresh Parley and data folder configured with
+// that destination alone (issue 17, item 4; SAP: issue 18; Oracle CX: the third CRM's issue):
 // - trickle (bench/deliver-trickle.ts): 300 tweets at 20 a second from 100 people; freshness p50/p99
 //   from each 200 to the record in the CRM, and tweets per write call;
 // - backlog (bench/deliver-backlog.ts): 10,000 X interactions from 2,000 identities planned while the
@@ -8,7 +8,7 @@
 // Prints each case, then one table with the destinations side by side, and writes them into their
 // blocks of BENCHMARKS.md (BENCH_WRITE=0: print only; the table only when every case and destination ran).
 // Environment: BENCH_CASES (default `trickle,backlog`), BENCH_DESTINATIONS (default
-// `salesforce,sap-c4c`), BENCH_INTERACTIONS, BENCH_IDENTITIES, BENCH_TWEETS, BENCH_RATE, BENCH_PEOPLE,
+// `salesforce,sap-c4c,oracle-cx`), BENCH_INTERACTIONS, BENCH_IDENTITIES, BENCH_TWEETS, BENCH_RATE, BENCH_PEOPLE,
 // BENCH_LATENCY_MS. A run with other sizes than the issue's says so in its figures.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

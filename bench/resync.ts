@@ -25,7 +25,7 @@ import { start } from '../src/start.ts';
 import { quantile, sendTrickle, watchPosts } from '../test/helpers/freshness.ts';
 import { listAll } from '../test/helpers/parley.ts';
 import { spawnParley } from '../test/helpers/processes.ts';
-import { outboxStats, sandboxFaults, sandboxStats, type SandboxStats } from './deliver-config.ts';
+import { outboxStats, sandboxFaults, sandboxStats, stopParley, type SandboxStats } from './deliver-config.ts';
 import { signX, syntheticTweet } from './synthetic-x.ts';
 
 const env = process.env;
@@ -161,11 +161,7 @@ async function runCase(filled: string, name: 'bulk' | 'per-record'): Promise<Cas
     const lines = report(name, { job: job!, ms: finishedAt - started, before, after, latencies, live: acked.size, usage });
     return { name, lines: [...lines.slice(0, 4), split, ...lines.slice(4)] };
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopParley(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
