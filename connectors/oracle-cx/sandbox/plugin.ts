@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { defineSandbox, type SandboxSetupContext, type SandboxVendor } from '../../../src/connectors/index.ts';
-import { SandboxAuth } from './auth.ts';
+import { defineSandbox, oauthTokenEndpoint, SandboxCredentials, type SandboxSetupContext, type SandboxVendor } from '../../../src/connectors/index.ts';
 import { runBatch } from './batch.ts';
 import { OracleCxSandboxConfig } from './config.ts';
 import { frameworkVersion, OracleCxError, renderError, wantsJsonErrors } from './errors.ts';
@@ -8,7 +7,7 @@ import { FAULTS, LIMIT_ERROR, RULES, type CallKind } from './faults.ts';
 import { RecordStore } from './record-store.ts';
 import { TABLES } from './resource-model.ts';
 import { ResourceService, type ApiAnswer } from './resource-service.ts';
-import { tokenEndpoint } from './token-endpoint.ts';
+import { checkOracleGrant, TOKEN_PATH, TOKEN_REALM } from './token-endpoint.ts';
 import { RecordWriter } from './writes.ts';
 
 /** The REST API's resources path below the pod (and the sandbox's mount), reference §1. */
@@ -54,8 +53,9 @@ async function setupOracleCx(app: FastifyInstance, options: SandboxSetupContext<
   const { config, kit } = options;
   // Date.now read at each call, so a test can move the clock (vi.setSystemTime) under a running sandbox.
   const now = () => Date.now();
-  const auth = new SandboxAuth(config, now);
-  kit.onExpireSessions(() => auth.expireAll());
+  // Basic users, and Bearer tokens the token endpoint issued (reference §1): the kit's store as is.
+  const auth = new SandboxCredentials(config, now);
+  kit.onExpireSessions(() => auth.revokeAll());
   const store = new RecordStore({ indexes: RecordWriter.INDEXES, ...(config.file ? { file: options.dataFile(config.file) } : {}) });
   const writer = new RecordWriter({ store, config, now, refuse: (object, values) => kit.ruleFor(object, values) });
   const service = new ResourceService({
@@ -76,7 +76,7 @@ async function setupOracleCx(app: FastifyInstance, options: SandboxSetupContext<
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new OracleCxError(404, `The requested resource ${request.url.split('?')[0]} was not found.`), jsonErrors(request, 1)));
 
-  await app.register(tokenEndpoint({ auth, config }));
+  await app.register(oauthTokenEndpoint({ path: TOKEN_PATH, realm: TOKEN_REALM, credentials: auth, ttlSeconds: config.tokenTtlSeconds, checkGrant: checkOracleGrant }));
 
   await app.register(async (api) => {
     // Bodies are read as text and parsed here, so a bad JSON body is answered in Oracle's error format.

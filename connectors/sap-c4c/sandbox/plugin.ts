@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { defineSandbox, type SandboxSetupContext, type SandboxVendor } from '../../../src/connectors/index.ts';
+import { defineSandbox, oauthTokenEndpoint, type SandboxSetupContext, type SandboxVendor } from '../../../src/connectors/index.ts';
 import { shippedMetadata } from '../metadata/catalog.ts';
 import { errorBody } from '../odata/json.ts';
 import { SandboxAuth } from './auth.ts';
@@ -9,7 +9,7 @@ import { SapC4cSandboxConfig } from './config.ts';
 import { EntityStore } from './entity-store.ts';
 import { FAULTS, LIMIT_ERROR, RULES, type CallKind } from './faults.ts';
 import { ODataService, type ODataAnswer } from './odata-service.ts';
-import { samlBearerTokenEndpoint } from './saml-bearer-token.ts';
+import { checkSamlBearerGrant, TOKEN_PATH, TOKEN_REALM } from './saml-bearer-token.ts';
 
 /** The service root below the sandbox's mount (reference §1). */
 export const SERVICE_PATH = '/sap/c4c/odata/v1/c4codataapi';
@@ -65,7 +65,9 @@ async function setupSapC4c(app: FastifyInstance, options: SandboxSetupContext<Sa
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `Resource not found for the segment '${request.url.split('?')[0]}'`));
 
-  await app.register(samlBearerTokenEndpoint({ auth, config }));
+  await app.register(oauthTokenEndpoint({
+    path: TOKEN_PATH, realm: TOKEN_REALM, credentials: auth.credentials, ttlSeconds: config.tokenTtlSeconds, checkGrant: checkSamlBearerGrant,
+  }));
 
   await app.register(async (odata) => {
     // Bodies are read as text: JSON for single calls, multipart for $batch, and DELETEs may carry a

@@ -8,3 +8,5 @@ export { faultsSchema, matchingRule, pickFault, unknownFaults, type FaultCatalog
 export { JournalFile, type JournalContents } from './journal-file.ts';
 export { registerKitRoutes, type KitRoutesOptions } from './routes.ts';
 export { seededRandom } from './random.ts';
+export { basicCredentials, bearerToken, SandboxCredentials, type SandboxCredentialsConfig, type SandboxOAuthClient, type SandboxUser } from './credentials.ts';
+export { checkOAuthTokenRequest, oauthRefusal, oauthTokenEndpoint, type OAuthErrorCode, type OAuthGrantVerdict, type OAuthRefusal, type OAuthTokenEndpointOptions, type OAuthTokenRequest } from './oauth-token-endpoint.ts';
