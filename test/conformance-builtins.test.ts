@@ -134,7 +134,7 @@ describe('the SAP C4C conformance run', () => {
 
 // Every fault the Oracle CX sandbox injects (connectors/oracle-cx/sandbox/faults.ts), with the class
 // the reference's classification table gives it. Writes go through one batch call; a fault fails it
-// whole, as a plain HTTP error (oracle-wire.md, "Batch").
+// whole, as a plain HTTP error (connectors/oracle-cx/README.md, "Batch").
 const oracleCxFaults = { 429: 'rate-limited', 500: 'retryable', 502: 'retryable', 503: 'retryable', 504: 'retryable' } as const;
 
 describeDestinationConformance({

@@ -10,7 +10,7 @@ export const BATCH_CONTENT_TYPE = 'application/vnd.oracle.adf.batch+json';
 
 /**
  * One part of a batch. `path` is relative to the version root (`/socialUsers`); `upsert` is a
- * create with `Upsert-Mode` (Oracle's Visual Builder add-in sends it for multi-row writes, oracle-wire.md).
+ * create with `Upsert-Mode` (Oracle's Visual Builder add-in sends it for multi-row writes; README.md).
  */
 export interface BatchPart {
   id: string;
@@ -69,7 +69,7 @@ export function readBatchAnswer(answer: Pick<OutboundResponse, 'status' | 'heade
   return { kind: 'applied', items };
 }
 
-/** A part's `exception` (`{status,title,detail,o:errorCode}`, oracle-wire.md) as a failure; its own status, else the answer's. */
+/** A part's `exception` (`{status,title,detail,o:errorCode}`, README.md "Batch") as a failure; its own status, else the answer's. */
 function partFailure(exception: Record<string, unknown>, answerStatus: number): OracleFailure {
   return readErrorDocument(exception, answerStatus) ?? { code: `HTTP_${answerStatus}`, message: 'the batch part failed', httpStatus: answerStatus };
 }

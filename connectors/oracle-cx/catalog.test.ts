@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogObject, deriveCatalog, type DescribeDocument } from './catalog.ts';
 
-// Shaped as ADF's describe (oracle-wire.md "describe"): read-only attributes `updatable:false` and
+// Shaped as ADF's describe (README.md here, "describe"): read-only attributes `updatable:false` and
 // `allowChanges:"never"`, create-only `allowChanges:"create"`, lengths as `precision` and a string `maxLength`.
 const attribute = (name: string, type: string, extra: Record<string, unknown> = {}) => ({ name, type, updatable: true, mandatory: false, queryable: true, allowChanges: 'always', title: name, ...extra });
 const readOnly = { updatable: false, allowChanges: 'never' };

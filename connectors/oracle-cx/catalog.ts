@@ -77,7 +77,7 @@ export function catalogField(object: OracleObject, attribute: DescribeAttribute)
     createable,
     updateable,
     upsertKey: UPSERT_KEYS[object]?.[attribute.name] !== undefined,
-    // describe names the LOV's lookup, not its values (oracle-wire.md): no picklist.
+    // describe names the LOV's lookup, not its values (README.md, "describe"): no picklist.
     ...(referenceTo ? { referenceTo: [...referenceTo] } : {}),
   };
 }

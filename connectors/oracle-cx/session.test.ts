@@ -5,7 +5,7 @@ import { SR_BY_POST } from './object-model.ts';
 import { startOracleCxSandbox, type RunningOracleCxSandbox } from './sandbox/testing/server.ts';
 import { connectOracleCx } from './session.ts';
 
-// The session against the real sandbox on 127.0.0.1 (oracle-wire.md is the contract both follow).
+// The session against the real sandbox on 127.0.0.1 (README.md here is the wire both follow).
 
 const VERSION_ROOT = '/crmRestApi/resources/11.13.18.05/';
 
