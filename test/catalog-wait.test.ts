@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { salesforceMappingsFor } from './helpers/mapping-copies.ts';
 import { listAll, postX, signX, startParley, tweetDelivery, type TestParley } from './helpers/parley.ts';
 import { until } from './helpers/wait.ts';
@@ -11,13 +11,24 @@ import { until } from './helpers/wait.ts';
 // the data folder, so a CRM down at a later start does not hold planning back.
 
 const UNREACHABLE = 'http://127.0.0.1:9';
-const running: TestParley[] = [];
-afterEach(async () => { for (const p of running.splice(0)) await p.stop(); });
+/** Short outbox waits (no linger after a partial round, retries within a second): the writes waited for below go at once. */
+const OUTBOX = { lingerMs: 20, retryStepsMs: [200, 400] };
+
+/**
+ * The services a test has running, stopped (data folder and all) when it ends. The two cases below
+ * run at once, each with services and data folders of its own (most of their time is start-ups and
+ * stops, waiting on the other's), so each keeps its own list.
+ */
+function runningList(onTestFinished: TestContext['onTestFinished']): TestParley[] {
+  const running: TestParley[] = [];
+  onTestFinished(async () => { for (const p of running.splice(0)) await p.stop(); });
+  return running;
+}
 
 const start = async (dataDir: string | undefined, loginUrl?: string) => {
   const parley = await startParley({
     ...(dataDir ? { dataDir } : {}),
-    extra: { mappingsDir: join(process.cwd(), 'mappings') },
+    extra: { mappingsDir: join(process.cwd(), 'mappings'), outbox: OUTBOX },
     destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret', ...(loginUrl ? { loginUrl } : {}) } },
     sandboxes: { salesforce: {} },
   });
@@ -30,8 +41,9 @@ const tweet = async (parley: TestParley, i: number) => {
 };
 const operationsOf = async (parley: TestParley) => listAll(parley.base, '/v1/operations', parley.adminKey);
 
-describe('planning and the catalog', () => {
-  it('waits for a destination that never answered; plans with the kept catalog once it has, even while it is down', async () => {
+describe.concurrent('planning and the catalog', () => {
+  it('waits for a destination that never answered; plans with the kept catalog once it has, even while it is down', async ({ onTestFinished }) => {
+    const running = runningList(onTestFinished);
     // 1. A CRM never reached since this data folder was made: the event is kept, nothing is planned.
     const first = await start(undefined, UNREACHABLE);
     await tweet(first, 1);
@@ -60,13 +72,14 @@ describe('planning and the catalog', () => {
   });
 });
 
-describe('a destination never reached, beside one that is', () => {
-  it('does not hold back the other: its part of each event waits, and is planned in order once it connects', async () => {
+describe.concurrent('a destination never reached, beside one that is', () => {
+  it('does not hold back the other: its part of each event waits, and is planned in order once it connects', async ({ onTestFinished }) => {
+    const running = runningList(onTestFinished);
     const mappingsDir = mkdtempSync(join(tmpdir(), 'parley-two-crms-mappings-'));
     salesforceMappingsFor(process.cwd(), mappingsDir, ['crm2']);
     const credentials = { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' };
     const startWith = (crm2: Record<string, unknown>, dataDir?: string) => startParley({
-      ...(dataDir ? { dataDir } : {}), extra: { mappingsDir }, sandboxes: { salesforce: {} },
+      ...(dataDir ? { dataDir } : {}), extra: { mappingsDir, outbox: OUTBOX }, sandboxes: { salesforce: {} },
       destinations: { salesforce: credentials, crm2: { ...credentials, ...crm2 } },
     });
     const posts = async (parley: TestParley) => ((await (await fetch(`${parley.base}/sandbox/salesforce/_stats`)).json()) as { records: Record<string, number> }).records.SocialPost ?? 0;

@@ -11,7 +11,9 @@ import { spawnParley } from './helpers/processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
-describe('crash safety', () => {
+// The two cases run at once, each with a service process and a data folder of its own: most of
+// their time is start-ups, which the second core takes.
+describe.concurrent('crash safety', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-crash-'));
   const env = { PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_KEY: 'crash-admin-' + randomBytes(6).toString('hex'), X_CONSUMER_SECRET: 'crash-' + randomBytes(6).toString('hex') };
   let child: ChildProcess | undefined;
@@ -40,7 +42,7 @@ describe('crash safety', () => {
   });
 });
 
-describe('crash safety of delivery', () => {
+describe.concurrent('crash safety of delivery', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-crash-deliver-'));
   const env = { PARLEY_DATA_DIR: dataDir, PARLEY_ADMIN_KEY: 'crash-admin-' + randomBytes(6).toString('hex'), X_CONSUMER_SECRET: 'crash-' + randomBytes(6).toString('hex'), PARLEY_CONFIG: join(dataDir, 'parley.yaml') };
   writeFileSync(env.PARLEY_CONFIG, stringify({

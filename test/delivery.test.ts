@@ -264,7 +264,7 @@ describe('persona parents: a person the org already knows', () => {
     const persona = join(dir, 'salesforce', 'sf-x-persona.yaml');
     writeFileSync(persona, readFileSync(persona, 'utf8').replace('      - { object: Contact, field: Email, value: email }', '      - { object: Contact, field: Twitter_Handle__c, value: handle }'));
     const parley = await startParley({
-      extra: { mappingsDir: dir },
+      extra: { mappingsDir: dir, outbox: { lingerMs: 20, retryStepsMs: [200, 400] } },
       sandboxes: { salesforce: { customFields: { Contact: [{ name: 'Twitter_Handle__c', type: 'string', length: 80 }] } } },
       destinations: { salesforce: { connector: 'salesforce', clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } },
     });

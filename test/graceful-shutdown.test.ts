@@ -43,12 +43,16 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
     .finally(() => clearTimeout(timer));
 }
 
+// The two groups below run at once (each a service process of its own, and its own data folder):
+// the compiled service's cases, and the build they may need first, overlap the start-up cases,
+// which run from the sources. Within each group the cases run one after another.
+
 /**
  * One Ctrl-C or `kill` of `npm start`'s process group reaches the service two or three times (the
  * group's signal, npm's, the parent watcher's): still exactly one graceful shutdown, exit 0 within
  * 10 s, and no operation left leased for the next start to wait a minute for.
  */
-describe('stopping `npm start`', () => {
+describe.concurrent('stopping `npm start`', () => {
   const started: Started[] = [];
   beforeAll(() => ensureBuilt(root), 200_000);
   afterEach(() => {
@@ -84,7 +88,7 @@ describe('stopping `npm start`', () => {
 
   const messages = (s: Started, msg: string) => s.logs.filter((l) => l.msg === msg);
 
-  it('SIGTERM to the process group during dispatch: one shutdown, exit 0 within 10 s, no lease left', async () => {
+  it.sequential('SIGTERM to the process group during dispatch: one shutdown, exit 0 within 10 s, no lease left', async () => {
     const s = await npmStart();
     // Slow CRM answers, so the signal lands while a batch is out.
     const faults = await fetch(`${s.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500 }) });
@@ -117,7 +121,7 @@ describe('stopping `npm start`', () => {
     expect(tookMs).toBeLessThan(10_000);
   }, 90_000);
 
-  it('SIGINT to the service alone: one shutdown, and npm exits 0', async () => {
+  it.sequential('SIGINT to the service alone: one shutdown, and npm exits 0', async () => {
     const s = await npmStart();
     process.kill(s.service, 'SIGINT');
     expect(await within(10_000, 'the shutdown', s.npmExit)).toEqual({ code: 0, signal: null });
@@ -126,7 +130,7 @@ describe('stopping `npm start`', () => {
     expect(messages(s, 'stopped').map((l) => l.exitCode)).toEqual([0]);
   }, 60_000);
 
-  it('SIGTERM to npm alone: the service notices its parent is gone and stops once, exit 0', async () => {
+  it.sequential('SIGTERM to npm alone: the service notices its parent is gone and stops once, exit 0', async () => {
     const s = await npmStart();
     s.npm.kill('SIGTERM');
     await within(10_000, 'the shutdown', s.serviceGone);
@@ -136,13 +140,13 @@ describe('stopping `npm start`', () => {
   }, 60_000);
 });
 
-describe('a signal during start-up', () => {
+describe.concurrent('a signal during start-up', () => {
   let dataDir = '';
   let child: ChildProcess | undefined;
   beforeEach(() => { dataDir = mkdtempSync(join(tmpdir(), 'parley-stop-starting-')); });
   afterEach(() => { child?.kill('SIGKILL'); rmSync(dataDir, { recursive: true, force: true }); });
 
-  it('while the CRM is slow to answer at connect: start-up finishes, then one graceful shutdown, exit 0', async () => {
+  it.sequential('while the CRM is slow to answer at connect: start-up finishes, then one graceful shutdown, exit 0', async () => {
     const config = join(dataDir, 'parley.yaml');
     // Each call to the sandbox takes 500 ms from the start: connecting (catalog) takes seconds, after /health answers.
     writeFileSync(config, stringify({
@@ -177,7 +181,7 @@ describe('a signal during start-up', () => {
     expect(logs.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 0 })]);
   }, 60_000);
 
-  it('while the CRM login never answers (default timeouts: a minute): the wait is cut short, exit 0 within 10 s', async () => {
+  it.sequential('while the CRM login never answers (default timeouts: a minute): the wait is cut short, exit 0 within 10 s', async () => {
     const silent = await silentServer();
     try {
       const config = join(dataDir, 'parley.yaml');

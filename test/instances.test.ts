@@ -117,8 +117,8 @@ describe('several instances on one PostgreSQL', () => {
     sandbox = await startSalesforceSandbox({}, mkdtempSync(join(tmpdir(), 'parley-instances-sb-')));
     // Slow CRM answers: the kill lands while the victim has a batch out.
     expect(await sandbox.faults({ latencyMs: 400 })).toBe(200);
-    const a = await startInstance();
-    const b = await startInstance();
+    // Started together, as a deployment's instances are: the schema's migration lock orders them.
+    const [a, b] = await Promise.all([startInstance(), startInstance()]);
     expect(a.id()).not.toBe(b.id());
     const ids = await postTweets([a, b], 0, 300);
     const victim = await until('an instance holding leases', async () => {
@@ -154,8 +154,7 @@ describe('several instances on one PostgreSQL', () => {
     expect(config).toContain('    minTimeMs: 500 ');
     writeFileSync(join(dir, 'parley.yaml'), config);
     const env = { PARLEY_CONFIG: join(dir, 'parley.yaml'), REDIS_URL };
-    const a = await startInstance(env);
-    const b = await startInstance(env);
+    const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
     // Calls counted by the CRM every 200 ms while both instances have work: tweets from many
     // identities keep arriving for 7.5 s, so each instance always has something to send.
     const samples: Array<{ at: number; calls: number }> = [];

@@ -44,6 +44,14 @@ describe('recovery after a crash with writes in flight', () => {
       const items = (await api(first.base, '/v1/connectors', env.PARLEY_ADMIN_KEY)).json?.items as Array<{ id: string; state: string }> | undefined;
       return items?.find((c) => c.id === 'salesforce')?.state === 'ready' ? true : undefined;
     }, 60_000);
+    // One tweet written first: a run's first write reads the org's usage (GET /limits) before it,
+    // and a held answer would hold that read, not a write, for the whole 20 s.
+    const warmUp = tweetDelivery(69_999, '600');
+    expect((await postX(first.base, warmUp, { 'x-twitter-webhooks-signature': signX(env.X_CONSUMER_SECRET, warmUp) })).status).toBe(200);
+    await until('the first tweet written', async () => {
+      const stats = (await api(first.base, '/v1/outbox/stats', env.PARLEY_ADMIN_KEY)).json.destinations?.salesforce ?? {};
+      return (stats.done ?? 0) > 0 && (stats.pending ?? 0) + (stats.leased ?? 0) + (stats.waiting ?? 0) === 0 ? true : undefined;
+    });
     // The CRM writes each batch, then holds its answer 20 s: what is in flight at the kill is in the CRM, unanswered.
     await fetch(`${first.base}/sandbox/salesforce/_faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ responseDelayMs: 20_000 }) });
     const N = 400;
@@ -85,8 +93,9 @@ describe('recovery after a crash with writes in flight', () => {
     const conn = new jsforce.Connection({ version: '62.0', loginUrl: base, oauth2: { loginUrl: base, clientId: 'parley-demo', clientSecret: 'parley-demo-secret' } });
     await conn.login('demo@parley.local', 'demo');
     const posts = await conn.sobject('SocialPost').find({}, ['ExternalPostId']).execute({ autoFetch: true, maxFetch: 10_000 });
-    expect(posts).toHaveLength(N);
-    expect(new Set(posts.map((p) => p.ExternalPostId)).size).toBe(N);
+    // The N tweets and the first one, each once.
+    expect(posts).toHaveLength(N + 1);
+    expect(new Set(posts.map((p) => p.ExternalPostId)).size).toBe(N + 1);
     const personas = await conn.sobject('SocialPersona').find({}, ['ExternalId']).execute({ autoFetch: true });
     expect(new Set(personas.map((p) => p.ExternalId)).size).toBe(personas.length);
     expect((await api(second.base, '/v1/operations?state=dead', env.PARLEY_ADMIN_KEY)).json.items).toEqual([]);
