@@ -3,7 +3,7 @@
  * table (../shared/reference/oracle-cx.md, §3 and the table at its end), applied alike to a whole
  * call that failed and to one part of a batch (§4).
  */
-import { answerExcerpt, classifyOutboundFailure, isParleyError, parseObject, type ErrorClass, type OutboundResponse, type VendorError } from '../../src/connectors/index.ts';
+import { answerExcerpt, classifyNonVendorFailure, isParleyError, parseObject, type ErrorClass, type OutboundResponse, type VendorError } from '../../src/connectors/index.ts';
 
 /** A batch (or look-up) answer the connector could not read: the batch may have been carried out. */
 export const UNREADABLE_ANSWER = 'UNREADABLE_ANSWER';
@@ -133,15 +133,9 @@ function isDuplicate(failure: OracleFailure): boolean {
  * connection → as the SDK's outbound policy says (`classifyOutboundFailure`).
  */
 export function classifyOracleError(error: unknown, rateLimitWaitMs: number): ErrorClass {
-  const outbound = classifyOutboundFailure(error);
-  if (outbound) return outbound.outcomeUnknown ? { kind: 'retryable', outcomeUnknown: true } : outbound.errorClass;
-  // A token request the identity domain refused, or a URL with no crmRestApi (session.ts).
-  if (isParleyError(error) && error.code === 'PARLEY_DESTINATION_CONFIG') return { kind: 'permanent', scope: 'config' };
   const failure = readFailure(error);
-  if (!failure) {
-    if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return { kind: 'permanent', scope: 'bug' };
-    return { kind: 'retryable' };
-  }
+  // Not Oracle's answer: the SDK's outbound policy, a refused token request, a bug (session.ts).
+  if (!failure) return classifyNonVendorFailure(error);
   const status = failure.httpStatus;
   if (failure.code === UNREADABLE_ANSWER) return { kind: 'retryable', outcomeUnknown: true };
   if (status === 429) return { kind: 'rate-limited', retryAfterMs: failure.retryAfterMs ?? rateLimitWaitMs };

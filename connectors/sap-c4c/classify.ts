@@ -3,7 +3,7 @@
  * (../shared/reference/sap-c4c.md, §3 and "Error classification"), applied alike to a whole call
  * that failed and to one operation's answer inside a `$batch` change set.
  */
-import { classifyOutboundFailure, isParleyError, type ErrorClass, type OutboundResponse, type VendorError } from '../../src/connectors/index.ts';
+import { classifyNonVendorFailure, isParleyError, type ErrorClass, type OutboundResponse, type VendorError } from '../../src/connectors/index.ts';
 import { readError } from './odata/json.ts';
 
 /** A 403 with `x-csrf-token: Required` (reference §1.3), after the one re-fetch the session makes. */
@@ -74,15 +74,9 @@ function readFailure(error: unknown): C4cFailure | undefined {
  * lost connection → retryable, with `outcomeUnknown` when the request may have been carried out.
  */
 export function classifyC4cError(error: unknown, rateLimitWaitMs: number): ErrorClass {
-  const outbound = classifyOutboundFailure(error);
-  if (outbound) return outbound.outcomeUnknown ? { kind: 'retryable', outcomeUnknown: true } : outbound.errorClass;
-  // A token request the SAML bearer endpoint refused (session.ts).
-  if (isParleyError(error) && error.code === 'PARLEY_DESTINATION_CONFIG') return { kind: 'permanent', scope: 'config' };
   const failure = readFailure(error);
-  if (!failure) {
-    if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return { kind: 'permanent', scope: 'bug' };
-    return { kind: 'retryable' };
-  }
+  // Not C4C's answer: the SDK's outbound policy, a SAML bearer token request refused (session.ts), a bug.
+  if (!failure) return classifyNonVendorFailure(error);
   const { code, httpStatus } = failure;
   if (code === UNREADABLE_ANSWER) return { kind: 'retryable', outcomeUnknown: true };
   if (code === CSRF_REQUIRED) return { kind: 'retryable' };

@@ -9,7 +9,7 @@ export { destinationConfigError, destinationUnreachableError } from './destinati
 export { isParleyError } from '../errors.ts';
 export * from './signature.ts';
 export * from './standard-webhooks.ts';
-export { classifyOutboundFailure, isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';
+export { classifyNonVendorFailure, classifyOutboundFailure, isLoopback, DEFAULT_OUTBOUND_POLICY, type OutboundClient, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from './outbound.ts';
 export { SDK_VERSION } from './sdk-version.ts';
 export * from '../model/index.ts';
 export * from './sandbox-kit/index.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeHttpServer, silentServer as silent } from '../../test/helpers/fake-servers.ts';
 import { errors } from '../errors.ts';
-import { classifyOutboundFailure, createOutboundClient, isLoopback } from './outbound.ts';
+import { classifyNonVendorFailure, classifyOutboundFailure, createOutboundClient, isLoopback } from './outbound.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => { while (closers.length) await closers.pop()!(); });
@@ -116,5 +116,15 @@ describe('the outbound policy', () => {
     expect(classifyOutboundFailure(errors.DESTINATION_UNREACHABLE({ ...base, cause: 'UND_ERR_HEADERS_TIMEOUT', sent: true }))).toEqual({ errorClass: { kind: 'retryable' }, outcomeUnknown: true });
     expect(classifyOutboundFailure(errors.DESTINATION_CONFIG({ destination: 'crm', reason: 'r' }))).toBeUndefined();
     expect(classifyOutboundFailure(new Error('ECONNRESET'))).toBeUndefined();
+  });
+
+  it('classifies what is not a vendor\'s answer alike for every connector: the policy\'s failures, a refused connect, a bug, else retryable', () => {
+    const base = { destination: 'crm', host: 'h', reason: 'r' };
+    expect(classifyNonVendorFailure(errors.DESTINATION_UNREACHABLE({ ...base, cause: 'UND_ERR_HEADERS_TIMEOUT', sent: true }))).toEqual({ kind: 'retryable', outcomeUnknown: true });
+    expect(classifyNonVendorFailure(errors.DESTINATION_UNREACHABLE({ ...base, cause: 'ECONNREFUSED', sent: false }))).toEqual({ kind: 'retryable' });
+    expect(classifyNonVendorFailure(errors.DESTINATION_UNTRUSTED_HOST(base))).toEqual({ kind: 'permanent', scope: 'config' });
+    expect(classifyNonVendorFailure(errors.DESTINATION_CONFIG({ destination: 'crm', reason: 'r' }))).toEqual({ kind: 'permanent', scope: 'config' });
+    expect(classifyNonVendorFailure(new TypeError('x is undefined'))).toEqual({ kind: 'permanent', scope: 'bug' });
+    expect(classifyNonVendorFailure(new Error('socket hang up'))).toEqual({ kind: 'retryable' });
   });
 });

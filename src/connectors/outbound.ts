@@ -219,3 +219,19 @@ export function classifyOutboundFailure(error: unknown): { errorClass: ErrorClas
   }
   return undefined;
 }
+
+/**
+ * The class of a failure that is not the vendor's own answer, the same for every connector: the
+ * outbound policy's (`classifyOutboundFailure`; an unreachable CRM whose request may have reached
+ * it is retryable with `outcomeUnknown`), a connect or token request the CRM refused
+ * (PARLEY_DESTINATION_CONFIG: permanent, config), a programming error (TypeError, RangeError,
+ * SyntaxError: permanent, bug: retrying cannot help), anything else retryable (it may be transient).
+ * A connector's `classify` reads its vendor's failures first and hands it whatever is not one.
+ */
+export function classifyNonVendorFailure(error: unknown): ErrorClass {
+  const outbound = classifyOutboundFailure(error);
+  if (outbound) return outbound.outcomeUnknown ? { kind: 'retryable', outcomeUnknown: true } : outbound.errorClass;
+  if (isParleyError(error) && error.code === 'PARLEY_DESTINATION_CONFIG') return { kind: 'permanent', scope: 'config' };
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return { kind: 'permanent', scope: 'bug' };
+  return { kind: 'retryable' };
+}
