@@ -6,9 +6,9 @@
 import {
   destinationConfigError, parseObject, sendWithRenewal,
   type DestinationContext, type DestinationSession, type ObjectCatalog, type OutboundClient, type OutboundResponse,
-  type SharedCredential, type VendorRecordResult, type WriteBatch,
+  type BearerToken, type SharedCredential, type VendorRecordResult, type WriteBatch,
 } from '../../src/connectors/index.ts';
-import { authorizationFor, type BearerToken } from './auth.ts';
+import { authorizationFor } from './auth.ts';
 import { BATCH_CONTENT_TYPE, batchBody, readBatchAnswer, type BatchPart } from './batch.ts';
 import { deriveCatalog, describedResource, type DescribeDocument } from './catalog.ts';
 import { failureOf, OracleError, UNREADABLE_ANSWER } from './classify.ts';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  destinationConfigError, SharedCredential, sendWithRenewal,
+  destinationConfigError, requestOAuthToken, SharedCredential, sendWithRenewal, type BearerToken,
   type DestinationContext, type DestinationSession, type ObjectCatalog, type OutboundClient, type OutboundResponse,
   type VendorRecordResult, type WriteBatch, type WriteOperation,
 } from '../../src/connectors/index.ts';
@@ -45,7 +45,7 @@ export async function connectSapC4c(config: SapC4cConfig, context: DestinationCo
     // A bearer token is fetched by the first call (the CSRF fetch in open) and renewed on 401.
     const authorization = config.auth === 'basic'
       ? `Basic ${Buffer.from(`${config.username!}:${config.password!}`).toString('base64')}`
-      : new SharedCredential(async () => `Bearer ${await samlBearerToken(config, http, context.name)}`);
+      : new SharedCredential(() => samlBearerToken(config, http, context.name), { fresh: (token) => Date.now() < token.expiresAt });
     const session = new SapC4cSession(http, root, authorization, config, context.name);
     await session.open();
     return session;
@@ -56,24 +56,16 @@ export async function connectSapC4c(config: SapC4cConfig, context: DestinationCo
 }
 
 /**
- * The OAuth 2.0 SAML bearer flow (reference §1): a form POST of the signed assertion to the tenant's
- * token endpoint, the client authenticated with Basic. The assertion is the configured one: minting
- * it (signing with the IdP's key) is the identity provider's part.
+ * The OAuth 2.0 SAML bearer flow (reference §1): the SDK's token request (`requestOAuthToken`: a
+ * form POST to the tenant's token endpoint, the client authenticated with Basic) with the signed
+ * assertion. The assertion is the configured one: minting it (signing with the IdP's key) is the
+ * identity provider's part.
  * @throws ParleyError PARLEY_DESTINATION_CONFIG when the endpoint refuses (4xx) or answers no token; C4cError for a 5xx
  */
-export async function samlBearerToken(config: SapC4cConfig, http: OutboundClient, destination: string): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer', client_id: config.clientId!, scope: config.scope!, assertion: config.assertion! });
-  const answer = await http.request({
-    method: 'POST', url: config.tokenUrl!, body: body.toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${Buffer.from(`${config.clientId!}:${config.clientSecret!}`).toString('base64')}` },
-  });
-  if (answer.status >= 500 || answer.status === 429) throw new C4cError(failureOf(answer));
-  let token: unknown;
-  try { token = (JSON.parse(answer.body) as { access_token?: unknown }).access_token; } catch { token = undefined; }
-  if (answer.status !== 200 || typeof token !== 'string' || token === '') {
-    throw destinationConfigError({ destination, reason: `the SAML bearer token request to ${config.tokenUrl!} was refused (HTTP ${answer.status}: ${answer.body.slice(0, 200)})`, httpStatus: answer.status, url: config.tokenUrl! });
-  }
-  return token;
+export function samlBearerToken(config: SapC4cConfig, http: OutboundClient, destination: string): Promise<BearerToken> {
+  const grant = { grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer', client_id: config.clientId!, scope: config.scope!, assertion: config.assertion! };
+  return requestOAuthToken(http, { destination, tokenUrl: config.tokenUrl!, clientId: config.clientId!, clientSecret: config.clientSecret!, grant },
+    (answer) => new C4cError(failureOf(answer)));
 }
 
 class SapC4cSession implements DestinationSession {
@@ -81,7 +73,7 @@ class SapC4cSession implements DestinationSession {
   readonly #root: string;
   readonly #csrf: CsrfToken;
   /** The Authorization header: fixed for Basic; a SAML bearer token renewed on 401. */
-  readonly #authorization: string | SharedCredential<string>;
+  readonly #authorization: string | SharedCredential<BearerToken>;
   readonly #objects: readonly string[];
   readonly #ticketTypeCode: string;
   readonly #destination: string;
@@ -90,7 +82,7 @@ class SapC4cSession implements DestinationSession {
   #setOfType: ReadonlyMap<string, string> | undefined;
 
   /** @param authorization the `Authorization` header (Basic), or the bearer token that renews itself on 401 */
-  constructor(http: OutboundClient, root: string, authorization: string | SharedCredential<string>, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
+  constructor(http: OutboundClient, root: string, authorization: string | SharedCredential<BearerToken>, config: Pick<SapC4cConfig, 'objects' | 'ticketReferenceTypeCode'>, destination: string) {
     this.#objects = config.objects;
     this.#ticketTypeCode = config.ticketReferenceTypeCode;
     this.#destination = destination;
@@ -261,7 +253,7 @@ class SapC4cSession implements DestinationSession {
     });
     const answer = typeof this.#authorization === 'string'
       ? await send(this.#authorization)
-      : (await sendWithRenewal(this.#authorization, send, (a) => a.status === 401)).answer;
+      : (await sendWithRenewal(this.#authorization, (token) => send(token.header), (a) => a.status === 401)).answer;
     this.#csrf.absorb(answer);
     return answer;
   }

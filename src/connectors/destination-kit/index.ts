@@ -6,3 +6,4 @@
 export { connectDestination, createDestinationClient, type DestinationKitOptions, type Schedule } from './client.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 export { SharedCredential, sendWithRenewal } from './credential.ts';
+export { requestOAuthToken, type BearerToken, type ClientTokenRequest } from './oauth-token.ts';
