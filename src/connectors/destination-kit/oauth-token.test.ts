@@ -25,7 +25,7 @@ describe('an OAuth token request (requestOAuthToken)', () => {
 
   it('a refusal is the config\'s, its echo of the secret and the grant blanked; a 5xx or 429 is the vendor\'s to classify', async () => {
     const refused = clientAnswering({ status: 401, body: '{"error":"invalid_client","error_description":"bad secret s3cret for urn:crm"}' });
-    const error = await requestOAuthToken(refused.http, ask, vendorError).catch((e: unknown) => e as Error & { code: string });
+    const error = await requestOAuthToken(refused.http, ask, vendorError).then(() => { throw new Error('the refusal was taken for a token'); }, (e: unknown) => e as Error & { code: string });
     expect(error.code).toBe('PARLEY_DESTINATION_CONFIG');
     expect(error.message).toContain('HTTP 401');
     expect(error.message).not.toContain('s3cret');
