@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,27 @@ describe('the entity store', () => {
       store.transaction(() => { store.delete('S', 'A'); return { commit: false, value: undefined }; });
       store.put('S', 'C', entity('C')); // journaled after the rollback's snapshot
       expect(new EntityStore({ file }).list('S').map(([id]) => id)).toEqual(['A', 'B', 'C']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the readable ID sequence across a restart, and reads a data file and journal from before the kit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sap-c4c-store-'));
+    try {
+      const file = join(dir, 'store.json');
+      const store = new EntityStore({ file });
+      const id = store.nextReadableId();
+      store.transaction(() => { store.put('S', 'A', { properties: { ID: id }, changedAt: 1 }); return { commit: true, value: undefined }; });
+      store.nextReadableId(); // taken, but no committed change carries it: a restart may hand it out again
+      store.transaction(() => { store.put('S', 'B', entity('B')); return { commit: false, value: undefined }; });
+      const restarted = new EntityStore({ file });
+      expect([id, restarted.nextReadableId(), restarted.list('S').map(([key]) => key)]).toEqual(['5000', '5001', ['A']]);
+
+      writeFileSync(file, JSON.stringify({ nextId: 5003, sets: { S: { A: entity('A') } } }));
+      writeFileSync(`${file}.journal`, JSON.stringify({ set: 'S', id: 'B', entity: { properties: { ID: '7000' }, changedAt: 2 } }) + '\n');
+      const legacy = new EntityStore({ file });
+      expect([legacy.list('S').map(([key]) => key), legacy.nextReadableId()]).toEqual([['A', 'B'], '7001']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

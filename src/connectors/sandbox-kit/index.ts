@@ -10,3 +10,4 @@ export { registerKitRoutes, type KitRoutesOptions } from './routes.ts';
 export { seededRandom } from './random.ts';
 export { basicCredentials, bearerToken, SandboxCredentials, type SandboxCredentialsConfig, type SandboxOAuthClient, type SandboxUser } from './credentials.ts';
 export { checkOAuthTokenRequest, oauthRefusal, oauthTokenEndpoint, type OAuthErrorCode, type OAuthGrantVerdict, type OAuthRefusal, type OAuthTokenEndpointOptions, type OAuthTokenRequest } from './oauth-token-endpoint.ts';
+export { SandboxTables, type SandboxTablesOptions, type TableChange, type TablesEntry, type TablesSnapshot, type TablesUpgrade } from './record-tables.ts';
